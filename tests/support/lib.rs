@@ -1,0 +1,67 @@
+//! Helpers shared by the workspace integration tests: where the fixtures are, and how to
+//! run the flytekit venv that judges our bytes. Not a public API.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// The workspace root (the folder holding the top-level `Cargo.toml`).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ sits inside the workspace")
+        .to_path_buf()
+}
+
+/// `tests/fixtures/<rel>`: files made by real flytekit 1.16.31, copied into the repo.
+pub fn fixture(rel: &str) -> PathBuf {
+    workspace_root().join("tests/fixtures").join(rel)
+}
+
+/// Reads a fixture file, failing the test with the path if it is missing.
+pub fn read_fixture(rel: &str) -> Vec<u8> {
+    let path = fixture(rel);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("cannot read fixture {}: {e}", path.display()))
+}
+
+/// The Python interpreter of the flytekit venv: `$FLYTE_RS_PYTHON`, else `<root>/.venv/bin/python`.
+///
+/// Panics with the set-up command when neither exists: a test that needs flytekit must not
+/// pass without it.
+pub fn python() -> PathBuf {
+    if let Some(p) = std::env::var_os("FLYTE_RS_PYTHON") {
+        return PathBuf::from(p);
+    }
+    let p = workspace_root().join(".venv/bin/python");
+    assert!(
+        p.exists(),
+        "the flytekit venv is missing at {}: run `bash tests/setup.sh` (the README's test command does)",
+        p.display()
+    );
+    p
+}
+
+/// Runs `tests/python/<script>` in the venv with `args`, feeding `stdin`; returns stdout.
+/// Fails the test, with stderr, if the script fails.
+pub fn run_python(script: &str, args: &[&str], stdin: &[u8]) -> Vec<u8> {
+    let path = workspace_root().join("tests/python").join(script);
+    let mut child = Command::new(python())
+        .arg(&path)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {}: {e}", path.display()));
+    let mut input = child.stdin.take().expect("stdin is piped");
+    input.write_all(stdin).expect("write to python");
+    drop(input);
+    let out = child.wait_with_output().expect("python ran");
+    assert!(
+        out.status.success(),
+        "{script} failed ({}):\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
