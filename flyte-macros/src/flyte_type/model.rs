@@ -1,0 +1,26 @@
+//! The validated shape of a `#[derive(FlyteType)]` input.
+
+/// What is being derived for.
+pub enum Model {
+    Struct(StructModel),
+    Enum(EnumModel),
+}
+
+pub struct StructModel {
+    pub ident: syn::Ident,
+    pub fields: Vec<FieldModel>,
+}
+
+pub struct FieldModel {
+    pub member: syn::Ident,
+    /// The name in msgpack and the schema (the field's name unless renamed).
+    pub name: String,
+    pub ty: syn::Type,
+    pub default: Option<syn::Expr>,
+}
+
+pub struct EnumModel {
+    pub ident: syn::Ident,
+    /// Each variant with its string value.
+    pub variants: Vec<(syn::Ident, String)>,
+}

@@ -1,0 +1,232 @@
+//! Parses and validates a `#[derive(FlyteType)]` input into a [`Model`], collecting every
+//! problem (generics, non-unit variants, unknown attribute keys, duplicate values) at once.
+
+use std::collections::HashMap;
+
+use syn::{Data, DeriveInput, Fields, LitStr};
+
+use super::model::{EnumModel, FieldModel, Model, StructModel};
+use crate::ctxt::Ctxt;
+use crate::suggest::unknown_key_message;
+
+const ENUM_KEYS: &[&str] = &["rename_all"];
+const VARIANT_KEYS: &[&str] = &["value"];
+const FIELD_KEYS: &[&str] = &["default", "rename"];
+const RENAME_RULES: &[&str] = &[
+    "lowercase",
+    "UPPERCASE",
+    "snake_case",
+    "kebab-case",
+    "SCREAMING_SNAKE_CASE",
+];
+
+pub fn parse(input: &DeriveInput) -> Result<Model, Vec<syn::Error>> {
+    let mut cx = Ctxt::default();
+    if !input.generics.params.is_empty() {
+        cx.error_spanned_by(
+            &input.generics,
+            "#[derive(FlyteType)] does not support generic types: a Flyte type has one fixed schema",
+        );
+    }
+    let model = match &input.data {
+        Data::Struct(data) => parse_struct(&mut cx, input, &data.fields).map(Model::Struct),
+        Data::Enum(data) => Some(Model::Enum(parse_enum(&mut cx, input, data))),
+        Data::Union(u) => {
+            cx.error_spanned_by(
+                u.union_token,
+                "#[derive(FlyteType)] works on structs and unit-only enums, not unions",
+            );
+            None
+        }
+    };
+    cx.check()?;
+    // check() returned Ok, so every branch that yields None also recorded an error.
+    model.ok_or_else(Vec::new)
+}
+
+fn parse_struct(cx: &mut Ctxt, input: &DeriveInput, fields: &Fields) -> Option<StructModel> {
+    let named = match fields {
+        Fields::Named(named) => named,
+        _ => {
+            cx.error_spanned_by(
+                &input.ident,
+                "#[derive(FlyteType)] needs a struct with named fields: they become the dataclass's fields",
+            );
+            return None;
+        }
+    };
+    let mut seen: HashMap<String, syn::Ident> = HashMap::new();
+    let mut out = Vec::new();
+    for field in &named.named {
+        // Named fields always have an ident.
+        let Some(member) = field.ident.clone() else {
+            continue;
+        };
+        let mut name = member.to_string();
+        let mut default = None;
+        for attr in field.attrs.iter().filter(|a| a.path().is_ident("flyte")) {
+            let res = attr.parse_nested_meta(|meta| {
+                if meta.path.is_ident("default") {
+                    default = Some(meta.value()?.parse::<syn::Expr>()?);
+                } else if meta.path.is_ident("rename") {
+                    name = meta.value()?.parse::<LitStr>()?.value();
+                } else {
+                    let key = meta
+                        .path
+                        .get_ident()
+                        .map(ToString::to_string)
+                        .unwrap_or_default();
+                    return Err(meta.error(unknown_key_message(
+                        "field attribute",
+                        &key,
+                        FIELD_KEYS,
+                    )));
+                }
+                Ok(())
+            });
+            if let Err(e) = res {
+                cx.syn_error(e);
+            }
+        }
+        if let Some(first) = seen.get(&name) {
+            cx.error_spanned_by(
+                &member,
+                format!("field name `{name}` is already used by `{first}`"),
+            );
+        }
+        seen.insert(name.clone(), member.clone());
+        out.push(FieldModel {
+            member,
+            name,
+            ty: field.ty.clone(),
+            default,
+        });
+    }
+    Some(StructModel {
+        ident: input.ident.clone(),
+        fields: out,
+    })
+}
+
+fn parse_enum(cx: &mut Ctxt, input: &DeriveInput, data: &syn::DataEnum) -> EnumModel {
+    let mut rule: Option<String> = None;
+    for attr in input.attrs.iter().filter(|a| a.path().is_ident("flyte")) {
+        let res = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("rename_all") {
+                let lit = meta.value()?.parse::<LitStr>()?;
+                if RENAME_RULES.contains(&lit.value().as_str()) {
+                    rule = Some(lit.value());
+                } else {
+                    return Err(syn::Error::new_spanned(
+                        &lit,
+                        format!(
+                            "unknown rename rule {:?} (expected one of: {})",
+                            lit.value(),
+                            RENAME_RULES.join(", ")
+                        ),
+                    ));
+                }
+            } else {
+                let key = meta
+                    .path
+                    .get_ident()
+                    .map(ToString::to_string)
+                    .unwrap_or_default();
+                return Err(meta.error(unknown_key_message("enum attribute", &key, ENUM_KEYS)));
+            }
+            Ok(())
+        });
+        if let Err(e) = res {
+            cx.syn_error(e);
+        }
+    }
+    if data.variants.is_empty() {
+        cx.error_spanned_by(&input.ident, "a Flyte enum needs at least one variant");
+    }
+    let mut seen: HashMap<String, syn::Ident> = HashMap::new();
+    let mut variants = Vec::new();
+    for v in &data.variants {
+        if !matches!(v.fields, Fields::Unit) {
+            cx.error_spanned_by(
+                &v.fields,
+                "a Flyte enum's variants carry no data: Flyte enums are string values",
+            );
+        }
+        let mut value = apply_rule(&v.ident.to_string(), rule.as_deref());
+        for attr in v.attrs.iter().filter(|a| a.path().is_ident("flyte")) {
+            let res = attr.parse_nested_meta(|meta| {
+                if meta.path.is_ident("value") {
+                    value = meta.value()?.parse::<LitStr>()?.value();
+                } else {
+                    let key = meta
+                        .path
+                        .get_ident()
+                        .map(ToString::to_string)
+                        .unwrap_or_default();
+                    return Err(meta.error(unknown_key_message(
+                        "variant attribute",
+                        &key,
+                        VARIANT_KEYS,
+                    )));
+                }
+                Ok(())
+            });
+            if let Err(e) = res {
+                cx.syn_error(e);
+            }
+        }
+        if let Some(first) = seen.get(&value) {
+            cx.error_spanned_by(
+                &v.ident,
+                format!("value {value:?} is already used by variant `{first}`"),
+            );
+        }
+        seen.insert(value.clone(), v.ident.clone());
+        variants.push((v.ident.clone(), value));
+    }
+    EnumModel {
+        ident: input.ident.clone(),
+        variants,
+    }
+}
+
+/// Applies a `rename_all` rule to a variant name written in UpperCamelCase.
+fn apply_rule(name: &str, rule: Option<&str>) -> String {
+    let words = || {
+        let mut out: Vec<String> = Vec::new();
+        for c in name.chars() {
+            if c.is_uppercase() || out.is_empty() {
+                out.push(String::new());
+            }
+            if let Some(last) = out.last_mut() {
+                last.push(c);
+            }
+        }
+        out
+    };
+    match rule {
+        Some("lowercase") => name.to_lowercase(),
+        Some("UPPERCASE") => name.to_uppercase(),
+        Some("snake_case") => words().join("_").to_lowercase(),
+        Some("kebab-case") => words().join("-").to_lowercase(),
+        Some("SCREAMING_SNAKE_CASE") => words().join("_").to_uppercase(),
+        _ => name.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::apply_rule;
+
+    #[test]
+    fn rename_rules() {
+        assert_eq!(apply_rule("DeepRed", Some("snake_case")), "deep_red");
+        assert_eq!(apply_rule("DeepRed", Some("kebab-case")), "deep-red");
+        assert_eq!(
+            apply_rule("DeepRed", Some("SCREAMING_SNAKE_CASE")),
+            "DEEP_RED"
+        );
+        assert_eq!(apply_rule("DeepRed", Some("lowercase")), "deepred");
+        assert_eq!(apply_rule("DeepRed", None), "DeepRed");
+    }
+}
