@@ -9,7 +9,7 @@ pub mod types;
 
 /// `#[derive(FlyteType)]`: a struct as a Flyte dataclass, or a unit-only enum as a Flyte enum.
 ///
-/// Struct fields must all be [`FlyteType`](types::FlyteType)s. Attributes:
+/// Struct fields must all be [`FlyteType`]s. Attributes:
 /// - on an enum: `#[flyte(rename_all = "lowercase" | "UPPERCASE" | "snake_case" | "kebab-case"
 ///   | "SCREAMING_SNAKE_CASE")]`, and on a variant `#[flyte(value = "red")]`;
 /// - on a struct field: `#[flyte(default = <expr>)]` (the field may be absent; the schema

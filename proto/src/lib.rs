@@ -7,11 +7,11 @@
 //! use prost::Message;
 //!
 //! let lit = Literal {
-//!     value: Some(literal::Value::Scalar(Scalar {
+//!     value: Some(literal::Value::Scalar(Box::new(Scalar {
 //!         value: Some(scalar::Value::Primitive(Primitive {
 //!             value: Some(primitive::Value::Integer(42)),
 //!         })),
-//!     })),
+//!     }))),
 //!     ..Default::default()
 //! };
 //! let bytes = lit.encode_to_vec();

@@ -83,6 +83,18 @@ fn duration_literal(seconds: i64, nanos: i32) -> Literal {
     }))
 }
 
+/// Float seconds as a span, rounded to the microsecond as Python's `timedelta(seconds=…)` does
+/// (plain truncation would turn 8388608.083 into …082999). `None` if negative or not finite.
+fn span_from_secs(secs: f64) -> Option<std::time::Duration> {
+    let micros = (secs * 1e6).round();
+    if (0.0..9.2e18).contains(&micros) {
+        // In 0..2^63, so the cast is exact up to f64's own precision.
+        Some(std::time::Duration::from_micros(micros as u64))
+    } else {
+        std::time::Duration::try_from_secs_f64(secs).ok()
+    }
+}
+
 fn msgpack_seconds(value: &rmpv::Value) -> Option<f64> {
     match value {
         rmpv::Value::F64(f) => Some(*f),
@@ -120,8 +132,7 @@ impl FlyteType for std::time::Duration {
     }
     fn from_msgpack(value: &rmpv::Value) -> Result<Self, TypeError> {
         let secs = msgpack_seconds(value).ok_or_else(|| msgpack_mismatch::<Self>(value))?;
-        Self::try_from_secs_f64(secs)
-            .map_err(|_| out_of_range(secs, "std::time::Duration", "non-negative"))
+        span_from_secs(secs).ok_or_else(|| out_of_range(secs, "std::time::Duration", "non-negative"))
     }
     fn json_schema() -> serde_json::Value {
         json!({"type": "number", "format": "time-delta"})
@@ -163,8 +174,7 @@ impl FlyteType for TimeDelta {
     }
     fn from_msgpack(value: &rmpv::Value) -> Result<Self, TypeError> {
         let secs = msgpack_seconds(value).ok_or_else(|| msgpack_mismatch::<Self>(value))?;
-        std::time::Duration::try_from_secs_f64(secs.abs())
-            .ok()
+        span_from_secs(secs.abs())
             .and_then(|d| TimeDelta::from_std(d).ok())
             .map(|d| if secs < 0.0 { -d } else { d })
             .ok_or_else(|| out_of_range(secs, "chrono::Duration", "±i64::MAX ms"))

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The one test command (README, .ci/run): installs what it needs, then runs formatting,
+# lints, every test (unit, doc, conformance with flyteidl, golden and interop with flytekit)
+# and the docs build. One target directory serves them all.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash tests/setup.sh
+export FLYTE_RS_PYTHON="$PWD/.venv/bin/python"
+
+echo "== cargo fmt --check"
+cargo fmt --all -- --check
+echo "== cargo clippy"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+echo "== cargo test"
+cargo test --workspace --locked
+echo "== cargo doc"
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked
+echo "all checks passed"

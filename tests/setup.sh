@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs what the tests need that cargo does not: a Python venv (.venv) with flytekit
+# 1.16.31 (the peer that judges our bytes) and moto's S3 server. Idempotent: a venv that
+# already has the pinned versions is kept.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+venv=.venv
+req=tests/python/requirements.txt
+stamp="$venv/.requirements.sha256"
+want=$(sha256sum "$req" | cut -d' ' -f1)
+
+if [ -x "$venv/bin/python" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
+  echo "setup: $venv is current (flytekit $("$venv/bin/python" -c 'import flytekit; print(flytekit.__version__)'))"
+  exit 0
+fi
+
+echo "setup: creating $venv with $(tr '\n' ' ' < "$req" | sed 's/#[^#]*$//')"
+python3 -m venv "$venv"
+"$venv/bin/pip" install --quiet --disable-pip-version-check -r "$req"
+echo "$want" > "$stamp"
+echo "setup: flytekit $("$venv/bin/python" -c 'import flytekit; print(flytekit.__version__)') ready in $venv"
