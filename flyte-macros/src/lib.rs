@@ -1,20 +1,45 @@
 //! Procedural macros of flyte-rs. Each macro parses its input into a model, validates it
 //! (collecting every error), then expands into short impls of `flyte_runtime` traits.
-//! All logic the generated code needs lives in `flyte_runtime::__private`.
+//! All logic the generated code needs lives in `flyte_runtime::__private`; the macros are
+//! re-exported, and documented, by `flyte_runtime`.
 
 extern crate proc_macro;
 
+mod container_task;
 mod ctxt;
 mod flyte_type;
+mod shim_executor;
 mod suggest;
+mod task_io;
 
 use proc_macro::TokenStream;
 
-/// `#[derive(FlyteType)]`: see `flyte_runtime::FlyteType` for the attributes.
+/// `#[derive(FlyteType)]`: see `flyte_runtime::FlyteType`.
 #[proc_macro_derive(FlyteType, attributes(flyte))]
 pub fn derive_flyte_type(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
     flyte_type::derive(&input)
         .unwrap_or_else(ctxt::to_compile_errors)
         .into()
+}
+
+/// `#[derive(TaskIo)]`: see `flyte_runtime::TaskIo`.
+#[proc_macro_derive(TaskIo, attributes(flyte))]
+pub fn derive_task_io(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as syn::DeriveInput);
+    task_io::derive(&input)
+        .unwrap_or_else(ctxt::to_compile_errors)
+        .into()
+}
+
+/// `#[container_task(...)]`: see `flyte_runtime::container_task`.
+#[proc_macro_attribute]
+pub fn container_task(args: TokenStream, item: TokenStream) -> TokenStream {
+    container_task::container_task(args.into(), item.into()).into()
+}
+
+/// `#[shim_executor]`: see `flyte_runtime::shim_executor`.
+#[proc_macro_attribute]
+pub fn shim_executor(args: TokenStream, item: TokenStream) -> TokenStream {
+    shim_executor::shim_executor(args.into(), item.into()).into()
 }

@@ -1,14 +1,23 @@
 //! Paths the macros' generated code uses. Not a public API: names here may change in any release.
 
+pub use crate::execute::{RegisteredExecutor, ShimTaskExecutor};
+pub use crate::proto::core::LiteralMap;
 pub use crate::proto::core::{Literal, LiteralType};
+pub use crate::registry::{make_executor, ExecutorEntry, TaskTypeEntry};
+pub use crate::task::custom::CustomError;
+pub use crate::task::Literals;
+pub use crate::task::{names_overlap, ContainerTask, TaskIo};
 pub use crate::types::enums::{
     enum_from_literal, enum_from_msgpack, enum_literal_type, enum_schema, enum_to_literal, ENUM_TAG,
 };
+pub use crate::types::read_variable;
 pub use crate::types::structs::{
     msgpack_literal, read_field, read_field_or, struct_entries, struct_literal_type,
     struct_payload, struct_schema, struct_value, FieldInfo,
 };
 pub use crate::types::{FlyteEnum, FlyteType, TypeError};
+pub use inventory;
+pub use prost_types::Struct;
 pub use rmpv;
 pub use serde_json;
 pub use std;

@@ -4,7 +4,11 @@
 //! - [`types`]: the type engine (Rust values ⇄ Flyte literals, as flytekit writes them).
 //! - [`proto`]: the Flyte IDL wire types (our `flyteidl.core`/`flyteidl.admin` subset).
 
+pub mod execute;
+pub mod prelude;
 pub mod proto;
+pub mod registry;
+pub mod task;
 pub mod types;
 
 /// `#[derive(FlyteType)]`: a struct as a Flyte dataclass, or a unit-only enum as a Flyte enum.
@@ -28,6 +32,8 @@ pub use flyte_macros::FlyteType;
 
 /// The conversion trait (same name as the derive, as with serde's `Serialize`).
 pub use types::FlyteType;
+
+pub use flyte_macros::{container_task, shim_executor, TaskIo};
 
 #[doc(hidden)]
 pub mod __private;

@@ -36,11 +36,17 @@ struct Record {
 }
 
 /// Literal → value is the identity, and the literal survives the wire.
-fn literal_round_trip<T: FlyteType + PartialEq + std::fmt::Debug>(v: &T) -> Result<(), TestCaseError> {
+fn literal_round_trip<T: FlyteType + PartialEq + std::fmt::Debug>(
+    v: &T,
+) -> Result<(), TestCaseError> {
     let lit = v.to_literal();
-    prop_assert_eq!(&T::from_literal(&lit).map_err(|e| TestCaseError::fail(e.to_string()))?, v);
+    prop_assert_eq!(
+        &T::from_literal(&lit).map_err(|e| TestCaseError::fail(e.to_string()))?,
+        v
+    );
     let bytes = prost::Message::encode_to_vec(&lit);
-    let back: Literal = prost::Message::decode(bytes.as_slice()).map_err(|e| TestCaseError::fail(e.to_string()))?;
+    let back: Literal =
+        prost::Message::decode(bytes.as_slice()).map_err(|e| TestCaseError::fail(e.to_string()))?;
     prop_assert_eq!(back, lit);
     Ok(())
 }
@@ -49,7 +55,10 @@ fn literal_round_trip<T: FlyteType + PartialEq + std::fmt::Debug>(v: &T) -> Resu
 fn round_trip<T: FlyteType + PartialEq + std::fmt::Debug>(v: &T) -> Result<(), TestCaseError> {
     literal_round_trip(v)?;
     let packed = v.to_msgpack();
-    prop_assert_eq!(&T::from_msgpack(&packed).map_err(|e| TestCaseError::fail(e.to_string()))?, v);
+    prop_assert_eq!(
+        &T::from_msgpack(&packed).map_err(|e| TestCaseError::fail(e.to_string()))?,
+        v
+    );
     Ok(())
 }
 
@@ -74,25 +83,28 @@ fn record() -> impl Strategy<Value = Record> {
         any::<i8>(),
         ".*",
         datetime_micros(),
-        (0_u64..1_000_000, 0_u32..1_000).prop_map(|(s, ms)| std::time::Duration::from_millis(s * 1000 + u64::from(ms))),
+        (0_u64..1_000_000, 0_u32..1_000)
+            .prop_map(|(s, ms)| std::time::Duration::from_millis(s * 1000 + u64::from(ms))),
         prop_oneof![Just(Mode::Fast), Just(Mode::VerySafe)],
         prop::collection::vec(-1e3_f32..1e3, 0..5),
         prop::collection::btree_map("[a-z]{0,6}", prop::option::of(point()), 0..4),
         prop::option::of(prop::collection::vec(any::<i16>(), 0..4)),
         "[a-z]{1,8}".prop_map(|k| FlyteFile::new(format!("s3://bucket/{k}"))),
     )
-        .prop_map(|(id, small, label, when, took, mode, scores, named, extra, file)| Record {
-            id,
-            small,
-            label,
-            when,
-            took,
-            mode,
-            scores,
-            named,
-            extra,
-            file,
-        })
+        .prop_map(
+            |(id, small, label, when, took, mode, scores, named, extra, file)| Record {
+                id,
+                small,
+                label,
+                when,
+                took,
+                mode,
+                scores,
+                named,
+                extra,
+                file,
+            },
+        )
 }
 
 proptest! {
@@ -164,8 +176,13 @@ fn a_bad_field_deep_inside_is_named_by_its_path() {
             (rmpv::Value::from("y"), rmpv::Value::F64(1.0)),
         ]);
     }
-    let err = Vec::<Point>::from_msgpack(&packed).unwrap_err().at_field("points");
-    assert_eq!(err.to_string(), "at `points[2].x`: expected FLOAT, found string \"oops\"");
+    let err = Vec::<Point>::from_msgpack(&packed)
+        .unwrap_err()
+        .at_field("points");
+    assert_eq!(
+        err.to_string(),
+        "at `points[2].x`: expected FLOAT, found string \"oops\""
+    );
 }
 
 #[test]
@@ -178,7 +195,10 @@ fn a_missing_required_field_is_named() {
 #[test]
 fn an_unknown_enum_value_lists_the_known_ones() {
     let err = Mode::from_literal(&"slow".to_string().to_literal()).unwrap_err();
-    assert_eq!(err.to_string(), "\"slow\" is not one of the values of enum Mode (fast, very_safe)");
+    assert_eq!(
+        err.to_string(),
+        "\"slow\" is not one of the values of enum Mode (fast, very_safe)"
+    );
 }
 
 #[test]
@@ -189,6 +209,8 @@ fn the_generic_struct_form_is_read_with_double_numbers() {
     let Some(prost_types::value::Kind::StructValue(s)) = generic.kind else {
         panic!("an object is a struct")
     };
-    let lit = flyte_runtime::types::literal::scalar_literal(flyte_runtime::proto::core::scalar::Value::Generic(s));
+    let lit = flyte_runtime::types::literal::scalar_literal(
+        flyte_runtime::proto::core::scalar::Value::Generic(s),
+    );
     assert_eq!(Point::from_literal(&lit).unwrap(), Point { x: 1.0, y: 2.5 });
 }

@@ -132,7 +132,8 @@ impl FlyteType for std::time::Duration {
     }
     fn from_msgpack(value: &rmpv::Value) -> Result<Self, TypeError> {
         let secs = msgpack_seconds(value).ok_or_else(|| msgpack_mismatch::<Self>(value))?;
-        span_from_secs(secs).ok_or_else(|| out_of_range(secs, "std::time::Duration", "non-negative"))
+        span_from_secs(secs)
+            .ok_or_else(|| out_of_range(secs, "std::time::Duration", "non-negative"))
     }
     fn json_schema() -> serde_json::Value {
         json!({"type": "number", "format": "time-delta"})

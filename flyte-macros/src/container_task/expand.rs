@@ -1,0 +1,89 @@
+//! Expands a [`TaskModel`] into the user's struct, unchanged, plus an `impl ContainerTask`,
+//! compile-time checks (the executor runs this task type; no output is named like an
+//! input) and the task type's registration, all inside `const _: () = { … };`.
+
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::DeriveInput;
+
+use super::model::TaskModel;
+
+pub fn expand(input: &DeriveInput, m: &TaskModel) -> TokenStream {
+    let ident = &input.ident;
+    let (task_type, image, executor) = (&m.task_type, &m.image, &m.executor);
+    let entrypoint = match &m.entrypoint {
+        Some(e) => quote!(#e),
+        None => quote!(::core::env!("CARGO_PKG_NAME")),
+    };
+    let resolver = m
+        .resolver
+        .as_ref()
+        .map(|r| quote!(const RESOLVER: &'static str = #r;));
+    let version = m
+        .task_type_version
+        .map(|v| quote!(const TASK_TYPE_VERSION: i32 = #v;));
+    let io = |t: &Option<syn::Type>| match t {
+        Some(t) => quote_spanned!(t.span()=> #t),
+        None => quote!(__flyte::Literals),
+    };
+    let (inputs, outputs) = (io(&m.inputs), io(&m.outputs));
+    let custom = m.custom_with.as_ref().map(|with| {
+        quote! {
+            fn get_custom(&self) -> __flyte::std::result::Result<__flyte::Struct, __flyte::CustomError> {
+                #with::to_custom(self)
+            }
+            fn from_custom(custom: &__flyte::Struct) -> __flyte::std::result::Result<Self, __flyte::CustomError> {
+                #with::from_custom(custom)
+            }
+        }
+    });
+    let overlap_message =
+        format!("task type `{task_type}` has an output with the name of an input");
+    let runs_this_type = quote_spanned! {executor.span()=>
+        const _: fn() = || {
+            fn executor_runs<E: __flyte::ShimTaskExecutor<Task = #ident>>() {}
+            executor_runs::<#executor>();
+        };
+    };
+    quote! {
+        #input
+
+        const _: () = {
+            use ::flyte_runtime::__private as __flyte;
+
+            #[automatically_derived]
+            impl __flyte::ContainerTask for #ident {
+                const TASK_TYPE: &'static str = #task_type;
+                const IMAGE: &'static str = #image;
+                const VERSION: &'static str = ::core::env!("CARGO_PKG_VERSION");
+                const ENTRYPOINT: &'static str = #entrypoint;
+                #resolver
+                #version
+                type Inputs = #inputs;
+                type Outputs = #outputs;
+                type Executor = #executor;
+                #custom
+            }
+
+            #runs_this_type
+
+            const _: () = ::core::assert!(
+                !__flyte::names_overlap(
+                    <#inputs as __flyte::TaskIo>::NAMES,
+                    <#outputs as __flyte::TaskIo>::NAMES,
+                ),
+                #overlap_message,
+            );
+
+            __flyte::inventory::submit! {
+                __flyte::TaskTypeEntry {
+                    task_type: #task_type,
+                    rust_type: ::core::concat!(::core::module_path!(), "::", ::core::stringify!(#ident)),
+                    executor_path: <#executor as __flyte::RegisteredExecutor>::PATH,
+                    image: <#ident as __flyte::ContainerTask>::image,
+                }
+            }
+        };
+    }
+}

@@ -1,0 +1,65 @@
+//! [`ExecutionContext`]: what an executor may know about the run it is part of: execution
+//! and task ids from `FLYTE_INTERNAL_*` (or their short forms), the attempt number, where
+//! raw outputs go, and a scratch directory.
+
+use std::path::PathBuf;
+
+/// Identifiers and places of one task run.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExecutionContext {
+    /// Execution project (`FLYTE_INTERNAL_EXECUTION_PROJECT` / `_F_PRJ`).
+    pub execution_project: String,
+    /// Execution domain (`FLYTE_INTERNAL_EXECUTION_DOMAIN` / `_F_DM`).
+    pub execution_domain: String,
+    /// Execution name (`FLYTE_INTERNAL_EXECUTION_ID` / `_F_NM`).
+    pub execution_name: String,
+    /// Workflow (`FLYTE_INTERNAL_EXECUTION_WORKFLOW` / `_F_WF`).
+    pub workflow: String,
+    /// Launch plan (`FLYTE_INTERNAL_EXECUTION_LAUNCHPLAN` / `_F_LP`).
+    pub launch_plan: String,
+    /// Task project (`FLYTE_INTERNAL_TASK_PROJECT` / `_F_TK_PRJ`).
+    pub task_project: String,
+    /// Task domain (`FLYTE_INTERNAL_TASK_DOMAIN` / `_F_TK_DM`).
+    pub task_domain: String,
+    /// Task name (`FLYTE_INTERNAL_TASK_NAME` / `_F_TK_NM`).
+    pub task_name: String,
+    /// Task version (`FLYTE_INTERNAL_TASK_VERSION` / `_F_TK_V`).
+    pub task_version: String,
+    /// Attempt number, from 0 (`FLYTE_ATTEMPT_NUMBER`).
+    pub attempt: u32,
+    /// Worker name (`FLYTE_INTERNAL_WORKER_NAME` / `_F_WN`), for distributed tasks.
+    pub worker: String,
+    /// Where large raw outputs (files, tables) are written (`--raw-output-data-prefix`).
+    pub raw_output_prefix: String,
+    /// A private local directory for the run's temporary files.
+    pub scratch_dir: PathBuf,
+}
+
+impl ExecutionContext {
+    /// Reads the ids from the environment, as flytekit does (long name, then short form).
+    pub fn from_env(raw_output_prefix: &str, scratch_dir: PathBuf) -> Self {
+        let var = |long: &str, short: &str| {
+            std::env::var(long)
+                .or_else(|_| std::env::var(short))
+                .unwrap_or_default()
+        };
+        Self {
+            execution_project: var("FLYTE_INTERNAL_EXECUTION_PROJECT", "_F_PRJ"),
+            execution_domain: var("FLYTE_INTERNAL_EXECUTION_DOMAIN", "_F_DM"),
+            execution_name: var("FLYTE_INTERNAL_EXECUTION_ID", "_F_NM"),
+            workflow: var("FLYTE_INTERNAL_EXECUTION_WORKFLOW", "_F_WF"),
+            launch_plan: var("FLYTE_INTERNAL_EXECUTION_LAUNCHPLAN", "_F_LP"),
+            task_project: var("FLYTE_INTERNAL_TASK_PROJECT", "_F_TK_PRJ"),
+            task_domain: var("FLYTE_INTERNAL_TASK_DOMAIN", "_F_TK_DM"),
+            task_name: var("FLYTE_INTERNAL_TASK_NAME", "_F_TK_NM"),
+            task_version: var("FLYTE_INTERNAL_TASK_VERSION", "_F_TK_V"),
+            attempt: std::env::var("FLYTE_ATTEMPT_NUMBER")
+                .ok()
+                .and_then(|a| a.parse().ok())
+                .unwrap_or(0),
+            worker: var("FLYTE_INTERNAL_WORKER_NAME", "_F_WN"),
+            raw_output_prefix: raw_output_prefix.to_string(),
+            scratch_dir,
+        }
+    }
+}

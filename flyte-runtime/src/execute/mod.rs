@@ -1,0 +1,11 @@
+//! Running a task as Flyte does: the executor trait, its context and errors.
+
+mod context;
+mod executor;
+mod task_error;
+
+pub use context::ExecutionContext;
+pub use executor::{
+    run_executor, BoxFuture, ErasedExecutor, RegisteredExecutor, RunError, ShimTaskExecutor,
+};
+pub use task_error::TaskError;

@@ -1,0 +1,84 @@
+//! [`TaskError`]: how an executor reports that its task failed, and whether Flyte may retry.
+
+use std::fmt;
+
+/// A failure of the task's own logic, returned by `execute_from_model`.
+///
+/// It becomes an error document with origin USER and code `USER:<code>`; it is
+/// NON_RECOVERABLE unless marked [`recoverable`](TaskError::recoverable) (then Flyte retries
+/// it against the task's user retry budget).
+///
+/// ```
+/// use flyte_runtime::execute::TaskError;
+///
+/// let e = TaskError::new("x must be even, got 1").with_code("ValueError");
+/// assert_eq!(e.code(), "ValueError");
+/// assert!(!e.is_recoverable());
+/// assert!(TaskError::new("database busy").recoverable().is_recoverable());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskError {
+    code: String,
+    message: String,
+    recoverable: bool,
+}
+
+impl TaskError {
+    /// A non-recoverable failure with code `TaskError`.
+    pub fn new(message: impl Into<String>) -> Self {
+        Self {
+            code: "TaskError".to_string(),
+            message: message.into(),
+            recoverable: false,
+        }
+    }
+
+    /// A failure from any error, keeping its chain of causes in the message.
+    pub fn from_error(err: &(dyn std::error::Error + 'static)) -> Self {
+        let mut message = err.to_string();
+        let mut source = err.source();
+        while let Some(s) = source {
+            message.push_str(": ");
+            message.push_str(&s.to_string());
+            source = s.source();
+        }
+        Self::new(message)
+    }
+
+    /// Sets the short code after `USER:` (`ValueError`, `Timeout`, `ValidationError`, …).
+    #[must_use]
+    pub fn with_code(mut self, code: impl Into<String>) -> Self {
+        self.code = code.into();
+        self
+    }
+
+    /// Marks the failure as transient: Flyte may retry the task.
+    #[must_use]
+    pub fn recoverable(mut self) -> Self {
+        self.recoverable = true;
+        self
+    }
+
+    /// The short code.
+    pub fn code(&self) -> &str {
+        &self.code
+    }
+
+    /// The message.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// Whether Flyte may retry.
+    pub fn is_recoverable(&self) -> bool {
+        self.recoverable
+    }
+}
+
+impl fmt::Display for TaskError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code, self.message)
+    }
+}
+
+impl std::error::Error for TaskError {}

@@ -1,0 +1,228 @@
+//! Link-time registries (inventory) of what a binary holds: executors by path, task types,
+//! and task instances. Lookups report unknown and duplicate names with what is registered.
+//! A plugin crate is only linked (and so registered) if the binary refers to it:
+//! `use my_plugin as _;`.
+
+use crate::execute::{ErasedExecutor, ShimTaskExecutor};
+use crate::proto::admin::TaskSpec;
+use crate::proto::core::TaskTemplate;
+use crate::task::{ContainerTask, DefinitionError, SerializationSettings, TaskInstance};
+
+/// An executor registered by `#[shim_executor]`.
+pub struct ExecutorEntry {
+    /// Its stable path (`crate::module::Type`), as in the template's loader args.
+    pub path: &'static str,
+    /// The task type it runs.
+    pub task_type: &'static str,
+    /// Makes one (`Default`).
+    pub make: fn() -> Box<dyn ErasedExecutor>,
+    /// Where it was registered.
+    pub file: &'static str,
+    /// The line.
+    pub line: u32,
+}
+inventory::collect!(ExecutorEntry);
+
+/// A task type registered by `#[container_task]`.
+pub struct TaskTypeEntry {
+    /// The task type string.
+    pub task_type: &'static str,
+    /// The configuration struct's Rust path.
+    pub rust_type: &'static str,
+    /// Its executor's path.
+    pub executor_path: &'static str,
+    /// Its image (with `{version}` filled in).
+    pub image: fn() -> String,
+}
+inventory::collect!(TaskTypeEntry);
+
+/// A task instance registered by [`register_task!`](crate::register_task).
+pub struct InstanceEntry {
+    /// Builds the instance.
+    pub build: fn() -> Box<dyn AnyTaskInstance>,
+    /// Where it was registered.
+    pub file: &'static str,
+    /// The line.
+    pub line: u32,
+}
+inventory::collect!(InstanceEntry);
+
+/// A task instance of any task type.
+pub trait AnyTaskInstance: Send + Sync {
+    /// Its name.
+    fn name(&self) -> &str;
+    /// Its task type.
+    fn task_type(&self) -> &'static str;
+    /// Its template.
+    fn template(&self, settings: &SerializationSettings) -> Result<TaskTemplate, DefinitionError>;
+    /// Its registration spec.
+    fn task_spec(&self, settings: &SerializationSettings) -> Result<TaskSpec, DefinitionError>;
+}
+
+impl<T: ContainerTask> AnyTaskInstance for TaskInstance<T> {
+    fn name(&self) -> &str {
+        TaskInstance::name(self)
+    }
+    fn task_type(&self) -> &'static str {
+        T::TASK_TYPE
+    }
+    fn template(&self, settings: &SerializationSettings) -> Result<TaskTemplate, DefinitionError> {
+        TaskInstance::template(self, settings)
+    }
+    fn task_spec(&self, settings: &SerializationSettings) -> Result<TaskSpec, DefinitionError> {
+        TaskInstance::task_spec(self, settings)
+    }
+}
+
+/// A lookup that failed, with what this binary has.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum RegistryError {
+    /// No executor has this path.
+    #[error("no executor `{path}` is registered in this binary; registered: {}", list(.registered))]
+    UnknownExecutor {
+        /// The path asked for.
+        path: String,
+        /// The paths there are.
+        registered: Vec<String>,
+    },
+    /// Two executors share a path.
+    #[error("executor `{path}` is registered twice: at {first} and at {second}")]
+    DuplicateExecutor {
+        /// The path.
+        path: String,
+        /// `file:line` of one.
+        first: String,
+        /// `file:line` of the other.
+        second: String,
+    },
+    /// No task instance has this name.
+    #[error("no task `{name}` is registered in this binary; registered: {}", list(.registered))]
+    UnknownTask {
+        /// The name asked for.
+        name: String,
+        /// The names there are.
+        registered: Vec<String>,
+    },
+    /// Two task instances share a name.
+    #[error("task `{name}` is registered twice: at {first} and at {second}")]
+    DuplicateTask {
+        /// The name.
+        name: String,
+        /// `file:line` of one.
+        first: String,
+        /// `file:line` of the other.
+        second: String,
+    },
+}
+
+fn list(items: &[String]) -> String {
+    if items.is_empty() {
+        "none".to_string()
+    } else {
+        items.join(", ")
+    }
+}
+
+/// Every registered executor, checked for duplicate paths.
+pub fn executors() -> Result<Vec<&'static ExecutorEntry>, RegistryError> {
+    let mut all: Vec<&'static ExecutorEntry> =
+        inventory::iter::<ExecutorEntry>.into_iter().collect();
+    all.sort_by_key(|e| e.path);
+    for pair in all.windows(2) {
+        if pair[0].path == pair[1].path {
+            return Err(RegistryError::DuplicateExecutor {
+                path: pair[0].path.to_string(),
+                first: format!("{}:{}", pair[0].file, pair[0].line),
+                second: format!("{}:{}", pair[1].file, pair[1].line),
+            });
+        }
+    }
+    Ok(all)
+}
+
+/// The executor registered under `path`.
+pub fn executor(path: &str) -> Result<&'static ExecutorEntry, RegistryError> {
+    let all = executors()?;
+    all.iter()
+        .find(|e| e.path == path)
+        .copied()
+        .ok_or_else(|| RegistryError::UnknownExecutor {
+            path: path.to_string(),
+            registered: all.iter().map(|e| e.path.to_string()).collect(),
+        })
+}
+
+/// Every registered task type, by task type string.
+pub fn task_types() -> Vec<&'static TaskTypeEntry> {
+    let mut all: Vec<_> = inventory::iter::<TaskTypeEntry>.into_iter().collect();
+    all.sort_by_key(|t| t.task_type);
+    all
+}
+
+/// A built task instance with where it was registered.
+pub struct RegisteredInstance {
+    /// The instance.
+    pub instance: Box<dyn AnyTaskInstance>,
+    /// `file:line` of its registration.
+    pub registered_at: String,
+}
+
+/// Every registered task instance, built, sorted by name, checked for duplicate names.
+pub fn instances() -> Result<Vec<RegisteredInstance>, RegistryError> {
+    let mut all: Vec<RegisteredInstance> = inventory::iter::<InstanceEntry>
+        .into_iter()
+        .map(|e| RegisteredInstance {
+            instance: (e.build)(),
+            registered_at: format!("{}:{}", e.file, e.line),
+        })
+        .collect();
+    all.sort_by(|a, b| a.instance.name().cmp(b.instance.name()));
+    for pair in all.windows(2) {
+        if pair[0].instance.name() == pair[1].instance.name() {
+            return Err(RegistryError::DuplicateTask {
+                name: pair[0].instance.name().to_string(),
+                first: pair[0].registered_at.clone(),
+                second: pair[1].registered_at.clone(),
+            });
+        }
+    }
+    Ok(all)
+}
+
+/// The registered task instance named `name`.
+pub fn instance(name: &str) -> Result<RegisteredInstance, RegistryError> {
+    let all = instances()?;
+    let registered: Vec<String> = all.iter().map(|i| i.instance.name().to_string()).collect();
+    all.into_iter()
+        .find(|i| i.instance.name() == name)
+        .ok_or_else(|| RegistryError::UnknownTask {
+            name: name.to_string(),
+            registered,
+        })
+}
+
+/// Makes an executor of type `E` (what `#[shim_executor]` registers).
+pub fn make_executor<E: ShimTaskExecutor>() -> Box<dyn ErasedExecutor> {
+    Box::new(E::default())
+}
+
+/// Registers a task instance: `register_task!(my_task)` where `fn my_task() -> TaskInstance<T>`.
+///
+/// A duplicate name is reported, with both places, by [`instances`](crate::registry::instances).
+#[macro_export]
+macro_rules! register_task {
+    ($build:path) => {
+        $crate::__private::inventory::submit! {
+            $crate::registry::InstanceEntry {
+                build: {
+                    fn __flyte_build() -> ::std::boxed::Box<dyn $crate::registry::AnyTaskInstance> {
+                        ::std::boxed::Box::new($build())
+                    }
+                    __flyte_build
+                },
+                file: ::std::file!(),
+                line: ::std::line!(),
+            }
+        }
+    };
+}

@@ -1,0 +1,19 @@
+//! Defining tasks: the task-type trait, typed custom config, typed I/O, instances and their
+//! templates. Nothing here runs a task; that is `execute`.
+
+mod container_task;
+pub mod custom;
+mod instance;
+mod io;
+mod resources;
+mod secrets;
+mod template;
+
+pub use container_task::{ContainerTask, TEMPLATE_RESOLVER};
+pub use instance::{Cache, PodTemplate, SharedMemory, TaskInstance};
+pub use io::{names_overlap, Literals, TaskIo};
+pub use resources::{is_quantity, QuantityError, Resources};
+pub use secrets::{SecretMount, SecretRequest};
+pub use template::{
+    default_args, DefinitionError, SerializationSettings, RUNTIME_FLAVOR, RUNTIME_VERSION,
+};

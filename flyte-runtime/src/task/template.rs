@@ -1,0 +1,390 @@
+//! Building the `TaskTemplate` (and admin `TaskSpec`) of a task instance in the shape
+//! flytekit writes for a `PythonCustomizedContainerTask`, with our entrypoint and resolver.
+
+use std::collections::BTreeSet;
+
+use serde_json::{json, Value as Json};
+
+use super::container_task::ContainerTask;
+use super::custom::CustomError;
+use super::instance::TaskInstance;
+use super::io::TaskIo;
+use super::resources::QuantityError;
+use crate::execute::RegisteredExecutor;
+use crate::proto::admin::{description, Description, DescriptionEntity, TaskSpec};
+use crate::proto::core::{
+    gpu_accelerator, resources::ResourceName, runtime_metadata::RuntimeType, task_template,
+    Container, ExtendedResources, GpuAccelerator, Identifier, K8sObjectMetadata, K8sPod,
+    KeyValuePair, LiteralType, ResourceType, Resources, RetryStrategy, RuntimeMetadata,
+    SecurityContext, SharedMemory, TaskMetadata, TaskTemplate, TypedInterface, Variable,
+    VariableMap,
+};
+use crate::types::struct_value::json_object_to_struct;
+
+/// The runtime flavor written into `metadata.runtime` (flytekit writes `python`).
+pub const RUNTIME_FLAVOR: &str = "rust";
+/// Our version, written into `metadata.runtime.version`.
+pub const RUNTIME_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// What registration adds to a template: the id's project, domain and version, and
+/// optionally another image and extra environment (as `pyflyte package --image/--env`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SerializationSettings {
+    /// Project of the task id (empty in a registration package: filled at registration).
+    pub project: String,
+    /// Domain of the task id.
+    pub domain: String,
+    /// Version of the task id.
+    pub version: String,
+    /// Replaces the task type's image when set.
+    pub image: Option<String>,
+    /// Added to every container's environment.
+    pub env: Vec<(String, String)>,
+}
+
+/// Why a task instance does not make a valid template.
+#[derive(Debug, thiserror::Error)]
+pub enum DefinitionError {
+    /// A resource quantity Kubernetes would refuse.
+    #[error("task `{task}`: {source}")]
+    Quantity {
+        /// The task.
+        task: String,
+        /// Which quantity.
+        source: QuantityError,
+    },
+    /// The configuration did not serialize into `custom`.
+    #[error("task `{task}`: {source}")]
+    Custom {
+        /// The task.
+        task: String,
+        /// Why.
+        source: CustomError,
+    },
+    /// The interface is wrong: missing, declared twice, or a name used twice.
+    #[error("task `{task}`: {message}")]
+    Interface {
+        /// The task.
+        task: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// The task has no name.
+    #[error("a task of type `{task_type}` has an empty name")]
+    EmptyName {
+        /// Its task type.
+        task_type: &'static str,
+    },
+}
+
+fn variable_map(vars: &[(String, LiteralType)]) -> VariableMap {
+    VariableMap {
+        variables: vars
+            .iter()
+            .map(|(name, t)| {
+                (
+                    name.clone(),
+                    Variable {
+                        r#type: Some(t.clone()),
+                        description: name.clone(),
+                    },
+                )
+            })
+            .collect(),
+    }
+}
+
+/// The default container args: pyflyte-execute's flags, our resolver, the executor's path.
+pub fn default_args(entrypoint: &str, resolver: &str, executor_path: &str) -> Vec<String> {
+    [
+        entrypoint,
+        "execute",
+        "--inputs",
+        "{{.input}}",
+        "--output-prefix",
+        "{{.outputPrefix}}",
+        "--raw-output-data-prefix",
+        "{{.rawOutputDataPrefix}}",
+        "--checkpoint-path",
+        "{{.checkpointOutputPrefix}}",
+        "--prev-checkpoint",
+        "{{.prevCheckpointPrefix}}",
+        "--resolver",
+        resolver,
+        "--",
+        "{{.taskTemplatePath}}",
+        executor_path,
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect()
+}
+
+impl<T: ContainerTask> TaskInstance<T> {
+    fn interface_side(
+        &self,
+        which: &str,
+        fixed: Option<Vec<(&'static str, LiteralType)>>,
+        declared: &[(String, LiteralType)],
+    ) -> Result<Vec<(String, LiteralType)>, DefinitionError> {
+        let err = |message: String| DefinitionError::Interface {
+            task: self.name.clone(),
+            message,
+        };
+        let vars = match fixed {
+            Some(fixed) if declared.is_empty() => {
+                fixed.into_iter().map(|(n, t)| (n.to_string(), t)).collect()
+            }
+            Some(_) => {
+                return Err(err(format!(
+                    "task type `{}` fixes its {which}; they cannot be declared per instance",
+                    T::TASK_TYPE
+                )))
+            }
+            None => declared.to_vec(),
+        };
+        let mut seen = BTreeSet::new();
+        for (name, _) in &vars {
+            if !seen.insert(name.as_str()) {
+                return Err(err(format!("{which} `{name}` is declared twice")));
+            }
+        }
+        Ok(vars)
+    }
+
+    /// The typed interface (fixed by the task type, or declared on this instance).
+    pub fn interface(&self) -> Result<TypedInterface, DefinitionError> {
+        let inputs = self.interface_side("inputs", T::Inputs::variables(), &self.inputs)?;
+        let outputs = self.interface_side("outputs", T::Outputs::variables(), &self.outputs)?;
+        if let Some((name, _)) = outputs
+            .iter()
+            .find(|(o, _)| inputs.iter().any(|(i, _)| i == o))
+        {
+            return Err(DefinitionError::Interface {
+                task: self.name.clone(),
+                message: format!("output `{name}` has the name of an input"),
+            });
+        }
+        Ok(TypedInterface {
+            inputs: Some(variable_map(&inputs)),
+            outputs: Some(variable_map(&outputs)),
+        })
+    }
+
+    fn container(&self, settings: &SerializationSettings) -> Container {
+        let args = self.command.clone().unwrap_or_else(|| {
+            default_args(
+                T::ENTRYPOINT,
+                T::RESOLVER,
+                <T::Executor as RegisteredExecutor>::PATH,
+            )
+        });
+        Container {
+            image: settings.image.clone().unwrap_or_else(T::image),
+            command: Vec::new(),
+            args,
+            resources: Some(Resources {
+                requests: self.requests.entries(),
+                limits: self.limits.entries(),
+            }),
+            env: self
+                .env
+                .iter()
+                .chain(settings.env.iter())
+                .map(|(key, value)| KeyValuePair {
+                    key: key.clone(),
+                    value: value.clone(),
+                })
+                .collect(),
+            ..Default::default()
+        }
+    }
+
+    fn metadata(&self) -> TaskMetadata {
+        let cache = self.cache.clone().unwrap_or_default();
+        TaskMetadata {
+            discoverable: self.cache.is_some(),
+            runtime: Some(RuntimeMetadata {
+                r#type: RuntimeType::FlyteSdk as i32,
+                version: RUNTIME_VERSION.to_string(),
+                flavor: RUNTIME_FLAVOR.to_string(),
+            }),
+            timeout: self.timeout.map(|t| prost_types::Duration {
+                seconds: i64::try_from(t.as_secs()).unwrap_or(i64::MAX),
+                nanos: t.subsec_nanos() as i32,
+            }),
+            retries: Some(RetryStrategy {
+                retries: self.retries,
+            }),
+            discovery_version: cache.version,
+            cache_serializable: cache.serialize,
+            cache_ignore_input_vars: cache.ignore_input_vars,
+            interruptible_value: self
+                .interruptible
+                .map(crate::proto::core::task_metadata::InterruptibleValue::Interruptible),
+            tags: self.tags.clone().into_iter().collect(),
+            pod_template_name: self.pod_template_name.clone().unwrap_or_default(),
+            generates_deck: Some(false),
+            metadata: Some(K8sObjectMetadata::default()),
+            ..Default::default()
+        }
+    }
+
+    fn validate(&self) -> Result<(), DefinitionError> {
+        if self.name.is_empty() {
+            return Err(DefinitionError::EmptyName {
+                task_type: T::TASK_TYPE,
+            });
+        }
+        for (which, r) in [("requests", &self.requests), ("limits", &self.limits)] {
+            r.validate(which)
+                .map_err(|source| DefinitionError::Quantity {
+                    task: self.name.clone(),
+                    source,
+                })?;
+        }
+        if let Some(sm) = self
+            .shared_memory
+            .as_ref()
+            .filter(|s| !s.size_limit.is_empty())
+        {
+            if !super::resources::is_quantity(&sm.size_limit) {
+                return Err(DefinitionError::Quantity {
+                    task: self.name.clone(),
+                    source: QuantityError {
+                        field: "shared_memory.size_limit".into(),
+                        value: sm.size_limit.clone(),
+                    },
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// The `TaskTemplate` Flyte registers and propeller runs.
+    pub fn template(
+        &self,
+        settings: &SerializationSettings,
+    ) -> Result<TaskTemplate, DefinitionError> {
+        self.validate()?;
+        let custom = self
+            .config
+            .get_custom()
+            .map_err(|source| DefinitionError::Custom {
+                task: self.name.clone(),
+                source,
+            })?;
+        let container = self.container(settings);
+        let target = match &self.pod_template {
+            Some(pod) => task_template::Target::K8sPod(k8s_pod(pod, &container)),
+            None => task_template::Target::Container(container),
+        };
+        let extended = ExtendedResources {
+            gpu_accelerator: self.accelerator.as_ref().map(|device| GpuAccelerator {
+                device: device.clone(),
+                partition_size_value: None::<gpu_accelerator::PartitionSizeValue>,
+            }),
+            shared_memory: self.shared_memory.as_ref().map(|s| SharedMemory {
+                mount_path: s.mount_path.clone(),
+                mount_name: s.mount_name.clone(),
+                size_limit: s.size_limit.clone(),
+            }),
+        };
+        Ok(TaskTemplate {
+            id: Some(Identifier {
+                resource_type: ResourceType::Task as i32,
+                project: settings.project.clone(),
+                domain: settings.domain.clone(),
+                name: self.name.clone(),
+                version: settings.version.clone(),
+                org: String::new(),
+            }),
+            r#type: T::TASK_TYPE.to_string(),
+            metadata: Some(self.metadata()),
+            interface: Some(self.interface()?),
+            custom: Some(custom),
+            target: Some(target),
+            task_type_version: T::TASK_TYPE_VERSION,
+            security_context: (!self.secrets.is_empty()).then(|| SecurityContext {
+                secrets: self.secrets.iter().map(|s| s.to_proto()).collect(),
+                ..Default::default()
+            }),
+            extended_resources: (extended != ExtendedResources::default()).then_some(extended),
+            config: Default::default(),
+        })
+    }
+
+    /// The admin `TaskSpec` of a registration package: the template and its description.
+    pub fn task_spec(&self, settings: &SerializationSettings) -> Result<TaskSpec, DefinitionError> {
+        let template = self.template(settings)?;
+        let description = self.docs.as_ref().map(|text| DescriptionEntity {
+            short_description: text.lines().next().unwrap_or_default().to_string(),
+            long_description: Some(Description {
+                content: Some(description::Content::Value(text.clone())),
+                ..Default::default()
+            }),
+            ..Default::default()
+        });
+        Ok(TaskSpec {
+            template: Some(template),
+            description,
+        })
+    }
+}
+
+fn k8s_resources(entries: &[crate::proto::core::resources::ResourceEntry]) -> Json {
+    let mut out = serde_json::Map::new();
+    for e in entries {
+        let key = match ResourceName::try_from(e.name) {
+            Ok(ResourceName::Cpu) => "cpu",
+            Ok(ResourceName::Memory) => "memory",
+            Ok(ResourceName::Gpu) => "nvidia.com/gpu",
+            Ok(ResourceName::EphemeralStorage) => "ephemeral-storage",
+            _ => continue,
+        };
+        out.insert(key.to_string(), Json::from(e.value.clone()));
+    }
+    Json::Object(out)
+}
+
+/// The pod of a pod template, with the primary container set to the task's container
+/// (merged into a container of that name if the spec has one), as flytekit does.
+fn k8s_pod(pod: &super::instance::PodTemplate, c: &Container) -> K8sPod {
+    let resources = c.resources.clone().unwrap_or_default();
+    let primary = json!({
+        "name": pod.primary_container_name,
+        "image": c.image,
+        "args": c.args,
+        "env": c.env.iter().map(|kv| json!({"name": kv.key, "value": kv.value})).collect::<Vec<_>>(),
+        "resources": {"requests": k8s_resources(&resources.requests), "limits": k8s_resources(&resources.limits)},
+    });
+    let mut spec = match &pod.pod_spec {
+        Json::Object(m) => m.clone(),
+        _ => serde_json::Map::new(),
+    };
+    let mut containers = match spec.remove("containers") {
+        Some(Json::Array(cs)) => cs,
+        _ => Vec::new(),
+    };
+    match containers
+        .iter_mut()
+        .find(|c| c.get("name").and_then(Json::as_str) == Some(pod.primary_container_name.as_str()))
+    {
+        Some(Json::Object(existing)) => {
+            if let Json::Object(p) = primary {
+                existing.extend(p);
+            }
+        }
+        _ => containers.push(primary),
+    }
+    spec.insert("containers".into(), Json::Array(containers));
+    K8sPod {
+        metadata: Some(K8sObjectMetadata {
+            labels: pod.labels.clone().into_iter().collect(),
+            annotations: pod.annotations.clone().into_iter().collect(),
+        }),
+        pod_spec: Some(json_object_to_struct(&spec)),
+        data_config: None,
+        primary_container_name: pod.primary_container_name.clone(),
+    }
+}

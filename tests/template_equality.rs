@@ -1,0 +1,339 @@
+//! Templates built in Rust against flytekit's (`tests/fixtures/templates/`): the Rust twins
+//! of `fixture_tasks.py`'s `CustomTask` and flytekit's own `SQLite3Task` must produce the
+//! same `TaskTemplate`, field by field. The only differences allowed are listed in
+//! [`ALLOWED`] and applied explicitly, so anything else fails the test.
+
+use std::time::Duration;
+
+use flyte_runtime::prelude::*;
+use flyte_runtime::proto::core::{
+    literal_type, task_template, LiteralType, SchemaType, TaskTemplate,
+};
+use flyte_runtime::task::{SerializationSettings, TEMPLATE_RESOLVER};
+use prost::Message;
+
+/// The differences from flytekit we make on purpose (also in the README).
+const ALLOWED: &[&str] = &[
+    "container.args[0]: our entrypoint binary and its `execute` subcommand instead of `pyflyte-execute`",
+    "container.args: `--checkpoint-path`/`--prev-checkpoint` are passed (flytekit passes them for function tasks only)",
+    "container.args: the resolver is ours (flyte_rs.task_template_resolver)",
+    "container.args[-1]: the executor's registered Rust path instead of a Python class path",
+    "metadata.runtime: flavor `rust` and our crate version instead of `python` 1.16.31",
+];
+
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq)]
+pub struct Nested {
+    pub depth: i64,
+    pub values: Vec<serde_json::Value>,
+}
+
+/// The Rust twin of fixture_tasks.py's CustomTask.
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq)]
+#[container_task(task_type = "my-custom-task", image = "ghcr.io/example/flyte-rs-demo:v1", executor = EchoConfigExecutor)]
+pub struct CustomTask {
+    pub my_custom_setting: String,
+    pub nested: Nested,
+}
+
+#[derive(Default)]
+pub struct EchoConfigExecutor;
+
+#[shim_executor]
+impl ShimTaskExecutor for EchoConfigExecutor {
+    type Task = CustomTask;
+    fn execute_from_model(
+        &self,
+        _ctx: &ExecutionContext,
+        task: CustomTask,
+        _inputs: Literals,
+    ) -> Result<Literals, TaskError> {
+        Ok(Literals::new().with("output_name", &format!("{task:?}")))
+    }
+}
+
+/// The Rust twin of flytekit's SQLite3Task configuration.
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq)]
+#[container_task(task_type = "sqlite", image = "cr.flyte.org/flyteorg/flytekit:py3.11-1.16.31", executor = SqliteExecutor)]
+pub struct Sqlite {
+    pub uri: String,
+    pub compressed: bool,
+    pub query_template: String,
+}
+
+#[derive(Default)]
+pub struct SqliteExecutor;
+
+#[shim_executor]
+impl ShimTaskExecutor for SqliteExecutor {
+    type Task = Sqlite;
+    async fn execute_from_model(
+        &self,
+        _ctx: &ExecutionContext,
+        _task: Sqlite,
+        _inputs: Literals,
+    ) -> Result<Literals, TaskError> {
+        Err(TaskError::new("not run in this test"))
+    }
+}
+
+fn settings() -> SerializationSettings {
+    SerializationSettings {
+        project: "demo".into(),
+        domain: "development".into(),
+        version: "v1".into(),
+        ..Default::default()
+    }
+}
+
+fn flytekit_template(name: &str) -> TaskTemplate {
+    TaskTemplate::decode(flyte_tests::read_fixture(&format!("templates/{name}.pb")).as_slice())
+        .expect("fixture decodes")
+}
+
+/// flytekit's args turned into ours by exactly the differences in ALLOWED.
+fn expected_args(theirs: &[String], executor_path: &str) -> Vec<String> {
+    let mut out = vec![env!("CARGO_PKG_NAME").to_string(), "execute".to_string()];
+    let mut rest = theirs[1..].iter().cloned().collect::<Vec<_>>();
+    let resolver_at = rest
+        .iter()
+        .position(|a| a == "--resolver")
+        .expect("flytekit passes --resolver");
+    rest[resolver_at + 1] = TEMPLATE_RESOLVER.to_string();
+    for (i, a) in [
+        "--checkpoint-path",
+        "{{.checkpointOutputPrefix}}",
+        "--prev-checkpoint",
+        "{{.prevCheckpointPrefix}}",
+    ]
+    .iter()
+    .enumerate()
+    {
+        rest.insert(resolver_at + i, a.to_string());
+    }
+    if let Some(last) = rest.last_mut() {
+        *last = executor_path.to_string();
+    }
+    out.extend(rest);
+    out
+}
+
+/// Compares field by field after applying ALLOWED; returns the differences.
+fn differences(
+    mut ours: TaskTemplate,
+    mut theirs: TaskTemplate,
+    executor_path: &str,
+) -> Vec<String> {
+    let mut diffs = Vec::new();
+    // Allowed: args and runtime metadata. Check ours is exactly flytekit's with those edits.
+    if let (Some(task_template::Target::Container(o)), Some(task_template::Target::Container(t))) =
+        (ours.target.as_mut(), theirs.target.as_mut())
+    {
+        let want = expected_args(&t.args, executor_path);
+        if o.args != want {
+            diffs.push(format!(
+                "container.args: ours {:?}, expected {want:?}",
+                o.args
+            ));
+        }
+        o.args.clear();
+        t.args.clear();
+    }
+    for m in [ours.metadata.as_mut(), theirs.metadata.as_mut()]
+        .into_iter()
+        .flatten()
+    {
+        m.runtime = None;
+    }
+    macro_rules! field {
+        ($($f:ident),*) => {$(
+            if ours.$f != theirs.$f {
+                diffs.push(format!("{}:\n  ours:     {:?}\n  flytekit: {:?}", stringify!($f), ours.$f, theirs.$f));
+            }
+        )*};
+    }
+    field!(
+        id,
+        r#type,
+        metadata,
+        interface,
+        custom,
+        target,
+        task_type_version,
+        security_context,
+        extended_resources,
+        config
+    );
+    diffs
+}
+
+#[test]
+fn custom_task_matches_flytekit() {
+    let task = TaskInstance::new(
+        "fixtures.custom",
+        CustomTask {
+            my_custom_setting: "special_value".into(),
+            nested: Nested {
+                depth: 2,
+                values: vec![
+                    1.into(),
+                    2.5.into(),
+                    "x".into(),
+                    true.into(),
+                    serde_json::Value::Null,
+                ],
+            },
+        },
+    )
+    .input::<String>("input_name")
+    .output::<String>("output_name")
+    .requests(Resources::new().cpu("1").mem("500Mi"))
+    .limits(Resources::new().cpu("2").mem("1Gi").gpu("1"))
+    .env("MY_ENV_VAR", "some_value")
+    .secret(SecretRequest::new("my-secrets", "api_key"))
+    .secret(SecretRequest::new("db", "password").mount(SecretMount::File))
+    .retries(3)
+    .timeout(Duration::from_secs(600))
+    .cache("1.0")
+    .interruptible(true);
+    let ours = task.template(&settings()).expect("valid task");
+    assert_eq!(
+        ours.metadata
+            .as_ref()
+            .and_then(|m| m.runtime.as_ref())
+            .map(|r| r.flavor.as_str()),
+        Some("rust")
+    );
+    let diffs = differences(
+        ours,
+        flytekit_template("custom_task"),
+        "template_equality::EchoConfigExecutor",
+    );
+    assert!(
+        diffs.is_empty(),
+        "differences beyond {ALLOWED:#?}:\n{}",
+        diffs.join("\n")
+    );
+}
+
+#[test]
+fn sqlite_task_matches_flytekit() {
+    let task = TaskInstance::new(
+        "fixtures.sqlite",
+        Sqlite {
+            uri: "https://example.com/chinook.zip".into(),
+            compressed: true,
+            query_template: "select TrackId, Name from tracks limit {{.inputs.limit}}".into(),
+        },
+    )
+    .input::<i64>("limit")
+    // flytekit's SQLite3Task declares its output as the legacy FlyteSchema.
+    .output_type(
+        "results",
+        LiteralType {
+            r#type: Some(literal_type::Type::Schema(SchemaType::default())),
+            ..Default::default()
+        },
+    );
+    let ours = task.template(&settings()).expect("valid task");
+    let diffs = differences(
+        ours,
+        flytekit_template("sqlite_task"),
+        "template_equality::SqliteExecutor",
+    );
+    assert!(
+        diffs.is_empty(),
+        "differences beyond {ALLOWED:#?}:\n{}",
+        diffs.join("\n")
+    );
+}
+
+#[test]
+fn the_comparison_catches_a_changed_field() {
+    let task = TaskInstance::new(
+        "fixtures.sqlite",
+        Sqlite {
+            uri: "https://example.com/chinook.zip".into(),
+            compressed: false,
+            query_template: "select TrackId, Name from tracks limit {{.inputs.limit}}".into(),
+        },
+    )
+    .input::<i64>("limit");
+    let ours = task.template(&settings()).expect("valid task");
+    let diffs = differences(
+        ours,
+        flytekit_template("sqlite_task"),
+        "template_equality::SqliteExecutor",
+    );
+    let fields: Vec<&str> = diffs
+        .iter()
+        .map(|d| d.split(':').next().unwrap_or_default())
+        .collect();
+    assert_eq!(fields, ["interface", "custom"], "{diffs:?}");
+}
+
+#[test]
+fn custom_reads_back_typed_with_whole_doubles_as_integers() {
+    let t = flytekit_template("custom_task");
+    // flytekit wrote nested.depth as 2.0; our config reads it as the i64 2.
+    let cfg = <CustomTask as ContainerTask>::from_custom(t.custom.as_ref().expect("custom"))
+        .expect("typed config");
+    assert_eq!(cfg.nested.depth, 2);
+    assert_eq!(cfg.my_custom_setting, "special_value");
+}
+
+#[test]
+fn bad_quantities_and_interfaces_name_the_task() {
+    let base = || {
+        TaskInstance::new(
+            "t.bad",
+            Sqlite {
+                uri: String::new(),
+                compressed: false,
+                query_template: String::new(),
+            },
+        )
+    };
+    let err = base()
+        .limits(Resources::new().mem("1 GB"))
+        .template(&settings())
+        .unwrap_err();
+    assert_eq!(err.to_string(), "task `t.bad`: limits.mem: \"1 GB\" is not a Kubernetes quantity (e.g. 500m, 2, 1.5, 500Mi, 1Gi, 1G)");
+    let err = base()
+        .input::<i64>("x")
+        .output::<i64>("x")
+        .template(&settings())
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "task `t.bad`: output `x` has the name of an input"
+    );
+    let err = base()
+        .input::<i64>("x")
+        .input::<String>("x")
+        .template(&settings())
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "task `t.bad`: inputs `x` is declared twice"
+    );
+}
+
+#[test]
+fn executors_and_task_types_are_registered() {
+    let e =
+        flyte_runtime::registry::executor("template_equality::SqliteExecutor").expect("registered");
+    assert_eq!(e.task_type, "sqlite");
+    let err = flyte_runtime::registry::executor("nope::Missing")
+        .err()
+        .expect("unknown");
+    assert!(
+        err.to_string()
+            .contains("template_equality::EchoConfigExecutor"),
+        "{err}"
+    );
+    let types: Vec<&str> = flyte_runtime::registry::task_types()
+        .iter()
+        .map(|t| t.task_type)
+        .collect();
+    assert_eq!(types, ["my-custom-task", "sqlite"]);
+}
