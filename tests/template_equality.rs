@@ -93,7 +93,7 @@ fn flytekit_template(name: &str) -> TaskTemplate {
 /// flytekit's args turned into ours by exactly the differences in ALLOWED.
 fn expected_args(theirs: &[String], executor_path: &str) -> Vec<String> {
     let mut out = vec![env!("CARGO_PKG_NAME").to_string(), "execute".to_string()];
-    let mut rest = theirs[1..].iter().cloned().collect::<Vec<_>>();
+    let mut rest = theirs[1..].to_vec();
     let resolver_at = rest
         .iter()
         .position(|a| a == "--resolver")

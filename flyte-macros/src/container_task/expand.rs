@@ -40,6 +40,19 @@ pub fn expand(input: &DeriveInput, m: &TaskModel) -> TokenStream {
     });
     let overlap_message =
         format!("task type `{task_type}` has an output with the name of an input");
+    let overlap_span = m
+        .outputs
+        .as_ref()
+        .map_or_else(proc_macro2::Span::call_site, |t| t.span());
+    let no_overlap = quote_spanned! {overlap_span=>
+        const _: () = ::core::assert!(
+            !__flyte::names_overlap(
+                <#inputs as __flyte::TaskIo>::NAMES,
+                <#outputs as __flyte::TaskIo>::NAMES,
+            ),
+            #overlap_message,
+        );
+    };
     let runs_this_type = quote_spanned! {executor.span()=>
         const _: fn() = || {
             fn executor_runs<E: __flyte::ShimTaskExecutor<Task = #ident>>() {}
@@ -68,13 +81,7 @@ pub fn expand(input: &DeriveInput, m: &TaskModel) -> TokenStream {
 
             #runs_this_type
 
-            const _: () = ::core::assert!(
-                !__flyte::names_overlap(
-                    <#inputs as __flyte::TaskIo>::NAMES,
-                    <#outputs as __flyte::TaskIo>::NAMES,
-                ),
-                #overlap_message,
-            );
+            #no_overlap
 
             __flyte::inventory::submit! {
                 __flyte::TaskTypeEntry {

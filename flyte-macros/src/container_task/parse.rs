@@ -101,9 +101,15 @@ pub fn parse(args: TokenStream, input: &DeriveInput) -> Result<TaskModel, Vec<sy
         }
         Ok(())
     });
-    if let Err(e) = parser.parse2(args) {
-        cx.syn_error(e);
-    }
+    // syn stops at the first malformed key; then the keys after it were never read, so
+    // "missing" would be a false report.
+    let parsed_all = match parser.parse2(args) {
+        Ok(()) => true,
+        Err(e) => {
+            cx.syn_error(e);
+            false
+        }
+    };
     let mut seen: Vec<String> = deferred.iter().map(|(k, _)| k.clone()).collect();
     if raw.executor.is_some() {
         seen.push("executor".to_string());
@@ -142,7 +148,7 @@ pub fn parse(args: TokenStream, input: &DeriveInput) -> Result<TaskModel, Vec<sy
         ("executor", "executor = YourExecutor"),
     ] {
         // An empty string was reported as empty above; do not also call it missing.
-        if !seen.iter().any(|k| k == key) {
+        if parsed_all && !seen.iter().any(|k| k == key) {
             cx.syn_error(syn::Error::new(
                 span,
                 format!("#[container_task] is missing `{example}`"),

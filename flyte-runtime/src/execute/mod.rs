@@ -2,10 +2,12 @@
 
 mod context;
 mod executor;
+mod local;
 mod task_error;
 
 pub use context::ExecutionContext;
 pub use executor::{
     run_executor, BoxFuture, ErasedExecutor, RegisteredExecutor, RunError, ShimTaskExecutor,
 };
+pub use local::{run_template, LocalRunError};
 pub use task_error::TaskError;

@@ -131,14 +131,11 @@ pub fn is_quantity(s: &str) -> bool {
     let valid_number = !digits.is_empty()
         && digits.chars().filter(|c| *c == '.').count() <= 1
         && digits.chars().any(|c| c.is_ascii_digit());
+    let exponent = suffix
+        .strip_prefix(['e', 'E'])
+        .map(|e| e.trim_start_matches(['+', '-']));
     let valid_suffix = SUFFIXES.contains(&suffix)
-        || (suffix.len() > 1
-            && (suffix.starts_with('e') || suffix.starts_with('E'))
-            && suffix[1..]
-                .trim_start_matches(['+', '-'])
-                .chars()
-                .all(|c| c.is_ascii_digit())
-            && suffix[1..].trim_start_matches(['+', '-']).len() > 0);
+        || exponent.is_some_and(|e| !e.is_empty() && e.chars().all(|c| c.is_ascii_digit()));
     valid_number && valid_suffix
 }
 

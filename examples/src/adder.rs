@@ -1,0 +1,79 @@
+//! `adder`: the Rust twin of fixture_tasks.py's `AddTask` (inputs `a`, `b`, `label`; outputs
+//! `total = a + b + offset` and `message = "{label}={total}"`; custom `{offset}`). The
+//! like-for-like task for interop tests and benchmarks against flytekit.
+
+use flyte_runtime::prelude::*;
+
+/// The adder's inputs.
+#[derive(TaskIo, Debug, Clone, PartialEq)]
+pub struct AddInputs {
+    /// First addend.
+    pub a: i64,
+    /// Second addend.
+    pub b: i64,
+    /// Label of the message.
+    pub label: String,
+}
+
+/// The adder's outputs.
+#[derive(TaskIo, Debug, Clone, PartialEq)]
+pub struct AddOutputs {
+    /// `a + b + offset`.
+    pub total: i64,
+    /// `"{label}={total}"`.
+    pub message: String,
+}
+
+/// The task type: adds a fixed offset (its configuration, in `custom`).
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq)]
+#[container_task(
+    task_type = "adder",
+    image = "flyte-examples:{version}",
+    executor = AddExecutor,
+    inputs = AddInputs,
+    outputs = AddOutputs
+)]
+pub struct AddTask {
+    /// Added to every sum.
+    pub offset: i64,
+}
+
+/// Runs `adder` tasks.
+#[derive(Default)]
+pub struct AddExecutor;
+
+#[shim_executor]
+impl ShimTaskExecutor for AddExecutor {
+    type Task = AddTask;
+
+    fn execute_from_model(
+        &self,
+        _ctx: &ExecutionContext,
+        task: AddTask,
+        inputs: AddInputs,
+    ) -> Result<AddOutputs, TaskError> {
+        let total = inputs
+            .a
+            .checked_add(inputs.b)
+            .and_then(|s| s.checked_add(task.offset))
+            .ok_or_else(|| {
+                TaskError::new(format!(
+                    "{} + {} + {} overflows a 64-bit integer",
+                    inputs.a, inputs.b, task.offset
+                ))
+                .with_code("OverflowError")
+            })?;
+        Ok(AddOutputs {
+            total,
+            message: format!("{}={total}", inputs.label),
+        })
+    }
+}
+
+/// `examples.add`: the adder with offset 0, as `fixtures.add`.
+pub fn add_task() -> TaskInstance<AddTask> {
+    TaskInstance::new("examples.add", AddTask { offset: 0 })
+        .docs("Adds two integers and labels the sum.")
+}
+
+register_task!(add_task);

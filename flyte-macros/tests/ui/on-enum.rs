@@ -1,0 +1,13 @@
+use flyte_runtime::prelude::*;
+
+#[derive(serde::Serialize, serde::Deserialize)]
+#[container_task(task_type = "demo", image = "example.com/img:1", executor = Exec)]
+pub enum Cfg {
+    A,
+    B,
+}
+
+#[derive(Default)]
+pub struct Exec;
+
+fn main() {}

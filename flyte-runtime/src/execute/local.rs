@@ -1,0 +1,60 @@
+//! Running a template in-process, as the container would: the executor is resolved from the
+//! template's loader args (its last arg), then the same literals → executor → literals path.
+
+use std::path::PathBuf;
+
+use super::context::ExecutionContext;
+use super::executor::RunError;
+use crate::proto::core::{task_template, LiteralMap, TaskTemplate};
+use crate::registry::{self, RegistryError};
+
+/// Why a local run did not produce outputs.
+#[derive(Debug, thiserror::Error)]
+pub enum LocalRunError {
+    /// The template has no container args to find the executor in.
+    #[error("template of task `{task}` has no container args naming an executor")]
+    NoExecutor {
+        /// The task name.
+        task: String,
+    },
+    /// The executor is not in this binary.
+    #[error(transparent)]
+    Registry(#[from] RegistryError),
+    /// The run itself failed.
+    #[error("task `{task}`: {source}")]
+    Run {
+        /// The task name.
+        task: String,
+        /// Why.
+        source: RunError,
+    },
+    /// The async runtime could not start.
+    #[error("cannot start the async runtime: {0}")]
+    Runtime(#[from] std::io::Error),
+}
+
+/// Runs `template` with `inputs` in this process and returns the outputs.
+pub fn run_template(
+    template: &TaskTemplate,
+    inputs: &LiteralMap,
+    scratch: PathBuf,
+) -> Result<LiteralMap, LocalRunError> {
+    let task = template
+        .id
+        .as_ref()
+        .map(|i| i.name.clone())
+        .unwrap_or_default();
+    let path = match &template.target {
+        Some(task_template::Target::Container(c)) => c.args.last().cloned(),
+        Some(task_template::Target::K8sPod(_)) | Some(task_template::Target::Sql(_)) | None => None,
+    }
+    .ok_or_else(|| LocalRunError::NoExecutor { task: task.clone() })?;
+    let entry = registry::executor(&path)?;
+    let executor = (entry.make)();
+    let ctx = ExecutionContext::from_env("", scratch);
+    // One task, one thread: a current-thread runtime starts in microseconds.
+    let runtime = tokio::runtime::Builder::new_current_thread().build()?;
+    runtime
+        .block_on(executor.run(&ctx, template, inputs))
+        .map_err(|source| LocalRunError::Run { task, source })
+}
