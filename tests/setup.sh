@@ -15,7 +15,7 @@ if [ -x "$venv/bin/python" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; the
   exit 0
 fi
 
-echo "setup: creating $venv with $(tr '\n' ' ' < "$req" | sed 's/#[^#]*$//')"
+echo "setup: creating $venv with $(grep -v '^#' "$req" | tr '\n' ' ')"
 python3 -m venv "$venv"
 "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$req"
 echo "$want" > "$stamp"

@@ -80,3 +80,21 @@ fn a_wrongly_typed_input_names_the_variable() {
         "task `fixtures.add`: input at `a`: expected INTEGER, found string \"sum\""
     );
 }
+
+#[test]
+fn an_unknown_task_or_executor_lists_what_is_registered() {
+    let err = flyte_runtime::registry::instance("examples.nope")
+        .err()
+        .expect("unknown");
+    assert_eq!(
+        err.to_string(),
+        "no task `examples.nope` is registered in this binary; registered: examples.add"
+    );
+    let err = flyte_runtime::registry::executor("fixture_tasks.AddExecutor")
+        .err()
+        .expect("unknown");
+    assert_eq!(
+        err.to_string(),
+        "no executor `fixture_tasks.AddExecutor` is registered in this binary; registered: flyte_examples::adder::AddExecutor"
+    );
+}

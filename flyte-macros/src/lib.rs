@@ -7,6 +7,8 @@ extern crate proc_macro;
 
 mod container_task;
 mod ctxt;
+#[cfg(test)]
+mod expansion_snapshots;
 mod flyte_type;
 mod shim_executor;
 mod suggest;

@@ -4,8 +4,10 @@
 
 use std::path::PathBuf;
 
+use super::secrets::Secrets;
+
 /// Identifiers and places of one task run.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExecutionContext {
     /// Execution project (`FLYTE_INTERNAL_EXECUTION_PROJECT` / `_F_PRJ`).
     pub execution_project: String,
@@ -33,6 +35,8 @@ pub struct ExecutionContext {
     pub raw_output_prefix: String,
     /// A private local directory for the run's temporary files.
     pub scratch_dir: PathBuf,
+    /// The task's secrets (values are read on demand, never logged).
+    pub secrets: Secrets,
 }
 
 impl ExecutionContext {
@@ -60,6 +64,7 @@ impl ExecutionContext {
             worker: var("FLYTE_INTERNAL_WORKER_NAME", "_F_WN"),
             raw_output_prefix: raw_output_prefix.to_string(),
             scratch_dir,
+            secrets: Secrets::from_env(),
         }
     }
 }

@@ -51,7 +51,9 @@ pub fn run_template(
     .ok_or_else(|| LocalRunError::NoExecutor { task: task.clone() })?;
     let entry = registry::executor(&path)?;
     let executor = (entry.make)();
-    let ctx = ExecutionContext::from_env("", scratch);
+    let mut ctx = ExecutionContext::from_env("", scratch);
+    // Locally, the bare <GROUP>_<KEY> variable also holds a secret, as in flytekit.
+    ctx.secrets = ctx.secrets.with_local_fallback();
     // One task, one thread: a current-thread runtime starts in microseconds.
     let runtime = tokio::runtime::Builder::new_current_thread().build()?;
     runtime

@@ -3,6 +3,7 @@
 mod context;
 mod executor;
 mod local;
+mod secrets;
 mod task_error;
 
 pub use context::ExecutionContext;
@@ -10,4 +11,5 @@ pub use executor::{
     run_executor, BoxFuture, ErasedExecutor, RegisteredExecutor, RunError, ShimTaskExecutor,
 };
 pub use local::{run_template, LocalRunError};
+pub use secrets::{SecretError, SecretValue, Secrets};
 pub use task_error::TaskError;

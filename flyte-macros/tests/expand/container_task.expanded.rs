@@ -1,0 +1,32 @@
+#[derive(serde::Serialize, serde::Deserialize)]
+pub struct AddTask {
+    pub offset: i64,
+}
+const _: () = {
+    use ::flyte_runtime::__private as __flyte;
+    #[automatically_derived]
+    impl __flyte::ContainerTask for AddTask {
+        const TASK_TYPE: &'static str = "adder";
+        const IMAGE: &'static str = "flyte-examples:{version}";
+        const VERSION: &'static str = ::core::env!("CARGO_PKG_VERSION");
+        const ENTRYPOINT: &'static str = ::core::env!("CARGO_PKG_NAME");
+        type Inputs = AddInputs;
+        type Outputs = AddOutputs;
+        type Executor = AddExecutor;
+    }
+    const _: fn() = || {
+        fn executor_runs<E: __flyte::ShimTaskExecutor<Task = AddTask>>() {}
+        executor_runs::<AddExecutor>();
+    };
+    const _: () = ::core::assert!(
+        ! __flyte::names_overlap(< AddInputs as __flyte::TaskIo > ::NAMES, < AddOutputs
+        as __flyte::TaskIo > ::NAMES,),
+        "task type `adder` has an output with the name of an input",
+    );
+    __flyte::inventory::submit! {
+        __flyte::TaskTypeEntry { task_type : "adder", rust_type :
+        ::core::concat!(::core::module_path!(), "::", ::core::stringify!(AddTask)),
+        executor_path : < AddExecutor as __flyte::RegisteredExecutor > ::PATH, image : <
+        AddTask as __flyte::ContainerTask > ::image, }
+    }
+};

@@ -1,0 +1,133 @@
+//! Reading requested secrets at run time, as flytekit does: the environment variable
+//! `_FSEC_<GROUP>_<KEY>` first, then the file `/etc/secrets/<group>/<key>` (prefix and folder
+//! configurable); for local runs also the bare `<GROUP>_<KEY>`. A value is never logged,
+//! printed by `Debug`, or put in an error message.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// Where secrets are looked up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Secrets {
+    env_prefix: String,
+    dir: PathBuf,
+    local_fallback: bool,
+}
+
+/// A secret's value. `Debug` and `Display` print `<redacted>`; read it with [`expose`](Self::expose).
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecretValue(String);
+
+impl SecretValue {
+    /// The value itself. Keep it out of logs and errors.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for SecretValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SecretValue(<redacted>)")
+    }
+}
+
+impl fmt::Display for SecretValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+/// A secret that is not where it should be.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("secret `{group}/{key}` not found: looked in environment variable(s) {} and file {}", env_vars.join(", "), file.display())]
+pub struct SecretError {
+    /// The group.
+    pub group: String,
+    /// The key.
+    pub key: String,
+    /// The variables looked at.
+    pub env_vars: Vec<String>,
+    /// The file looked at.
+    pub file: PathBuf,
+}
+
+impl Default for Secrets {
+    fn default() -> Self {
+        Self {
+            env_prefix: "_FSEC_".into(),
+            dir: PathBuf::from("/etc/secrets"),
+            local_fallback: false,
+        }
+    }
+}
+
+impl Secrets {
+    /// flytekit's places, or those set by `FLYTE_SECRETS_ENV_PREFIX` and
+    /// `FLYTE_SECRETS_DEFAULT_DIR`.
+    pub fn from_env() -> Self {
+        let d = Self::default();
+        Self {
+            env_prefix: std::env::var("FLYTE_SECRETS_ENV_PREFIX").unwrap_or(d.env_prefix),
+            dir: std::env::var_os("FLYTE_SECRETS_DEFAULT_DIR").map_or(d.dir, PathBuf::from),
+            local_fallback: false,
+        }
+    }
+
+    /// Looks in `dir` instead of `/etc/secrets`.
+    #[must_use]
+    pub fn with_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.dir = dir.into();
+        self
+    }
+
+    /// Uses another environment prefix than `_FSEC_`.
+    #[must_use]
+    pub fn with_env_prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.env_prefix = prefix.into();
+        self
+    }
+
+    /// Also tries the bare `<GROUP>_<KEY>` variable (local runs).
+    #[must_use]
+    pub fn with_local_fallback(mut self) -> Self {
+        self.local_fallback = true;
+        self
+    }
+
+    /// The value of secret `key` of `group`.
+    ///
+    /// ```
+    /// use flyte_runtime::execute::Secrets;
+    ///
+    /// let dir = std::env::temp_dir().join("flyte-rs-doc-secrets");
+    /// std::fs::create_dir_all(dir.join("db")).unwrap();
+    /// std::fs::write(dir.join("db/password"), "hunter2\n").unwrap();
+    /// let secrets = Secrets::default().with_dir(&dir).with_env_prefix("_DOC_FSEC_");
+    /// let v = secrets.get("db", "password").unwrap();
+    /// assert_eq!(v.expose(), "hunter2");
+    /// assert_eq!(format!("{v:?}"), "SecretValue(<redacted>)");
+    /// assert!(secrets.get("db", "user").unwrap_err().to_string().contains("_DOC_FSEC_DB_USER"));
+    /// ```
+    pub fn get(&self, group: &str, key: &str) -> Result<SecretValue, SecretError> {
+        let mut env_vars = vec![format!("{}{}_{}", self.env_prefix, group, key).to_uppercase()];
+        if self.local_fallback {
+            env_vars.push(format!("{group}_{key}").to_uppercase());
+        }
+        for var in &env_vars {
+            if let Ok(v) = std::env::var(var) {
+                return Ok(SecretValue(v));
+            }
+        }
+        let file = self.dir.join(group.to_lowercase()).join(key.to_lowercase());
+        match std::fs::read_to_string(&file) {
+            // Mounted secret files often end with a newline that is not part of the value.
+            Ok(v) => Ok(SecretValue(v.trim_end_matches(['\n', '\r']).to_string())),
+            Err(_) => Err(SecretError {
+                group: group.to_string(),
+                key: key.to_string(),
+                env_vars,
+                file,
+            }),
+        }
+    }
+}

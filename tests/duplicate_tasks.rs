@@ -1,0 +1,66 @@
+//! Two task instances with one name are an error at start-up that names both places.
+
+use flyte_runtime::prelude::*;
+
+#[derive(serde::Serialize, serde::Deserialize)]
+#[container_task(task_type = "dup", image = "example.com/dup:1", executor = DupExecutor)]
+pub struct Dup {
+    pub n: i64,
+}
+
+#[derive(Default)]
+pub struct DupExecutor;
+
+#[shim_executor]
+impl ShimTaskExecutor for DupExecutor {
+    type Task = Dup;
+    fn execute_from_model(
+        &self,
+        _: &ExecutionContext,
+        _: Dup,
+        i: Literals,
+    ) -> Result<Literals, TaskError> {
+        Ok(i)
+    }
+}
+
+fn first() -> TaskInstance<Dup> {
+    TaskInstance::new("dup.task", Dup { n: 1 })
+}
+
+fn second() -> TaskInstance<Dup> {
+    TaskInstance::new("dup.task", Dup { n: 2 })
+}
+
+register_task!(first);
+register_task!(second);
+
+#[test]
+fn a_duplicate_task_name_names_both_registrations() {
+    let err = flyte_runtime::registry::instances()
+        .err()
+        .expect("duplicate names are refused");
+    let msg = err.to_string();
+    let places = msg
+        .strip_prefix("task `dup.task` is registered twice: at ")
+        .unwrap_or_else(|| panic!("unexpected message: {msg}"));
+    // Both places are this file, at two different lines.
+    let places: Vec<&str> = places.split(" and at ").collect();
+    assert_eq!(places.len(), 2, "{msg}");
+    assert!(
+        places
+            .iter()
+            .all(|p| p.starts_with("tests/duplicate_tasks.rs:")),
+        "{msg}"
+    );
+    assert_ne!(places[0], places[1], "{msg}");
+}
+
+#[test]
+fn a_lookup_reports_the_duplicate_first() {
+    // The lookup reports the duplicate first: it is the graver problem.
+    let err = flyte_runtime::registry::instance("nope")
+        .err()
+        .expect("refused");
+    assert!(err.to_string().contains("registered twice"), "{err}");
+}
