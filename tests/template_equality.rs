@@ -337,3 +337,82 @@ fn executors_and_task_types_are_registered() {
         .collect();
     assert_eq!(types, ["my-custom-task", "sqlite"]);
 }
+
+#[test]
+fn a_pod_template_carries_the_primary_container_and_extended_resources() {
+    use flyte_runtime::types::struct_value::pb_to_json;
+    let pod = PodTemplate {
+        primary_container_name: "primary".into(),
+        pod_spec: serde_json::json!({
+            "nodeSelector": {"pool": "gpu"},
+            "containers": [{"name": "primary", "volumeMounts": [{"name": "data", "mountPath": "/data"}]}, {"name": "sidecar", "image": "busybox"}],
+        }),
+        labels: [("team".to_string(), "ml".to_string())].into(),
+        annotations: Default::default(),
+    };
+    let t = TaskInstance::new(
+        "t.pod",
+        Sqlite {
+            uri: "u".into(),
+            compressed: false,
+            query_template: "q".into(),
+        },
+    )
+    .input::<i64>("limit")
+    .limits(Resources::new().mem("1Gi").gpu("1"))
+    .env("K", "V")
+    .pod_template(pod)
+    .pod_template_name("base")
+    .accelerator("nvidia-tesla-t4")
+    .shared_memory(SharedMemory {
+        size_limit: "2Gi".into(),
+        ..Default::default()
+    })
+    .template(&settings())
+    .expect("valid task");
+    let Some(task_template::Target::K8sPod(k8s)) = &t.target else {
+        panic!("a pod template gives a k8s_pod target, got {:?}", t.target)
+    };
+    assert_eq!(k8s.primary_container_name, "primary");
+    assert_eq!(
+        k8s.metadata.as_ref().map(|m| m.labels.get("team").cloned()),
+        Some(Some("ml".into()))
+    );
+    let spec = pb_to_json(&prost_types::Value {
+        kind: k8s
+            .pod_spec
+            .clone()
+            .map(prost_types::value::Kind::StructValue),
+    });
+    assert_eq!(spec["nodeSelector"]["pool"], "gpu");
+    let primary = &spec["containers"][0];
+    assert_eq!(primary["name"], "primary");
+    assert_eq!(
+        primary["volumeMounts"][0]["mountPath"], "/data",
+        "the author's fields are kept"
+    );
+    assert_eq!(
+        primary["image"],
+        "cr.flyte.org/flyteorg/flytekit:py3.11-1.16.31"
+    );
+    assert_eq!(primary["args"][15], "{{.taskTemplatePath}}");
+    assert_eq!(
+        primary["env"][0],
+        serde_json::json!({"name": "K", "value": "V"})
+    );
+    assert_eq!(
+        primary["resources"]["limits"],
+        serde_json::json!({"memory": "1Gi", "nvidia.com/gpu": "1"})
+    );
+    assert_eq!(spec["containers"][1]["name"], "sidecar");
+    assert_eq!(
+        t.metadata.as_ref().map(|m| m.pod_template_name.as_str()),
+        Some("base")
+    );
+    let ext = t.extended_resources.expect("extended resources");
+    assert_eq!(
+        ext.gpu_accelerator.map(|g| g.device),
+        Some("nvidia-tesla-t4".into())
+    );
+    assert_eq!(ext.shared_memory.map(|s| s.size_limit), Some("2Gi".into()));
+}

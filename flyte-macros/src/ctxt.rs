@@ -36,3 +36,32 @@ impl Ctxt {
 pub fn to_compile_errors(errors: Vec<syn::Error>) -> TokenStream {
     errors.iter().map(syn::Error::to_compile_error).collect()
 }
+
+/// Parses every `#[flyte(key = value, ...)]` among `attrs`. `on_key` handles one key and
+/// returns `Ok(false)` for a key it does not know, which is reported as an unknown `what`
+/// with a suggestion from `known`. Errors go to `cx`.
+pub fn parse_flyte_attrs(
+    cx: &mut Ctxt,
+    attrs: &[syn::Attribute],
+    what: &str,
+    known: &[&str],
+    mut on_key: impl FnMut(&str, &syn::meta::ParseNestedMeta) -> syn::Result<bool>,
+) {
+    for attr in attrs.iter().filter(|a| a.path().is_ident("flyte")) {
+        let res = attr.parse_nested_meta(|meta| {
+            let key = meta
+                .path
+                .get_ident()
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            if on_key(&key, &meta)? {
+                Ok(())
+            } else {
+                Err(meta.error(crate::suggest::unknown_key_message(what, &key, known)))
+            }
+        });
+        if let Err(e) = res {
+            cx.syn_error(e);
+        }
+    }
+}

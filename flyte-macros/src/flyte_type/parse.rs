@@ -6,8 +6,7 @@ use std::collections::HashMap;
 use syn::{Data, DeriveInput, Fields, LitStr};
 
 use super::model::{EnumModel, FieldModel, Model, StructModel};
-use crate::ctxt::Ctxt;
-use crate::suggest::unknown_key_message;
+use crate::ctxt::{parse_flyte_attrs, Ctxt};
 
 const ENUM_KEYS: &[&str] = &["rename_all"];
 const VARIANT_KEYS: &[&str] = &["value"];
@@ -64,30 +63,20 @@ fn parse_struct(cx: &mut Ctxt, input: &DeriveInput, fields: &Fields) -> Option<S
         };
         let mut name = member.to_string();
         let mut default = None;
-        for attr in field.attrs.iter().filter(|a| a.path().is_ident("flyte")) {
-            let res = attr.parse_nested_meta(|meta| {
-                if meta.path.is_ident("default") {
-                    default = Some(meta.value()?.parse::<syn::Expr>()?);
-                } else if meta.path.is_ident("rename") {
-                    name = meta.value()?.parse::<LitStr>()?.value();
-                } else {
-                    let key = meta
-                        .path
-                        .get_ident()
-                        .map(ToString::to_string)
-                        .unwrap_or_default();
-                    return Err(meta.error(unknown_key_message(
-                        "field attribute",
-                        &key,
-                        FIELD_KEYS,
-                    )));
+        parse_flyte_attrs(
+            cx,
+            &field.attrs,
+            "field attribute",
+            FIELD_KEYS,
+            |key, meta| {
+                match key {
+                    "default" => default = Some(meta.value()?.parse::<syn::Expr>()?),
+                    "rename" => name = meta.value()?.parse::<LitStr>()?.value(),
+                    _ => return Ok(false),
                 }
-                Ok(())
-            });
-            if let Err(e) = res {
-                cx.syn_error(e);
-            }
-        }
+                Ok(true)
+            },
+        );
         if let Some(first) = seen.get(&name) {
             cx.error_spanned_by(
                 &member,
@@ -110,36 +99,30 @@ fn parse_struct(cx: &mut Ctxt, input: &DeriveInput, fields: &Fields) -> Option<S
 
 fn parse_enum(cx: &mut Ctxt, input: &DeriveInput, data: &syn::DataEnum) -> EnumModel {
     let mut rule: Option<String> = None;
-    for attr in input.attrs.iter().filter(|a| a.path().is_ident("flyte")) {
-        let res = attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident("rename_all") {
-                let lit = meta.value()?.parse::<LitStr>()?;
-                if RENAME_RULES.contains(&lit.value().as_str()) {
-                    rule = Some(lit.value());
-                } else {
-                    return Err(syn::Error::new_spanned(
-                        &lit,
-                        format!(
-                            "unknown rename rule {:?} (expected one of: {})",
-                            lit.value(),
-                            RENAME_RULES.join(", ")
-                        ),
-                    ));
-                }
-            } else {
-                let key = meta
-                    .path
-                    .get_ident()
-                    .map(ToString::to_string)
-                    .unwrap_or_default();
-                return Err(meta.error(unknown_key_message("enum attribute", &key, ENUM_KEYS)));
+    parse_flyte_attrs(
+        cx,
+        &input.attrs,
+        "enum attribute",
+        ENUM_KEYS,
+        |key, meta| {
+            if key != "rename_all" {
+                return Ok(false);
             }
-            Ok(())
-        });
-        if let Err(e) = res {
-            cx.syn_error(e);
-        }
-    }
+            let lit = meta.value()?.parse::<LitStr>()?;
+            if !RENAME_RULES.contains(&lit.value().as_str()) {
+                return Err(syn::Error::new_spanned(
+                    &lit,
+                    format!(
+                        "unknown rename rule {:?} (expected one of: {})",
+                        lit.value(),
+                        RENAME_RULES.join(", ")
+                    ),
+                ));
+            }
+            rule = Some(lit.value());
+            Ok(true)
+        },
+    );
     if data.variants.is_empty() {
         cx.error_spanned_by(&input.ident, "a Flyte enum needs at least one variant");
     }
@@ -153,28 +136,19 @@ fn parse_enum(cx: &mut Ctxt, input: &DeriveInput, data: &syn::DataEnum) -> EnumM
             );
         }
         let mut value = apply_rule(&v.ident.to_string(), rule.as_deref());
-        for attr in v.attrs.iter().filter(|a| a.path().is_ident("flyte")) {
-            let res = attr.parse_nested_meta(|meta| {
-                if meta.path.is_ident("value") {
-                    value = meta.value()?.parse::<LitStr>()?.value();
-                } else {
-                    let key = meta
-                        .path
-                        .get_ident()
-                        .map(ToString::to_string)
-                        .unwrap_or_default();
-                    return Err(meta.error(unknown_key_message(
-                        "variant attribute",
-                        &key,
-                        VARIANT_KEYS,
-                    )));
+        parse_flyte_attrs(
+            cx,
+            &v.attrs,
+            "variant attribute",
+            VARIANT_KEYS,
+            |key, meta| {
+                if key != "value" {
+                    return Ok(false);
                 }
-                Ok(())
-            });
-            if let Err(e) = res {
-                cx.syn_error(e);
-            }
-        }
+                value = meta.value()?.parse::<LitStr>()?.value();
+                Ok(true)
+            },
+        );
         if let Some(first) = seen.get(&value) {
             cx.error_spanned_by(
                 &v.ident,

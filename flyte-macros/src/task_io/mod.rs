@@ -7,8 +7,7 @@ use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{Data, DeriveInput, Fields, LitStr};
 
-use crate::ctxt::Ctxt;
-use crate::suggest::unknown_key_message;
+use crate::ctxt::{parse_flyte_attrs, Ctxt};
 
 struct Var {
     member: syn::Ident,
@@ -51,24 +50,19 @@ fn parse(input: &DeriveInput) -> Result<Vec<Var>, Vec<syn::Error>> {
             continue;
         };
         let mut name = member.to_string();
-        for attr in f.attrs.iter().filter(|a| a.path().is_ident("flyte")) {
-            let res = attr.parse_nested_meta(|meta| {
-                if meta.path.is_ident("rename") {
-                    name = meta.value()?.parse::<LitStr>()?.value();
-                    Ok(())
-                } else {
-                    let key = meta
-                        .path
-                        .get_ident()
-                        .map(ToString::to_string)
-                        .unwrap_or_default();
-                    Err(meta.error(unknown_key_message("field attribute", &key, &["rename"])))
+        parse_flyte_attrs(
+            &mut cx,
+            &f.attrs,
+            "field attribute",
+            &["rename"],
+            |key, meta| {
+                if key != "rename" {
+                    return Ok(false);
                 }
-            });
-            if let Err(e) = res {
-                cx.syn_error(e);
-            }
-        }
+                name = meta.value()?.parse::<LitStr>()?.value();
+                Ok(true)
+            },
+        );
         if let Some(first) = seen.get(&name) {
             cx.error_spanned_by(
                 &member,

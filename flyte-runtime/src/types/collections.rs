@@ -111,53 +111,37 @@ fn map_schema<T: FlyteType>() -> serde_json::Value {
     json!({"additionalProperties": T::json_schema(), "propertyNames": {"type": "string"}, "type": "object"})
 }
 
-impl<T: FlyteType, S: BuildHasher + Default> FlyteType for HashMap<String, T, S> {
-    fn literal_type() -> LiteralType {
-        map_of(T::literal_type())
-    }
-    fn type_tag() -> &'static str {
-        "Typed Dict"
-    }
-    fn to_literal(&self) -> Literal {
-        map_literal(self.iter().map(|(k, v)| (k.clone(), v.to_literal())))
-    }
-    fn from_literal(literal: &Literal) -> Result<Self, TypeError> {
-        map_from_literal(literal)
-    }
-    fn to_msgpack(&self) -> rmpv::Value {
-        map_to_msgpack(self.iter())
-    }
-    fn from_msgpack(value: &rmpv::Value) -> Result<Self, TypeError> {
-        map_from_msgpack(value)
-    }
-    fn json_schema() -> serde_json::Value {
-        map_schema::<T>()
-    }
+/// `HashMap` and `BTreeMap` are the same Flyte map; only the Rust container differs.
+macro_rules! string_map_impl {
+    ($map:ty, $($generics:tt)*) => {
+        impl<$($generics)*> FlyteType for $map {
+            fn literal_type() -> LiteralType {
+                map_of(T::literal_type())
+            }
+            fn type_tag() -> &'static str {
+                "Typed Dict"
+            }
+            fn to_literal(&self) -> Literal {
+                map_literal(self.iter().map(|(k, v)| (k.clone(), v.to_literal())))
+            }
+            fn from_literal(literal: &Literal) -> Result<Self, TypeError> {
+                map_from_literal(literal)
+            }
+            fn to_msgpack(&self) -> rmpv::Value {
+                map_to_msgpack(self.iter())
+            }
+            fn from_msgpack(value: &rmpv::Value) -> Result<Self, TypeError> {
+                map_from_msgpack(value)
+            }
+            fn json_schema() -> serde_json::Value {
+                map_schema::<T>()
+            }
+        }
+    };
 }
 
-impl<T: FlyteType> FlyteType for BTreeMap<String, T> {
-    fn literal_type() -> LiteralType {
-        map_of(T::literal_type())
-    }
-    fn type_tag() -> &'static str {
-        "Typed Dict"
-    }
-    fn to_literal(&self) -> Literal {
-        map_literal(self.iter().map(|(k, v)| (k.clone(), v.to_literal())))
-    }
-    fn from_literal(literal: &Literal) -> Result<Self, TypeError> {
-        map_from_literal(literal)
-    }
-    fn to_msgpack(&self) -> rmpv::Value {
-        map_to_msgpack(self.iter())
-    }
-    fn from_msgpack(value: &rmpv::Value) -> Result<Self, TypeError> {
-        map_from_msgpack(value)
-    }
-    fn json_schema() -> serde_json::Value {
-        map_schema::<T>()
-    }
-}
+string_map_impl!(HashMap<String, T, S>, T: FlyteType, S: BuildHasher + Default);
+string_map_impl!(BTreeMap<String, T>, T: FlyteType);
 
 #[cfg(test)]
 mod tests {
