@@ -95,16 +95,6 @@ impl Resources {
         .collect()
     }
 
-    /// The memory quantity, if set (used to start a container locally with the same limit).
-    pub fn mem_quantity(&self) -> Option<&str> {
-        self.mem.as_deref()
-    }
-
-    /// The CPU quantity, if set.
-    pub fn cpu_quantity(&self) -> Option<&str> {
-        self.cpu.as_deref()
-    }
-
     fn named(&self) -> impl Iterator<Item = (&'static str, &str)> {
         [
             ("cpu", &self.cpu),
