@@ -77,7 +77,7 @@ fn a_wrongly_typed_input_names_the_variable() {
     .expect_err("a is not an integer");
     assert_eq!(
         err.to_string(),
-        "task `fixtures.add`: input at `a`: expected INTEGER, found string \"sum\""
+        "USER:ValidationError: task `fixtures.add`: input `a`: expected INTEGER, found string \"sum\""
     );
 }
 

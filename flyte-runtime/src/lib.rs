@@ -4,10 +4,12 @@
 //! - [`types`]: the type engine (Rust values ⇄ Flyte literals, as flytekit writes them).
 //! - [`proto`]: the Flyte IDL wire types (our `flyteidl.core`/`flyteidl.admin` subset).
 
+pub mod cli;
 pub mod execute;
 pub mod prelude;
 pub mod proto;
 pub mod registry;
+pub mod storage;
 pub mod task;
 pub mod types;
 

@@ -53,6 +53,8 @@ pub trait AnyTaskInstance: Send + Sync {
     fn name(&self) -> &str;
     /// Its task type.
     fn task_type(&self) -> &'static str;
+    /// The path of the executor that runs it.
+    fn executor_path(&self) -> &'static str;
     /// Its template.
     fn template(&self, settings: &SerializationSettings) -> Result<TaskTemplate, DefinitionError>;
     /// Its registration spec.
@@ -65,6 +67,9 @@ impl<T: ContainerTask> AnyTaskInstance for TaskInstance<T> {
     }
     fn task_type(&self) -> &'static str {
         T::TASK_TYPE
+    }
+    fn executor_path(&self) -> &'static str {
+        <T::Executor as crate::execute::RegisteredExecutor>::PATH
     }
     fn template(&self, settings: &SerializationSettings) -> Result<TaskTemplate, DefinitionError> {
         TaskInstance::template(self, settings)

@@ -4,10 +4,12 @@
 
 use std::path::PathBuf;
 
+use super::checkpoint::Checkpoint;
 use super::secrets::Secrets;
+use crate::storage::Storage;
 
 /// Identifiers and places of one task run.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct ExecutionContext {
     /// Execution project (`FLYTE_INTERNAL_EXECUTION_PROJECT` / `_F_PRJ`).
     pub execution_project: String,
@@ -37,6 +39,10 @@ pub struct ExecutionContext {
     pub scratch_dir: PathBuf,
     /// The task's secrets (values are read on demand, never logged).
     pub secrets: Secrets,
+    /// The storage the run reads and writes through (for raw outputs, files, tables).
+    pub storage: Storage,
+    /// This attempt's checkpoint and the previous attempt's.
+    pub checkpoint: Checkpoint,
 }
 
 impl ExecutionContext {
@@ -65,6 +71,22 @@ impl ExecutionContext {
             raw_output_prefix: raw_output_prefix.to_string(),
             scratch_dir,
             secrets: Secrets::from_env(),
+            storage: Storage::default(),
+            checkpoint: Checkpoint::default(),
         }
+    }
+
+    /// Uses `storage`.
+    #[must_use]
+    pub fn with_storage(mut self, storage: Storage) -> Self {
+        self.storage = storage;
+        self
+    }
+
+    /// Uses `checkpoint`.
+    #[must_use]
+    pub fn with_checkpoint(mut self, checkpoint: Checkpoint) -> Self {
+        self.checkpoint = checkpoint;
+        self
     }
 }

@@ -4,7 +4,8 @@
 use std::path::PathBuf;
 
 use super::context::ExecutionContext;
-use super::executor::RunError;
+use super::failure::Failure;
+use super::run::run_task;
 use crate::proto::core::{task_template, LiteralMap, TaskTemplate};
 use crate::registry::{self, RegistryError};
 
@@ -20,14 +21,9 @@ pub enum LocalRunError {
     /// The executor is not in this binary.
     #[error(transparent)]
     Registry(#[from] RegistryError),
-    /// The run itself failed.
-    #[error("task `{task}`: {source}")]
-    Run {
-        /// The task name.
-        task: String,
-        /// Why.
-        source: RunError,
-    },
+    /// The run itself failed (the failure an error document would hold).
+    #[error(transparent)]
+    Run(#[from] Failure),
     /// The async runtime could not start.
     #[error("cannot start the async runtime: {0}")]
     Runtime(#[from] std::io::Error),
@@ -55,8 +51,8 @@ pub fn run_template(
     // Locally, the bare <GROUP>_<KEY> variable also holds a secret, as in flytekit.
     ctx.secrets = ctx.secrets.with_local_fallback();
     // One task, one thread: a current-thread runtime starts in microseconds.
-    let runtime = tokio::runtime::Builder::new_current_thread().build()?;
-    runtime
-        .block_on(executor.run(&ctx, template, inputs))
-        .map_err(|source| LocalRunError::Run { task, source })
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    Ok(runtime.block_on(run_task(executor.as_ref(), &ctx, template, inputs))?)
 }

@@ -1,15 +1,32 @@
-//! Running a task as Flyte does: the executor trait, its context and errors.
+//! Running a task as Flyte does: the executor trait, its context and errors, the resolvers,
+//! and the `execute` entrypoint.
 
+mod checkpoint;
 mod context;
+mod entrypoint;
 mod executor;
+mod failure;
 mod local;
+mod panic_capture;
+pub mod resolvers;
+mod run;
 mod secrets;
+mod serialized;
 mod task_error;
 
+pub use checkpoint::{Checkpoint, CheckpointError, CHECKPOINT_FILE};
 pub use context::ExecutionContext;
+pub use entrypoint::{
+    error_file_name, execute, execute_with, fail_on_error_from_env, shutdown_signal,
+    EntrypointArgs, Outcome, EXIT_UNREPORTED, TIMEOUT_GRACE,
+};
 pub use executor::{
     run_executor, BoxFuture, ErasedExecutor, RegisteredExecutor, RunError, ShimTaskExecutor,
 };
+pub use failure::{Failure, Origin};
 pub use local::{run_template, LocalRunError};
+pub use resolvers::{resolve, ResolveError, ResolvedTask};
+pub use run::{run_task, template_timeout};
 pub use secrets::{SecretError, SecretValue, Secrets};
+pub use serialized::{serialize_task, SerializedError, SERIALIZED_FORMAT};
 pub use task_error::TaskError;

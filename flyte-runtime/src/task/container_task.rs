@@ -12,7 +12,7 @@ use crate::execute::RegisteredExecutor;
 
 /// The name of our task-template resolver in `--resolver` (the task object is never rebuilt:
 /// the executor gets the template and the inputs).
-pub const TEMPLATE_RESOLVER: &str = "flyte_rs.task_template_resolver";
+pub const TEMPLATE_RESOLVER: &str = crate::execute::resolvers::TEMPLATE;
 
 /// A prebuilt-container task type: its configuration struct.
 ///

@@ -10,7 +10,7 @@ use super::custom::CustomError;
 use super::instance::TaskInstance;
 use super::io::TaskIo;
 use super::resources::QuantityError;
-use crate::execute::RegisteredExecutor;
+use crate::execute::{resolvers, RegisteredExecutor};
 use crate::proto::admin::{description, Description, DescriptionEntity, TaskSpec};
 use crate::proto::core::{
     gpu_accelerator, resources::ResourceName, runtime_metadata::RuntimeType, task_template,
@@ -69,6 +69,16 @@ pub enum DefinitionError {
         /// What is wrong.
         message: String,
     },
+    /// The resolver cannot name this task in a template.
+    #[error("task `{task}`: resolver `{resolver}`: {message}")]
+    Resolver {
+        /// The task.
+        task: String,
+        /// The resolver.
+        resolver: &'static str,
+        /// Why.
+        message: String,
+    },
     /// The task has no name.
     #[error("a task of type `{task_type}` has an empty name")]
     EmptyName {
@@ -94,8 +104,19 @@ fn variable_map(vars: &[(String, LiteralType)]) -> VariableMap {
     }
 }
 
-/// The default container args: pyflyte-execute's flags, our resolver, the executor's path.
-pub fn default_args(entrypoint: &str, resolver: &str, executor_path: &str) -> Vec<String> {
+/// The default container args: pyflyte-execute's flags, the resolver, and its loader args
+/// (for the task-template resolver: the template path and the executor's path).
+///
+/// ```
+/// let args = flyte_runtime::task::default_args(
+///     "my-binary",
+///     flyte_runtime::execute::resolvers::TEMPLATE,
+///     &["{{.taskTemplatePath}}".to_string(), "my_crate::MyExecutor".to_string()],
+/// );
+/// assert_eq!(args[..2], ["my-binary", "execute"]);
+/// assert_eq!(args[args.len() - 3..], ["--", "{{.taskTemplatePath}}", "my_crate::MyExecutor"]);
+/// ```
+pub fn default_args(entrypoint: &str, resolver: &str, loader_args: &[String]) -> Vec<String> {
     [
         entrypoint,
         "execute",
@@ -112,11 +133,10 @@ pub fn default_args(entrypoint: &str, resolver: &str, executor_path: &str) -> Ve
         "--resolver",
         resolver,
         "--",
-        "{{.taskTemplatePath}}",
-        executor_path,
     ]
     .iter()
     .map(|s| s.to_string())
+    .chain(loader_args.iter().cloned())
     .collect()
 }
 
@@ -171,15 +191,52 @@ impl<T: ContainerTask> TaskInstance<T> {
         })
     }
 
-    fn container(&self, settings: &SerializationSettings) -> Container {
-        let args = self.command.clone().unwrap_or_else(|| {
-            default_args(
-                T::ENTRYPOINT,
-                T::RESOLVER,
-                <T::Executor as RegisteredExecutor>::PATH,
-            )
-        });
-        Container {
+    /// The loader args that let `T::RESOLVER` find this task at run time.
+    fn loader_args(&self) -> Result<Vec<String>, DefinitionError> {
+        let resolver_error = |message: String| DefinitionError::Resolver {
+            task: self.name.clone(),
+            resolver: T::RESOLVER,
+            message,
+        };
+        match T::RESOLVER {
+            resolvers::TEMPLATE => Ok(vec![
+                "{{.taskTemplatePath}}".to_string(),
+                <T::Executor as RegisteredExecutor>::PATH.to_string(),
+            ]),
+            resolvers::DEFAULT => Ok(vec!["task-name".to_string(), self.name.clone()]),
+            resolvers::CLASS_STORAGE => {
+                let all =
+                    crate::registry::instances().map_err(|e| resolver_error(e.to_string()))?;
+                let index = all
+                    .iter()
+                    .position(|i| i.instance.name() == self.name)
+                    .ok_or_else(|| {
+                        resolver_error(
+                            "the class-storage resolver finds tasks by their index among the \
+                             registered ones, and this task is not registered (register_task!)"
+                                .to_string(),
+                        )
+                    })?;
+                Ok(vec![index.to_string()])
+            }
+            resolvers::SERIALIZED => Err(resolver_error(
+                "a serialized task is named by the URI of its file, which a template cannot \
+                 know; write one with `execute::serialize_task` and pass its URI as the loader arg"
+                    .to_string(),
+            )),
+            other => Err(resolver_error(format!(
+                "unknown resolver `{other}`; known: {}",
+                resolvers::ALL.join(", ")
+            ))),
+        }
+    }
+
+    fn container(&self, settings: &SerializationSettings) -> Result<Container, DefinitionError> {
+        let args = match &self.command {
+            Some(args) => args.clone(),
+            None => default_args(T::ENTRYPOINT, T::RESOLVER, &self.loader_args()?),
+        };
+        Ok(Container {
             image: settings.image.clone().unwrap_or_else(T::image),
             command: Vec::new(),
             args,
@@ -197,7 +254,7 @@ impl<T: ContainerTask> TaskInstance<T> {
                 })
                 .collect(),
             ..Default::default()
-        }
+        })
     }
 
     fn metadata(&self) -> TaskMetadata {
@@ -274,7 +331,7 @@ impl<T: ContainerTask> TaskInstance<T> {
                 task: self.name.clone(),
                 source,
             })?;
-        let container = self.container(settings);
+        let container = self.container(settings)?;
         let target = match &self.pod_template {
             Some(pod) => task_template::Target::K8sPod(k8s_pod(pod, &container)),
             None => task_template::Target::Container(container),

@@ -18,11 +18,13 @@
 //! | [`FlyteFile`], [`FlyteDirectory`] | `blob` SINGLE / MULTIPART | `scalar.blob` |
 
 mod blob;
+pub mod check;
 mod collections;
 pub mod describe;
 pub mod enums;
 mod error;
 mod json;
+pub mod json_literal;
 pub mod literal;
 pub mod literal_type;
 mod option;

@@ -1,0 +1,52 @@
+//! `execute`: pyflyte-execute's flags, then `--` and the resolver's loader args.
+
+use clap::Args;
+
+use crate::execute::{resolvers, EntrypointArgs};
+
+/// The flags FlytePropeller passes (see `../CONTRACT.md` §2).
+#[derive(Debug, Clone, Args)]
+pub struct ExecuteArgs {
+    /// URI of the inputs (a `flyteidl.core.LiteralMap`).
+    #[arg(long)]
+    pub inputs: String,
+    /// Prefix under which `outputs.pb` or `error.pb` is written.
+    #[arg(long)]
+    pub output_prefix: String,
+    /// Prefix for large raw outputs (files, tables).
+    #[arg(long)]
+    pub raw_output_data_prefix: Option<String>,
+    /// This attempt's checkpoint prefix.
+    #[arg(long)]
+    pub checkpoint_path: Option<String>,
+    /// The previous attempt's checkpoint prefix.
+    #[arg(long)]
+    pub prev_checkpoint: Option<String>,
+    /// How the loader args name the task.
+    #[arg(long, default_value = resolvers::TEMPLATE)]
+    pub resolver: String,
+    /// Accepted for compatibility with pyflyte-execute (dynamic tasks); unused.
+    #[arg(long)]
+    pub dynamic_addl_distro: Option<String>,
+    /// Accepted for compatibility with pyflyte-execute (dynamic tasks); unused.
+    #[arg(long)]
+    pub dynamic_dest_dir: Option<String>,
+    /// The resolver's loader args (after `--`).
+    #[arg(last = true, required = true, value_name = "LOADER_ARGS")]
+    pub loader_args: Vec<String>,
+}
+
+impl From<ExecuteArgs> for EntrypointArgs {
+    fn from(a: ExecuteArgs) -> Self {
+        EntrypointArgs {
+            inputs: a.inputs,
+            output_prefix: a.output_prefix,
+            raw_output_data_prefix: a.raw_output_data_prefix,
+            checkpoint_path: a.checkpoint_path,
+            prev_checkpoint: a.prev_checkpoint,
+            resolver: a.resolver,
+            loader_args: a.loader_args,
+            local: false,
+        }
+    }
+}

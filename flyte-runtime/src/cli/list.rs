@@ -1,0 +1,54 @@
+//! `list`: what this binary holds.
+
+use std::process::ExitCode;
+
+use crate::execute::resolvers;
+use crate::registry;
+
+pub(crate) fn list() -> ExitCode {
+    println!("task types:");
+    for t in registry::task_types() {
+        println!(
+            "  {:<12} {}  (executor {}, image {})",
+            t.task_type,
+            t.rust_type,
+            t.executor_path,
+            (t.image)()
+        );
+    }
+    let executors = match registry::executors() {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    println!("executors:");
+    for e in executors {
+        println!("  {}  (task type {})", e.path, e.task_type);
+    }
+    let instances = match registry::instances() {
+        Ok(i) => i,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    println!("tasks (class-storage index, name, task type):");
+    for (index, i) in instances.iter().enumerate() {
+        println!(
+            "  {index:>3}  {:<20} {}  (registered at {})",
+            i.instance.name(),
+            i.instance.task_type(),
+            i.registered_at
+        );
+    }
+    println!("resolvers:");
+    for r in resolvers::ALL {
+        println!(
+            "  {r:<36} -- {}",
+            resolvers::loader_args_usage(r).unwrap_or("")
+        );
+    }
+    ExitCode::SUCCESS
+}

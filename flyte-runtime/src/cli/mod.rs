@@ -1,0 +1,83 @@
+//! The command line every task-type binary gets: its `main` is one call to [`main`].
+//!
+//! ```no_run
+//! // src/main.rs of a task-type crate
+//! use my_task_types as _; // link the crate whose tasks and executors register themselves
+//!
+//! fn main() -> std::process::ExitCode {
+//!     flyte_runtime::cli::main()
+//! }
+//! # mod my_task_types {}
+//! ```
+//!
+//! Subcommands: `execute` (what the pod runs; pyflyte-execute's flags), `list` (what the
+//! binary holds) and `run` (a registered task, locally, through the container's path). Logs go to stderr, human-readable, or JSON with `--log-format json` or
+//! `FLYTE_RS_LOG_FORMAT=json`; `RUST_LOG` sets the levels (default `info`).
+
+mod execute;
+mod list;
+mod logging;
+mod run;
+
+use std::process::ExitCode;
+
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+
+pub use execute::ExecuteArgs;
+pub use logging::{init_logging, LogFormat};
+pub use run::RunArgs;
+
+/// The command line of a task-type binary.
+#[derive(Debug, Parser)]
+#[command(version, about = "A Flyte task-type binary built with flyte-rs")]
+pub struct Cli {
+    /// Log format on stderr.
+    #[arg(long, global = true, value_enum, env = "FLYTE_RS_LOG_FORMAT", default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run a task as FlytePropeller does (the container's args; pyflyte-execute's flags).
+    Execute(ExecuteArgs),
+    /// List the task types, tasks, executors and resolvers this binary holds.
+    List,
+    /// Run a registered task locally, through the same files and path as in the container.
+    Run(RunArgs),
+}
+
+/// Parses the process's arguments and runs the subcommand; returns the exit code.
+pub fn main() -> ExitCode {
+    let bin = std::env::args_os()
+        .next()
+        .and_then(|a| {
+            std::path::Path::new(&a)
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+        })
+        .unwrap_or_else(|| "flyte-task".to_string());
+    let matches = Cli::command().name(bin).get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    run(cli)
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> ExitCode {
+    let level = match cli.command {
+        Command::Execute(_) => "info",
+        Command::List | Command::Run(_) => "warn",
+    };
+    init_logging(cli.log_format, level);
+    match cli.command {
+        Command::Execute(args) => crate::execute::execute(args.into()),
+        Command::List => list::list(),
+        Command::Run(args) => run::run(args),
+    }
+}

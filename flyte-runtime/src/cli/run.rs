@@ -1,0 +1,197 @@
+//! `run TASK --input NAME=VALUE …`: runs a registered task locally through exactly the
+//! container's path (template file → resolver → inputs file → executor → outputs file), and
+//! leaves those files in a directory it names.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+use prost::Message;
+use serde_json::Value as Json;
+
+use crate::execute::{execute_with, resolvers, shutdown_signal, EntrypointArgs, Outcome};
+use crate::proto::core::{ErrorDocument, Literal, LiteralMap, LiteralType, SimpleType};
+use crate::registry;
+use crate::storage::Storage;
+use crate::task::SerializationSettings;
+use crate::types::json_literal::{literal_from_json, literal_to_json};
+
+/// Arguments of `run`.
+#[derive(Debug, Clone, Args)]
+pub struct RunArgs {
+    /// The registered task's name (see `list`).
+    pub task: String,
+    /// An input, `NAME=VALUE`: text for strings, JSON (or plain text) for everything else.
+    #[arg(long = "input", short = 'i', value_name = "NAME=VALUE")]
+    pub inputs: Vec<String>,
+    /// All inputs as one JSON object (`--input` values override its entries).
+    #[arg(long, value_name = "JSON")]
+    pub inputs_json: Option<String>,
+    /// Where to leave template.pb, inputs.pb and outputs.pb/error.pb (default: a new folder
+    /// under the system's temporary directory).
+    #[arg(long)]
+    pub dir: Option<PathBuf>,
+}
+
+fn value_for(raw: &str, ty: &LiteralType) -> Json {
+    let is_string = matches!(ty.r#type, Some(crate::proto::core::literal_type::Type::Simple(s)) if s == SimpleType::String as i32);
+    if is_string {
+        return Json::String(raw.to_string());
+    }
+    serde_json::from_str(raw).unwrap_or_else(|_| Json::String(raw.to_string()))
+}
+
+fn build_inputs(
+    args: &RunArgs,
+    vars: &crate::proto::core::VariableMap,
+) -> Result<LiteralMap, String> {
+    let declared = || {
+        vars.variables
+            .keys()
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut given: Vec<(String, Json)> = Vec::new();
+    if let Some(text) = &args.inputs_json {
+        match serde_json::from_str::<Json>(text) {
+            Ok(Json::Object(m)) => given.extend(m),
+            Ok(_) => return Err("--inputs-json must be a JSON object".to_string()),
+            Err(e) => return Err(format!("--inputs-json is not JSON: {e}")),
+        }
+    }
+    for pair in &args.inputs {
+        let (name, raw) = pair
+            .split_once('=')
+            .ok_or_else(|| format!("--input `{pair}` is not NAME=VALUE"))?;
+        let var = vars.variables.get(name).ok_or_else(|| {
+            format!(
+                "task `{}` has no input `{name}` (inputs: {})",
+                args.task,
+                declared()
+            )
+        })?;
+        let ty = var.r#type.clone().unwrap_or_default();
+        given.retain(|(n, _)| n != name);
+        given.push((name.to_string(), value_for(raw, &ty)));
+    }
+    let mut literals = std::collections::BTreeMap::<String, Literal>::new();
+    for (name, value) in given {
+        let var = vars.variables.get(&name).ok_or_else(|| {
+            format!(
+                "task `{}` has no input `{name}` (inputs: {})",
+                args.task,
+                declared()
+            )
+        })?;
+        let ty = var.r#type.clone().unwrap_or_default();
+        let lit = literal_from_json(&value, &ty).map_err(|e| format!("input `{name}`: {e}"))?;
+        literals.insert(name, lit);
+    }
+    let missing: Vec<&String> = vars
+        .variables
+        .keys()
+        .filter(|k| !literals.contains_key(*k))
+        .collect();
+    if !missing.is_empty() {
+        return Err(format!(
+            "missing input(s) {} for task `{}` (give them with --input NAME=VALUE)",
+            missing
+                .iter()
+                .map(|m| format!("`{m}`"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            args.task
+        ));
+    }
+    Ok(LiteralMap {
+        literals: literals.into_iter().collect(),
+    })
+}
+
+fn run_dir(args: &RunArgs) -> PathBuf {
+    args.dir.clone().unwrap_or_else(|| {
+        let stamp = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis())
+            .unwrap_or(0);
+        std::env::temp_dir()
+            .join("flyte-rs-runs")
+            .join(format!("{}-{stamp}", args.task))
+    })
+}
+
+pub(crate) fn run(args: RunArgs) -> ExitCode {
+    match try_run(&args) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn try_run(args: &RunArgs) -> Result<ExitCode, String> {
+    let registered = registry::instance(&args.task).map_err(|e| e.to_string())?;
+    let instance = registered.instance;
+    let template = instance
+        .template(&SerializationSettings::default())
+        .map_err(|e| e.to_string())?;
+    let interface = template.interface.clone().unwrap_or_default();
+    let inputs = build_inputs(args, &interface.inputs.unwrap_or_default())?;
+
+    let dir = run_dir(args);
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let dir = std::path::absolute(&dir).map_err(|e| e.to_string())?;
+    let path = |name: &str| dir.join(name).display().to_string();
+    for (name, bytes) in [
+        ("template.pb", template.encode_to_vec()),
+        ("inputs.pb", inputs.encode_to_vec()),
+    ] {
+        std::fs::write(dir.join(name), bytes)
+            .map_err(|e| format!("cannot write {}: {e}", path(name)))?;
+    }
+    let entry = EntrypointArgs {
+        inputs: path("inputs.pb"),
+        output_prefix: dir.display().to_string(),
+        raw_output_data_prefix: Some(path("raw")),
+        checkpoint_path: Some(path("checkpoint")),
+        prev_checkpoint: None,
+        resolver: resolvers::TEMPLATE.to_string(),
+        loader_args: vec![path("template.pb"), instance.executor_path().to_string()],
+        local: true,
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the async runtime: {e}"))?;
+    let outcome = runtime.block_on(execute_with(entry, Storage::from_env(), shutdown_signal()));
+    println!(
+        "task {} ({}) ran in {}",
+        args.task,
+        instance.task_type(),
+        dir.display()
+    );
+    match outcome {
+        Outcome::Succeeded => {
+            let bytes = std::fs::read(dir.join("outputs.pb")).map_err(|e| e.to_string())?;
+            let outputs = LiteralMap::decode(bytes.as_slice()).map_err(|e| e.to_string())?;
+            for (name, lit) in &outputs.literals {
+                println!("  {name} = {}", literal_to_json(lit));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Outcome::Failed(_) | Outcome::Unreported(..) => {
+            if let Ok(bytes) = std::fs::read(dir.join("error.pb")) {
+                if let Some(e) = ErrorDocument::decode(bytes.as_slice())
+                    .ok()
+                    .and_then(|d| d.error)
+                {
+                    println!("  failed: {}: {}", e.code, e.message);
+                }
+            }
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}

@@ -1,0 +1,281 @@
+//! The `execute` entrypoint: what FlytePropeller's pod runs. Reads the template (through a
+//! resolver) and the inputs, runs the task, and writes exactly one of `outputs.pb` or
+//! `error.pb` under the output prefix.
+//!
+//! The executor runs in its own tokio task on a small multi-thread runtime, supervised by
+//! the entrypoint: a SIGTERM (or SIGINT) or the template's timeout — even against an
+//! executor that blocks its thread — writes an error document before the process exits.
+
+use std::future::Future;
+use std::process::ExitCode;
+use std::time::{Duration, Instant, SystemTime};
+
+use prost::Message;
+use tracing::{error, info, warn};
+
+use super::checkpoint::Checkpoint;
+use super::context::ExecutionContext;
+use super::failure::Failure;
+use super::resolvers::{resolve, task_name};
+use super::run::{run_task, template_timeout};
+use crate::proto::core::LiteralMap;
+use crate::storage::{join, Storage, StorageError};
+
+/// Exit code when neither `outputs.pb` nor an error document could be written.
+pub const EXIT_UNREPORTED: u8 = 3;
+
+/// Extra time an executor gets past its timeout to stop by itself before the entrypoint
+/// reports the timeout without it.
+pub const TIMEOUT_GRACE: Duration = Duration::from_secs(2);
+
+/// What pyflyte-execute is given: flags and loader args.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EntrypointArgs {
+    /// URI of the inputs `LiteralMap` (`--inputs`).
+    pub inputs: String,
+    /// Where `outputs.pb` / `error.pb` go (`--output-prefix`).
+    pub output_prefix: String,
+    /// Where large raw outputs go (`--raw-output-data-prefix`).
+    pub raw_output_data_prefix: Option<String>,
+    /// This attempt's checkpoint prefix (`--checkpoint-path`).
+    pub checkpoint_path: Option<String>,
+    /// The previous attempt's checkpoint prefix (`--prev-checkpoint`).
+    pub prev_checkpoint: Option<String>,
+    /// The resolver's name (`--resolver`).
+    pub resolver: String,
+    /// Everything after `--`.
+    pub loader_args: Vec<String>,
+    /// A local run (`run`): secrets are also read from bare `<GROUP>_<KEY>` variables.
+    pub local: bool,
+}
+
+/// How a run ended.
+#[derive(Debug)]
+pub enum Outcome {
+    /// `outputs.pb` was written.
+    Succeeded,
+    /// The run failed and its error document was written.
+    Failed(Failure),
+    /// The run failed and not even the error document could be written.
+    Unreported(Failure, StorageError),
+}
+
+impl Outcome {
+    /// The process exit code, as pyflyte-execute: 0 once an error document is written
+    /// (Flyte reads the failure from it), 1 then with `FLYTE_FAIL_ON_ERROR=true`, and
+    /// [`EXIT_UNREPORTED`] when nothing could be written.
+    pub fn exit_code(&self, fail_on_error: bool) -> ExitCode {
+        match self {
+            Outcome::Succeeded => ExitCode::SUCCESS,
+            Outcome::Failed(_) if fail_on_error => ExitCode::FAILURE,
+            Outcome::Failed(_) => ExitCode::SUCCESS,
+            Outcome::Unreported(..) => ExitCode::from(EXIT_UNREPORTED),
+        }
+    }
+}
+
+/// Whether `FLYTE_FAIL_ON_ERROR` asks for a non-zero exit after an error document.
+pub fn fail_on_error_from_env() -> bool {
+    std::env::var("FLYTE_FAIL_ON_ERROR").is_ok_and(|v| v.eq_ignore_ascii_case("true"))
+}
+
+/// The error document's file name: `error.pb`, or `error-<worker>.pb` under the
+/// distributed error strategy (`FLYTE_INTERNAL_DIST_ERROR_STRATEGY` or `_F_DES` set).
+pub fn error_file_name(worker: &str) -> String {
+    let distributed = ["FLYTE_INTERNAL_DIST_ERROR_STRATEGY", "_F_DES"]
+        .iter()
+        .any(|k| std::env::var(k).is_ok_and(|v| !v.is_empty()));
+    if distributed && !worker.is_empty() {
+        format!("error-{worker}.pb")
+    } else {
+        "error.pb".to_string()
+    }
+}
+
+/// Runs the entrypoint to its end on a fresh runtime and returns the exit code.
+pub fn execute(args: EntrypointArgs) -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            error!(error = %e, "cannot start the async runtime");
+            return ExitCode::from(EXIT_UNREPORTED);
+        }
+    };
+    let storage = Storage::from_env();
+    let outcome = runtime.block_on(execute_with(args, storage, shutdown_signal()));
+    // An executor that ignores cancellation (blocking code) must not keep the process alive.
+    runtime.shutdown_timeout(Duration::from_millis(200));
+    outcome.exit_code(fail_on_error_from_env())
+}
+
+/// Completes when the process is asked to stop (SIGTERM, SIGINT); returns its name.
+pub async fn shutdown_signal() -> &'static str {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::interrupt()),
+        ) {
+            (Ok(mut term), Ok(mut int)) => tokio::select! {
+                _ = term.recv() => "SIGTERM",
+                _ = int.recv() => "SIGINT",
+            },
+            _ => {
+                warn!("cannot listen for SIGTERM; a stop will not write an error document");
+                std::future::pending().await
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+        "Ctrl-C"
+    }
+}
+
+fn storage_failure(step: &str, e: &StorageError) -> Failure {
+    Failure::system("StorageError", format!("{step}: {e}"))
+}
+
+/// The entrypoint's work, with the storage and the stop signal given (for tests).
+pub async fn execute_with(
+    args: EntrypointArgs,
+    storage: Storage,
+    shutdown: impl Future<Output = &'static str>,
+) -> Outcome {
+    let ctx_base = ExecutionContext::from_env(
+        args.raw_output_data_prefix.as_deref().unwrap_or(""),
+        std::env::temp_dir(),
+    );
+    let ctx_base = if args.local {
+        let secrets = ctx_base.secrets.clone().with_local_fallback();
+        ExecutionContext {
+            secrets,
+            ..ctx_base
+        }
+    } else {
+        ctx_base
+    };
+    let worker = ctx_base.worker.clone();
+    let error_uri = join(&args.output_prefix, &error_file_name(&worker));
+    let outputs_uri = join(&args.output_prefix, "outputs.pb");
+
+    tokio::pin!(shutdown);
+    let result = tokio::select! {
+        r = run(&args, &storage, ctx_base) => r,
+        signal = &mut shutdown => Err(Failure::system(
+            "Terminated",
+            format!("the task was stopped by {signal} before it finished"),
+        )),
+    };
+
+    let failure = match result {
+        Ok(outputs) => {
+            let bytes = outputs.encode_to_vec();
+            let started = Instant::now();
+            match storage.write(&outputs_uri, bytes.clone()).await {
+                Ok(()) => {
+                    info!(uri = %outputs_uri, bytes = bytes.len(), ms = started.elapsed().as_secs_f64() * 1e3, "outputs written");
+                    return Outcome::Succeeded;
+                }
+                Err(e) => {
+                    // A write that failed may still have landed (a lost response): take it
+                    // back so that outputs.pb and the error document never both exist.
+                    if let Err(d) = storage.delete(&outputs_uri).await {
+                        warn!(uri = %outputs_uri, error = %d, "cannot remove a possibly written outputs.pb");
+                    }
+                    storage_failure("writing the outputs", &e)
+                }
+            }
+        }
+        Err(f) => f,
+    };
+    error!(code = %failure.code(), recoverable = failure.recoverable, message = %failure.message, "task failed");
+    let doc = failure.to_error_document(&worker, SystemTime::now());
+    match storage.write(&error_uri, doc.encode_to_vec()).await {
+        Ok(()) => {
+            info!(uri = %error_uri, "error document written");
+            Outcome::Failed(failure)
+        }
+        Err(e) => {
+            error!(uri = %error_uri, error = %e, "cannot write the error document");
+            Outcome::Unreported(failure, e)
+        }
+    }
+}
+
+async fn run(
+    args: &EntrypointArgs,
+    storage: &Storage,
+    ctx: ExecutionContext,
+) -> Result<LiteralMap, Failure> {
+    let started = Instant::now();
+    let resolved = resolve(&args.resolver, &args.loader_args, storage)
+        .await
+        .map_err(|e| e.to_failure())?;
+    let task = task_name(&resolved.template).to_string();
+    info!(task = %task, executor = resolved.executor_path, resolver = %args.resolver, ms = started.elapsed().as_secs_f64() * 1e3, "task resolved");
+
+    let read_started = Instant::now();
+    let bytes = storage
+        .read(&args.inputs)
+        .await
+        .map_err(|e| storage_failure("reading the inputs", &e))?;
+    let inputs = LiteralMap::decode(bytes.clone()).map_err(|e| {
+        Failure::user(
+            "ValidationError",
+            format!(
+                "task `{task}`: the inputs at `{}` are not a flyteidl.core.LiteralMap: {e}",
+                args.inputs
+            ),
+        )
+    })?;
+    info!(task = %task, uri = %args.inputs, bytes = bytes.len(), inputs = inputs.literals.len(), ms = read_started.elapsed().as_secs_f64() * 1e3, "inputs read");
+
+    let ctx = ctx
+        .with_storage(storage.clone())
+        .with_checkpoint(Checkpoint::new(
+            storage.clone(),
+            args.checkpoint_path.clone(),
+            args.prev_checkpoint.clone(),
+        ));
+    let deadline = template_timeout(&resolved.template).map(|t| t + TIMEOUT_GRACE);
+    let exec_started = Instant::now();
+    // The executor runs as its own task so that this one can still report a timeout when it
+    // blocks its thread.
+    let handle = tokio::spawn(async move {
+        run_task(
+            resolved.executor.as_ref(),
+            &ctx,
+            &resolved.template,
+            &inputs,
+        )
+        .await
+    });
+    let joined = match deadline {
+        Some(d) => match tokio::time::timeout(d, handle).await {
+            Ok(j) => j,
+            Err(_) => {
+                return Err(Failure::user(
+                    "Timeout",
+                    format!("task `{task}` did not finish within its timeout (it did not yield to be stopped; reported {TIMEOUT_GRACE:?} after the deadline)"),
+                )
+                .with_recoverable(true))
+            }
+        },
+        None => handle.await,
+    };
+    let outputs = joined.map_err(|e| {
+        Failure::system(
+            "",
+            format!("task `{task}`: the executor's task was lost: {e}"),
+        )
+    })??;
+    info!(task = %task, outputs = outputs.literals.len(), ms = exec_started.elapsed().as_secs_f64() * 1e3, "executor finished");
+    Ok(outputs)
+}

@@ -1,0 +1,56 @@
+//! [`StorageError`]: what went wrong reading or writing a blob, and whether retrying may help.
+
+/// A storage operation that failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    /// The text is not a location we can address.
+    #[error("invalid storage URI `{uri}`: {reason}")]
+    InvalidUri {
+        /// The text.
+        uri: String,
+        /// Why.
+        reason: String,
+    },
+    /// The store for this location could not be set up (credentials, endpoint, …).
+    #[error("cannot set up storage for `{uri}`: {source}")]
+    Config {
+        /// The location.
+        uri: String,
+        /// The cause.
+        source: object_store::Error,
+    },
+    /// Nothing is stored at this location.
+    #[error("`{uri}` does not exist")]
+    NotFound {
+        /// The location.
+        uri: String,
+    },
+    /// The operation failed (after `attempts` tries if the fault looked transient).
+    #[error("cannot {op} `{uri}` ({attempts} attempt{}): {source}", if *.attempts == 1 { "" } else { "s" })]
+    Failed {
+        /// `read`, `write`, `delete` or `check`.
+        op: &'static str,
+        /// The location.
+        uri: String,
+        /// How many times it was tried.
+        attempts: u32,
+        /// Whether the last fault looked transient (network, server error).
+        transient: bool,
+        /// The cause.
+        source: object_store::Error,
+    },
+}
+
+impl StorageError {
+    /// Whether the fault was of the kind that retrying later may cure (a server or network
+    /// fault rather than a bad path or missing permission).
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            StorageError::Failed {
+                transient: true,
+                ..
+            }
+        )
+    }
+}

@@ -1,0 +1,296 @@
+//! [`Storage`]: one handle to every store a run touches, chosen by URI.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use bytes::Bytes;
+use object_store::aws::AmazonS3Builder;
+use object_store::gcp::GoogleCloudStorageBuilder;
+use object_store::local::LocalFileSystem;
+use object_store::memory::InMemory;
+use object_store::{ClientOptions, ObjectStore, ObjectStoreExt, PutPayload, RetryConfig};
+
+use super::config::StorageConfig;
+use super::error::StorageError;
+use super::retry::is_transient;
+use super::uri::{Scheme, StorageUri};
+
+type StoreKey = (Scheme, String);
+
+/// Reads and writes blobs by URI. Cheap to clone; clones share their stores and connections.
+#[derive(Clone)]
+pub struct Storage {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: StorageConfig,
+    stores: Mutex<HashMap<StoreKey, Arc<dyn ObjectStore>>>,
+}
+
+impl std::fmt::Debug for Storage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Storage")
+            .field("config", &self.inner.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for Storage {
+    fn default() -> Self {
+        Self::new(StorageConfig::default())
+    }
+}
+
+impl Storage {
+    /// Storage with this configuration; stores are made on first use of each bucket.
+    pub fn new(config: StorageConfig) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                config,
+                stores: Mutex::new(HashMap::new()),
+            }),
+        }
+    }
+
+    /// Storage configured from the environment ([`StorageConfig::from_env`]).
+    pub fn from_env() -> Self {
+        Self::new(StorageConfig::from_env())
+    }
+
+    /// Default storage; `memory://` URIs live as long as it does. For tests and examples.
+    pub fn in_memory() -> Self {
+        Self::default()
+    }
+
+    /// The configuration in use.
+    pub fn config(&self) -> &StorageConfig {
+        &self.inner.config
+    }
+
+    /// Serves every URI under `prefix` (`s3://bucket`, `memory://name`, or `file:///` for
+    /// all local paths) from `store`: a test double, a wrapper that injects faults, or a
+    /// store configured by hand.
+    pub fn mount(&self, prefix: &str, store: Arc<dyn ObjectStore>) -> Result<(), StorageError> {
+        let uri = StorageUri::parse(prefix)?;
+        let key = (uri.scheme, uri.bucket);
+        self.lock().insert(key, store);
+        Ok(())
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<StoreKey, Arc<dyn ObjectStore>>> {
+        // A panic while holding this lock cannot leave the map half-updated (one insert).
+        self.inner
+            .stores
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn store(&self, uri: &StorageUri) -> Result<Arc<dyn ObjectStore>, StorageError> {
+        let key = (uri.scheme, uri.bucket.clone());
+        if let Some(s) = self.lock().get(&key) {
+            return Ok(Arc::clone(s));
+        }
+        let store = self.make_store(uri)?;
+        Ok(Arc::clone(self.lock().entry(key).or_insert(store)))
+    }
+
+    fn make_store(&self, uri: &StorageUri) -> Result<Arc<dyn ObjectStore>, StorageError> {
+        let config = &self.inner.config;
+        let config_error = |source| StorageError::Config {
+            uri: uri.original.clone(),
+            source,
+        };
+        // Retries are ours (one policy for every store, see RetryPolicy); the HTTP client's
+        // own retry loop is turned off so faults are not retried twice over.
+        let no_client_retry = RetryConfig {
+            max_retries: 0,
+            ..RetryConfig::default()
+        };
+        let client = ClientOptions::new()
+            .with_connect_timeout(config.connect_timeout)
+            .with_timeout(config.request_timeout);
+        Ok(match uri.scheme {
+            Scheme::Local => Arc::new(LocalFileSystem::new()),
+            Scheme::Memory => Arc::new(InMemory::new()),
+            Scheme::S3 => {
+                let s3 = &config.s3;
+                let mut b = AmazonS3Builder::from_env()
+                    .with_bucket_name(&uri.bucket)
+                    .with_retry(no_client_retry);
+                let mut client = client;
+                if let Some(endpoint) = &s3.endpoint {
+                    client = client.with_allow_http(endpoint.starts_with("http://"));
+                    b = b.with_endpoint(endpoint);
+                }
+                if let Some(k) = &s3.access_key_id {
+                    b = b.with_access_key_id(k);
+                }
+                if let Some(k) = &s3.secret_access_key {
+                    b = b.with_secret_access_key(k);
+                }
+                let region = s3.region.clone().or_else(|| {
+                    ["AWS_REGION", "AWS_DEFAULT_REGION"]
+                        .iter()
+                        .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+                });
+                b = b.with_region(region.unwrap_or_else(|| "us-east-1".to_string()));
+                Arc::new(
+                    b.with_client_options(client)
+                        .build()
+                        .map_err(config_error)?,
+                )
+            }
+            Scheme::Gcs => Arc::new(
+                GoogleCloudStorageBuilder::from_env()
+                    .with_bucket_name(&uri.bucket)
+                    .with_retry(no_client_retry)
+                    .with_client_options(client)
+                    .build()
+                    .map_err(config_error)?,
+            ),
+        })
+    }
+
+    fn failed(
+        op: &'static str,
+        uri: &StorageUri,
+        attempts: u32,
+        e: object_store::Error,
+    ) -> StorageError {
+        match e {
+            object_store::Error::NotFound { .. } => StorageError::NotFound {
+                uri: uri.original.clone(),
+            },
+            e => StorageError::Failed {
+                op,
+                uri: uri.original.clone(),
+                attempts,
+                transient: is_transient(&e),
+                source: e,
+            },
+        }
+    }
+
+    /// Reads the whole object at `uri`.
+    pub async fn read(&self, uri: &str) -> Result<Bytes, StorageError> {
+        let uri = StorageUri::parse(uri)?;
+        let store = self.store(&uri)?;
+        let (r, attempts) = self
+            .inner
+            .config
+            .retry
+            .run(&uri.original, || async {
+                store.get(&uri.key).await?.bytes().await
+            })
+            .await;
+        r.map_err(|e| Self::failed("read", &uri, attempts, e))
+    }
+
+    /// Writes `bytes` to `uri`, atomically: readers see the old object (or none) until the
+    /// whole new one is in place.
+    pub async fn write(&self, uri: &str, bytes: impl Into<Bytes>) -> Result<(), StorageError> {
+        let uri = StorageUri::parse(uri)?;
+        let store = self.store(&uri)?;
+        let payload = PutPayload::from(bytes.into());
+        let (r, attempts) = self
+            .inner
+            .config
+            .retry
+            .run(&uri.original, || async {
+                store.put(&uri.key, payload.clone()).await.map(|_| ())
+            })
+            .await;
+        r.map_err(|e| Self::failed("write", &uri, attempts, e))
+    }
+
+    /// Deletes the object at `uri`; a missing object is not an error.
+    pub async fn delete(&self, uri: &str) -> Result<(), StorageError> {
+        let uri = StorageUri::parse(uri)?;
+        let store = self.store(&uri)?;
+        let (r, attempts) = self
+            .inner
+            .config
+            .retry
+            .run(&uri.original, || async {
+                match store.delete(&uri.key).await {
+                    Err(object_store::Error::NotFound { .. }) => Ok(()),
+                    other => other,
+                }
+            })
+            .await;
+        r.map_err(|e| Self::failed("delete", &uri, attempts, e))
+    }
+
+    /// Whether an object exists at `uri`.
+    pub async fn exists(&self, uri: &str) -> Result<bool, StorageError> {
+        let uri = StorageUri::parse(uri)?;
+        let store = self.store(&uri)?;
+        let (r, attempts) = self
+            .inner
+            .config
+            .retry
+            .run(&uri.original, || async {
+                match store.head(&uri.key).await {
+                    Ok(_) => Ok(true),
+                    Err(object_store::Error::NotFound { .. }) => Ok(false),
+                    Err(e) => Err(e),
+                }
+            })
+            .await;
+        r.map_err(|e| Self::failed("check", &uri, attempts, e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn block_on<F: std::future::Future>(f: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(f)
+    }
+
+    #[test]
+    fn local_round_trip_creates_parents_and_leaves_no_staging_files() {
+        let dir = std::env::temp_dir().join(format!("flyte-rs-storage-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let s = Storage::default();
+        let uri = format!("file://{}/a/b/outputs.pb", dir.display());
+        block_on(async {
+            s.write(&uri, b"one".to_vec()).await.unwrap();
+            s.write(&uri, b"two".to_vec()).await.unwrap();
+            assert_eq!(&s.read(&uri).await.unwrap()[..], b"two");
+            assert!(s.exists(&uri).await.unwrap());
+            s.delete(&uri).await.unwrap();
+            s.delete(&uri).await.unwrap();
+            assert!(!s.exists(&uri).await.unwrap());
+        });
+        let left: Vec<_> = std::fs::read_dir(dir.join("a/b")).unwrap().collect();
+        assert!(left.is_empty(), "staging files left behind: {left:?}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn missing_object_is_not_found_and_not_retried() {
+        let s = Storage::in_memory();
+        let e = block_on(s.read("memory://b/nothing.pb")).unwrap_err();
+        assert!(matches!(e, StorageError::NotFound { .. }), "{e:?}");
+        assert!(!e.is_transient());
+        assert!(e.to_string().contains("memory://b/nothing.pb"));
+    }
+
+    #[test]
+    fn memory_buckets_are_separate_and_shared_by_clones() {
+        let s = Storage::in_memory();
+        let c = s.clone();
+        block_on(async {
+            s.write("memory://one/k", b"1".to_vec()).await.unwrap();
+            assert!(c.exists("memory://one/k").await.unwrap());
+            assert!(!c.exists("memory://two/k").await.unwrap());
+        });
+    }
+}
