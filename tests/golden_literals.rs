@@ -11,28 +11,7 @@ use flyte_runtime::proto::core::{Literal, LiteralMap, LiteralType};
 use flyte_runtime::types::{FlyteDirectory, FlyteFile, FlyteType};
 use prost::Message;
 
-#[derive(flyte_runtime::FlyteType, Debug, PartialEq, Clone, Copy)]
-#[flyte(rename_all = "lowercase")]
-enum Color {
-    Red,
-    Green,
-}
-
-#[derive(flyte_runtime::FlyteType, Debug, PartialEq)]
-struct Point {
-    x: f64,
-    y: f64,
-}
-
-#[derive(flyte_runtime::FlyteType, Debug, PartialEq)]
-struct Shape {
-    name: String,
-    points: Vec<Point>,
-    tags: HashMap<String, i64>,
-    #[flyte(default = Color::Red)]
-    color: Color,
-    note: Option<String>,
-}
+use flyte_tests::fixture_types::{point, Color, Point, Shape};
 
 fn decode<M: Message + Default>(rel: &str) -> M {
     M::decode(flyte_tests::read_fixture(rel).as_slice()).unwrap_or_else(|e| panic!("{rel}: {e}"))
@@ -68,10 +47,6 @@ impl Golden {
             .literals
             .insert(name.to_string(), expected.to_literal());
     }
-}
-
-fn point(x: f64, y: f64) -> Point {
-    Point { x, y }
 }
 
 #[test]

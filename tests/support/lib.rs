@@ -1,6 +1,9 @@
 //! Helpers shared by the workspace integration tests: where the fixtures are, and how to
 //! run the flytekit venv that judges our bytes. Not a public API.
 
+pub mod fixture_types;
+pub mod pod;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

@@ -18,6 +18,7 @@ mod execute;
 mod list;
 mod logging;
 mod run;
+mod template;
 
 use std::process::ExitCode;
 
@@ -26,6 +27,7 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 pub use execute::ExecuteArgs;
 pub use logging::{init_logging, LogFormat};
 pub use run::RunArgs;
+pub use template::TemplateArgs;
 
 /// The command line of a task-type binary.
 #[derive(Debug, Parser)]
@@ -48,6 +50,8 @@ pub enum Command {
     List,
     /// Run a registered task locally, through the same files and path as in the container.
     Run(RunArgs),
+    /// Write a registered task's template (or, with --serialized, a serialized task).
+    Template(TemplateArgs),
 }
 
 /// Parses the process's arguments and runs the subcommand; returns the exit code.
@@ -72,12 +76,13 @@ pub fn main() -> ExitCode {
 pub fn run(cli: Cli) -> ExitCode {
     let level = match cli.command {
         Command::Execute(_) => "info",
-        Command::List | Command::Run(_) => "warn",
+        Command::List | Command::Run(_) | Command::Template(_) => "warn",
     };
     init_logging(cli.log_format, level);
     match cli.command {
         Command::Execute(args) => crate::execute::execute(args.into()),
         Command::List => list::list(),
         Command::Run(args) => run::run(args),
+        Command::Template(args) => template::template(args),
     }
 }

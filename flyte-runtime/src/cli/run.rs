@@ -167,6 +167,8 @@ fn try_run(args: &RunArgs) -> Result<ExitCode, String> {
         .build()
         .map_err(|e| format!("cannot start the async runtime: {e}"))?;
     let outcome = runtime.block_on(execute_with(entry, Storage::from_env(), shutdown_signal()));
+    // An executor that ignores cancellation (blocking code) must not keep the process alive.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(200));
     println!(
         "task {} ({}) ran in {}",
         args.task,

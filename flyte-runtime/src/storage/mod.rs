@@ -21,12 +21,14 @@
 
 mod config;
 mod error;
+mod local_file;
 mod retry;
 mod store;
 mod uri;
 
 pub use config::{S3Config, StorageConfig};
 pub use error::StorageError;
+pub use local_file::write_local_atomically;
 pub use retry::RetryPolicy;
 pub use store::Storage;
 pub use uri::{join, Scheme, StorageUri};

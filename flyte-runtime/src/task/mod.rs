@@ -5,6 +5,7 @@ mod container_task;
 pub mod custom;
 mod instance;
 mod io;
+mod placeholders;
 mod resources;
 mod secrets;
 mod template;
@@ -12,6 +13,7 @@ mod template;
 pub use container_task::{ContainerTask, TEMPLATE_RESOLVER};
 pub use instance::{Cache, PodTemplate, SharedMemory, TaskInstance};
 pub use io::{names_overlap, Literals, TaskIo};
+pub use placeholders::Placeholders;
 pub use resources::{is_quantity, QuantityError, Resources};
 pub use secrets::{SecretMount, SecretRequest};
 pub use template::{
