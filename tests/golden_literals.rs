@@ -11,7 +11,7 @@ use flyte_runtime::proto::core::{Literal, LiteralMap, LiteralType};
 use flyte_runtime::types::{FlyteDirectory, FlyteFile, FlyteType};
 use prost::Message;
 
-use flyte_tests::fixture_types::{point, Color, Point, Shape};
+use flyte_tests::fixture_types::{point, Color, Shape};
 
 fn decode<M: Message + Default>(rel: &str) -> M {
     M::decode(flyte_tests::read_fixture(rel).as_slice()).unwrap_or_else(|e| panic!("{rel}: {e}"))
