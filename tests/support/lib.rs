@@ -2,6 +2,7 @@
 //! run the flytekit venv that judges our bytes. Not a public API.
 
 pub mod fixture_types;
+pub mod moto;
 pub mod pod;
 
 use std::io::Write;

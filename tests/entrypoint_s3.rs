@@ -1,0 +1,212 @@
+//! The entrypoint against a real S3-compatible server (moto, on 127.0.0.1, started and
+//! stopped here): template, inputs and outputs all live in `s3://`, reached with flytekit's
+//! `FLYTE_AWS_*` variables; and the server goes away in the middle of a run.
+
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use flyte_runtime::proto::core::{ErrorDocument, LiteralMap, TaskTemplate};
+use flyte_runtime::storage::{S3Config, Storage, StorageConfig};
+use flyte_runtime::task::Placeholders;
+use flyte_runtime::types::FlyteType;
+use flyte_tests::moto::Moto;
+use flyte_tests::pod::{container_args, scratch, template_of};
+use prost::Message;
+
+const BIN: &str = env!("CARGO_BIN_EXE_flyte-test-tasks");
+
+fn storage(moto: &Moto) -> Storage {
+    Storage::new(StorageConfig {
+        s3: S3Config {
+            endpoint: Some(moto.endpoint()),
+            access_key_id: Some("test".into()),
+            secret_access_key: Some("test".into()),
+            region: None,
+        },
+        ..StorageConfig::default()
+    })
+}
+
+fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(f)
+}
+
+fn placeholders(run: &str) -> Placeholders {
+    let p = |n: &str| format!("s3://flyte/{run}/{n}");
+    Placeholders {
+        input: p("inputs.pb"),
+        output_prefix: p("out"),
+        raw_output_data_prefix: p("raw"),
+        checkpoint_output_prefix: p("checkpoint"),
+        prev_checkpoint_prefix: String::new(),
+        task_template_path: p("template.pb"),
+    }
+}
+
+fn upload(s: &Storage, p: &Placeholders, template: &TaskTemplate, inputs: &LiteralMap) {
+    block_on(async {
+        s.write(&p.task_template_path, template.encode_to_vec())
+            .await
+            .unwrap();
+        s.write(&p.input, inputs.encode_to_vec()).await.unwrap();
+    });
+}
+
+fn command(moto: &Moto, args: &[String], extra: &[(&str, &str)]) -> Command {
+    let mut c = Command::new(BIN);
+    c.args(&args[1..])
+        .envs(moto.env())
+        .envs(extra.iter().copied());
+    c
+}
+
+fn misbehave(mode: &str, seconds: f64) -> LiteralMap {
+    LiteralMap {
+        literals: [
+            ("mode".to_string(), mode.to_string().to_literal()),
+            ("seconds".to_string(), seconds.to_literal()),
+        ]
+        .into(),
+    }
+}
+
+#[test]
+fn s3_end_to_end_and_flytekit_reads_the_outputs() {
+    let moto = Moto::start();
+    moto.create_bucket("flyte");
+    let s = storage(&moto);
+    let template = template_of(BIN, "examples.add");
+    let p = placeholders("ok");
+    let inputs =
+        LiteralMap::decode(flyte_tests::read_fixture("runs/add_ok/inputs.pb").as_slice()).unwrap();
+    upload(&s, &p, &template, &inputs);
+    let out = command(&moto, &p.substitute(&container_args(&template)), &[])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (outputs, error) = block_on(async {
+        (
+            s.read(&format!("{}/outputs.pb", p.output_prefix))
+                .await
+                .unwrap(),
+            s.exists(&format!("{}/error.pb", p.output_prefix))
+                .await
+                .unwrap(),
+        )
+    });
+    assert!(!error);
+    // flytekit reads the bytes that came back from S3.
+    let dir = scratch("s3-ok");
+    std::fs::write(dir.join("t.pb"), template.encode_to_vec()).unwrap();
+    std::fs::write(dir.join("o.pb"), &outputs).unwrap();
+    let read = flyte_tests::run_python(
+        "read_outputs.py",
+        &[
+            &dir.join("t.pb").display().to_string(),
+            &dir.join("o.pb").display().to_string(),
+        ],
+        b"",
+    );
+    let read: std::collections::BTreeMap<String, String> = serde_json::from_slice(&read).unwrap();
+    let total = i64::from_literal(&inputs.literals["a"]).unwrap()
+        + i64::from_literal(&inputs.literals["b"]).unwrap();
+    assert_eq!(read["total"], total.to_string());
+}
+
+#[test]
+fn a_missing_s3_input_is_a_system_error_in_s3() {
+    let moto = Moto::start();
+    moto.create_bucket("flyte");
+    let s = storage(&moto);
+    let template = template_of(BIN, "examples.add");
+    let p = placeholders("missing");
+    block_on(s.write(&p.task_template_path, template.encode_to_vec())).unwrap();
+    let out = command(&moto, &p.substitute(&container_args(&template)), &[])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let doc = block_on(s.read(&format!("{}/error.pb", p.output_prefix))).unwrap();
+    let e = ErrorDocument::decode(doc).unwrap().error.unwrap();
+    assert_eq!(
+        (e.code.as_str(), e.kind, e.origin),
+        ("SYSTEM:StorageError", 1, 2)
+    );
+    assert!(
+        e.message.contains("s3://flyte/missing/inputs.pb"),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn an_outage_during_the_run_is_retried_through_and_a_lasting_one_is_reported() {
+    let mut moto = Moto::start();
+    moto.create_bucket("flyte");
+    let mut template = template_of(BIN, "tests.misbehave");
+    template.metadata.as_mut().unwrap().timeout = None;
+
+    // 1. The server goes down while the executor works and comes back while the outputs'
+    //    write is being retried: the outputs arrive whole and no error document is written.
+    let p = placeholders("outage");
+    upload(&storage(&moto), &p, &template, &misbehave("sleep", 1.5));
+    let child = command(
+        &moto,
+        &p.substitute(&container_args(&template)),
+        &[
+            ("FLYTE_RS_STORAGE_MAX_ATTEMPTS", "12"),
+            ("FLYTE_RS_STORAGE_BACKOFF_MS", "200"),
+        ],
+    )
+    .stderr(Stdio::piped())
+    .spawn()
+    .unwrap();
+    std::thread::sleep(Duration::from_millis(700));
+    moto.stop();
+    std::thread::sleep(Duration::from_millis(1800));
+    moto.restart();
+    moto.create_bucket("flyte");
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("retrying"), "no retry logged:\n{stderr}");
+    let s = storage(&moto);
+    let outputs = block_on(s.read(&format!("{}/outputs.pb", p.output_prefix)))
+        .expect("outputs arrived after the outage");
+    let outputs = LiteralMap::decode(outputs).unwrap();
+    assert_eq!(i64::from_literal(&outputs.literals["value"]).unwrap(), 1);
+    assert!(!block_on(s.exists(&format!("{}/error.pb", p.output_prefix))).unwrap());
+
+    // 2. The server goes down for good: retries run out, nothing can be written, the exit
+    //    code says so and stderr names what failed.
+    let p = placeholders("down");
+    upload(&storage(&moto), &p, &template, &misbehave("sleep", 1.0));
+    let child = command(
+        &moto,
+        &p.substitute(&container_args(&template)),
+        &[
+            ("FLYTE_RS_STORAGE_MAX_ATTEMPTS", "3"),
+            ("FLYTE_RS_STORAGE_BACKOFF_MS", "100"),
+        ],
+    )
+    .stderr(Stdio::piped())
+    .spawn()
+    .unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    moto.stop();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains("cannot write the error document"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("s3://flyte/down/out/error.pb"), "{stderr}");
+}

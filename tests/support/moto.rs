@@ -1,0 +1,100 @@
+//! A real S3-compatible server for the tests: moto's `moto_server` from the test venv, on
+//! 127.0.0.1 and a free port, started and stopped by the test that needs it.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A running moto server; killed when dropped.
+#[derive(Debug)]
+pub struct Moto {
+    child: Option<Child>,
+    /// Its port on 127.0.0.1.
+    pub port: u16,
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free loopback port")
+}
+
+impl Moto {
+    /// Starts a server on a free port and waits until it accepts connections.
+    pub fn start() -> Self {
+        let mut m = Self {
+            child: None,
+            port: free_port(),
+        };
+        m.restart();
+        m
+    }
+
+    /// `http://127.0.0.1:<port>`.
+    pub fn endpoint(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// The environment a task binary needs to reach it (flytekit's variables).
+    pub fn env(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("FLYTE_AWS_ENDPOINT", self.endpoint()),
+            ("FLYTE_AWS_ACCESS_KEY_ID", "test".to_string()),
+            ("FLYTE_AWS_SECRET_ACCESS_KEY", "test".to_string()),
+        ]
+    }
+
+    /// Stops the server (its data is lost, as moto keeps it in memory).
+    pub fn stop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+
+    /// Starts it (again) on the same port and waits until it answers.
+    pub fn restart(&mut self) {
+        self.stop();
+        let bin = crate::python().with_file_name("moto_server");
+        let child = Command::new(&bin)
+            .args(["-H", "127.0.0.1", "-p", &self.port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {}: {e}", bin.display()));
+        self.child = Some(child);
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while Instant::now() < deadline {
+            if TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("moto_server did not start on port {}", self.port);
+    }
+
+    /// Creates a bucket (an unsigned `PUT /<bucket>`, which moto accepts).
+    pub fn create_bucket(&self, bucket: &str) {
+        let mut s = TcpStream::connect(("127.0.0.1", self.port)).expect("connect to moto");
+        write!(
+            s,
+            "PUT /{bucket} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            self.port
+        )
+        .expect("send");
+        let mut response = String::new();
+        let _ = s.read_to_string(&mut response);
+        assert!(
+            response.starts_with("HTTP/1.1 200"),
+            "create bucket {bucket}: {response}"
+        );
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
