@@ -865,3 +865,33 @@ fn container_args_keep_flytekit_shape() {
         ]
     );
 }
+
+#[test]
+fn an_offloaded_input_is_fetched_from_its_uri() {
+    use flyte_runtime::proto::core::{literal, LiteralOffloadedMetadata};
+    let template = template_of(BIN, "examples.add");
+    let pod = LocalPod::new("offloaded", &template.encode_to_vec(), &[]);
+    let stored = pod.dir.join("a_offloaded.pb");
+    std::fs::write(&stored, 40i64.to_literal().encode_to_vec()).unwrap();
+    let mut inputs = add_inputs(0, 2, "sum");
+    inputs.literals.insert(
+        "a".into(),
+        Literal {
+            value: Some(literal::Value::OffloadedMetadata(
+                LiteralOffloadedMetadata {
+                    uri: stored.display().to_string(),
+                    size_bytes: 2,
+                    inferred_type: Some(i64::literal_type()),
+                },
+            )),
+            ..Default::default()
+        },
+    );
+    std::fs::write(pod.dir.join("inputs.pb"), inputs.encode_to_vec()).unwrap();
+    let r = pod.run(BIN, &container_args(&template), &[]);
+    let outputs = r
+        .outputs
+        .clone()
+        .unwrap_or_else(|| panic!("{}", r.stderr()));
+    assert_eq!(i64::from_literal(&outputs.literals["total"]).unwrap(), 42);
+}

@@ -60,7 +60,7 @@ pub struct PodOutcome {
     pub files: Vec<String>,
     /// outputs.pb, decoded, if written.
     pub outputs: Option<LiteralMap>,
-    /// The error document (error.pb or error-<worker>.pb), decoded, if written.
+    /// The error document (`error.pb` or `error-<worker>.pb`), decoded, if written.
     pub error: Option<ContainerError>,
 }
 

@@ -18,7 +18,7 @@ use super::context::ExecutionContext;
 use super::failure::Failure;
 use super::resolvers::{resolve, task_name};
 use super::run::{run_task, template_timeout};
-use crate::proto::core::LiteralMap;
+use crate::proto::core::{literal, Literal, LiteralMap};
 use crate::storage::{join, Storage, StorageError};
 
 /// Exit code when neither `outputs.pb` nor an error document could be written.
@@ -209,6 +209,32 @@ pub async fn execute_with(
     }
 }
 
+/// Replaces each input that flytekit or propeller offloaded (`offloaded_metadata`) by the
+/// literal stored at its URI.
+async fn fetch_offloaded(
+    storage: &Storage,
+    task: &str,
+    mut inputs: LiteralMap,
+) -> Result<LiteralMap, Failure> {
+    for (name, lit) in inputs.literals.iter_mut() {
+        let Some(literal::Value::OffloadedMetadata(meta)) = &lit.value else {
+            continue;
+        };
+        let bytes = storage
+            .read(&meta.uri)
+            .await
+            .map_err(|e| storage_failure(&format!("reading offloaded input `{name}`"), &e))?;
+        info!(task = %task, input = %name, uri = %meta.uri, bytes = bytes.len(), "offloaded input read");
+        *lit = Literal::decode(bytes).map_err(|e| {
+            Failure::user(
+                "ValidationError",
+                format!("task `{task}`: offloaded input `{name}` at `{}` is not a flyteidl.core.Literal: {e}", meta.uri),
+            )
+        })?;
+    }
+    Ok(inputs)
+}
+
 async fn run(
     args: &EntrypointArgs,
     storage: &Storage,
@@ -235,6 +261,7 @@ async fn run(
             ),
         )
     })?;
+    let inputs = fetch_offloaded(storage, &task, inputs).await?;
     info!(task = %task, uri = %args.inputs, bytes = bytes.len(), inputs = inputs.literals.len(), ms = read_started.elapsed().as_secs_f64() * 1e3, "inputs read");
 
     let ctx = ctx

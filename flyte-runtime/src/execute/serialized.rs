@@ -58,8 +58,9 @@ pub enum SerializedError {
 /// # use flyte_runtime::prelude::*;
 /// # #[derive(TaskIo)] struct I { a: i64 }
 /// # #[derive(TaskIo)] struct O { b: i64 }
+/// # #[derive(serde::Serialize, serde::Deserialize)]
 /// # #[container_task(task_type = "doc-ser", image = "img", executor = E, inputs = I, outputs = O)]
-/// # struct T;
+/// # struct T {}
 /// # #[derive(Default)] struct E;
 /// # #[shim_executor]
 /// # impl ShimTaskExecutor for E {
@@ -68,7 +69,7 @@ pub enum SerializedError {
 /// # }
 /// use flyte_runtime::execute::serialize_task;
 ///
-/// let bytes = serialize_task(&TaskInstance::new("doc.ser", T), &Default::default()).unwrap();
+/// let bytes = serialize_task(&TaskInstance::new("doc.ser", T {}), &Default::default()).unwrap();
 /// let text = String::from_utf8(bytes).unwrap();
 /// assert!(text.contains("flyte-rs/serialized-task/v1"));
 /// ```
