@@ -12,31 +12,13 @@ use flyte_runtime::proto::core::{
     LiteralMap, SimpleType, TaskTemplate,
 };
 use flyte_runtime::types::FlyteType;
-use flyte_tests::pod::{container_args, read_outcome, scratch, template_of, LocalPod, PodOutcome};
+use flyte_tests::pod::{
+    add_inputs, container_args, misbehave_inputs, read_outcome, scratch, template_of, LocalPod,
+    PodOutcome,
+};
 use prost::Message;
 
 const BIN: &str = env!("CARGO_BIN_EXE_flyte-test-tasks");
-
-fn add_inputs(a: i64, b: i64, label: &str) -> LiteralMap {
-    LiteralMap {
-        literals: [
-            ("a".to_string(), a.to_literal()),
-            ("b".to_string(), b.to_literal()),
-            ("label".to_string(), label.to_string().to_literal()),
-        ]
-        .into(),
-    }
-}
-
-fn misbehave_inputs(mode: &str, seconds: f64) -> LiteralMap {
-    LiteralMap {
-        literals: [
-            ("mode".to_string(), mode.to_string().to_literal()),
-            ("seconds".to_string(), seconds.to_literal()),
-        ]
-        .into(),
-    }
-}
 
 /// flytekit reads outputs.pb against the template's interface; returns {name: repr}.
 fn flytekit_reads(template: &TaskTemplate, pod: &LocalPod) -> BTreeMap<String, String> {

@@ -10,7 +10,7 @@ use flyte_runtime::storage::{S3Config, Storage, StorageConfig};
 use flyte_runtime::task::Placeholders;
 use flyte_runtime::types::FlyteType;
 use flyte_tests::moto::Moto;
-use flyte_tests::pod::{container_args, scratch, template_of};
+use flyte_tests::pod::{container_args, misbehave_inputs, scratch, template_of};
 use prost::Message;
 
 const BIN: &str = env!("CARGO_BIN_EXE_flyte-test-tasks");
@@ -62,16 +62,6 @@ fn command(moto: &Moto, args: &[String], extra: &[(&str, &str)]) -> Command {
         .envs(moto.env())
         .envs(extra.iter().copied());
     c
-}
-
-fn misbehave(mode: &str, seconds: f64) -> LiteralMap {
-    LiteralMap {
-        literals: [
-            ("mode".to_string(), mode.to_string().to_literal()),
-            ("seconds".to_string(), seconds.to_literal()),
-        ]
-        .into(),
-    }
 }
 
 #[test]
@@ -156,7 +146,12 @@ fn an_outage_during_the_run_is_retried_through_and_a_lasting_one_is_reported() {
     // 1. The server goes down while the executor works and comes back while the outputs'
     //    write is being retried: the outputs arrive whole and no error document is written.
     let p = placeholders("outage");
-    upload(&storage(&moto), &p, &template, &misbehave("sleep", 1.5));
+    upload(
+        &storage(&moto),
+        &p,
+        &template,
+        &misbehave_inputs("sleep", 1.5),
+    );
     let child = command(
         &moto,
         &p.substitute(&container_args(&template)),
@@ -187,7 +182,12 @@ fn an_outage_during_the_run_is_retried_through_and_a_lasting_one_is_reported() {
     // 2. The server goes down for good: retries run out, nothing can be written, the exit
     //    code says so and stderr names what failed.
     let p = placeholders("down");
-    upload(&storage(&moto), &p, &template, &misbehave("sleep", 1.0));
+    upload(
+        &storage(&moto),
+        &p,
+        &template,
+        &misbehave_inputs("sleep", 1.0),
+    );
     let child = command(
         &moto,
         &p.substitute(&container_args(&template)),

@@ -10,6 +10,7 @@ use flyte_runtime::proto::core::{
     task_template, ContainerError, ErrorDocument, LiteralMap, TaskTemplate,
 };
 use flyte_runtime::task::Placeholders;
+use flyte_runtime::types::FlyteType;
 use prost::Message;
 
 /// A fresh, empty folder for one test run (under the system's temporary directory).
@@ -164,5 +165,28 @@ impl LocalPod {
     /// Runs `bin` with the template's args substituted as propeller would.
     pub fn run(&self, bin: &str, args: &[String], env: &[(&str, &str)]) -> PodOutcome {
         run_pod(bin, &self.placeholders.substitute(args), env, &self.out())
+    }
+}
+
+/// Inputs of `examples.add`.
+pub fn add_inputs(a: i64, b: i64, label: &str) -> LiteralMap {
+    LiteralMap {
+        literals: [
+            ("a".to_string(), a.to_literal()),
+            ("b".to_string(), b.to_literal()),
+            ("label".to_string(), label.to_string().to_literal()),
+        ]
+        .into(),
+    }
+}
+
+/// Inputs of `tests.misbehave` (flyte-test-tasks).
+pub fn misbehave_inputs(mode: &str, seconds: f64) -> LiteralMap {
+    LiteralMap {
+        literals: [
+            ("mode".to_string(), mode.to_string().to_literal()),
+            ("seconds".to_string(), seconds.to_literal()),
+        ]
+        .into(),
     }
 }

@@ -45,12 +45,20 @@ fn build_inputs(
     args: &RunArgs,
     vars: &crate::proto::core::VariableMap,
 ) -> Result<LiteralMap, String> {
-    let declared = || {
-        vars.variables
-            .keys()
-            .cloned()
-            .collect::<Vec<_>>()
-            .join(", ")
+    let type_of = |name: &str| -> Result<LiteralType, String> {
+        let var = vars.variables.get(name).ok_or_else(|| {
+            let declared = vars
+                .variables
+                .keys()
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ");
+            format!(
+                "task `{}` has no input `{name}` (inputs: {declared})",
+                args.task
+            )
+        })?;
+        Ok(var.r#type.clone().unwrap_or_default())
     };
     let mut given: Vec<(String, Json)> = Vec::new();
     if let Some(text) = &args.inputs_json {
@@ -64,27 +72,13 @@ fn build_inputs(
         let (name, raw) = pair
             .split_once('=')
             .ok_or_else(|| format!("--input `{pair}` is not NAME=VALUE"))?;
-        let var = vars.variables.get(name).ok_or_else(|| {
-            format!(
-                "task `{}` has no input `{name}` (inputs: {})",
-                args.task,
-                declared()
-            )
-        })?;
-        let ty = var.r#type.clone().unwrap_or_default();
+        let ty = type_of(name)?;
         given.retain(|(n, _)| n != name);
         given.push((name.to_string(), value_for(raw, &ty)));
     }
     let mut literals = std::collections::BTreeMap::<String, Literal>::new();
     for (name, value) in given {
-        let var = vars.variables.get(&name).ok_or_else(|| {
-            format!(
-                "task `{}` has no input `{name}` (inputs: {})",
-                args.task,
-                declared()
-            )
-        })?;
-        let ty = var.r#type.clone().unwrap_or_default();
+        let ty = type_of(&name)?;
         let lit = literal_from_json(&value, &ty).map_err(|e| format!("input `{name}`: {e}"))?;
         literals.insert(name, lit);
     }

@@ -172,73 +172,69 @@ impl Storage {
         }
     }
 
-    /// Reads the whole object at `uri`.
-    pub async fn read(&self, uri: &str) -> Result<Bytes, StorageError> {
+    /// Runs `op` on the store and key of `uri` under the retry policy; `what` names the
+    /// operation in errors.
+    async fn retried<T, F, Fut>(
+        &self,
+        what: &'static str,
+        uri: &str,
+        op: F,
+    ) -> Result<T, StorageError>
+    where
+        F: Fn(Arc<dyn ObjectStore>, object_store::path::Path) -> Fut,
+        Fut: std::future::Future<Output = Result<T, object_store::Error>>,
+    {
         let uri = StorageUri::parse(uri)?;
         let store = self.store(&uri)?;
         let (r, attempts) = self
             .inner
             .config
             .retry
-            .run(&uri.original, || async {
-                store.get(&uri.key).await?.bytes().await
-            })
+            .run(&uri.original, || op(Arc::clone(&store), uri.key.clone()))
             .await;
-        r.map_err(|e| Self::failed("read", &uri, attempts, e))
+        r.map_err(|e| Self::failed(what, &uri, attempts, e))
+    }
+
+    /// Reads the whole object at `uri`.
+    pub async fn read(&self, uri: &str) -> Result<Bytes, StorageError> {
+        self.retried("read", uri, |store, key| async move {
+            store.get(&key).await?.bytes().await
+        })
+        .await
     }
 
     /// Writes `bytes` to `uri`, atomically: readers see the old object (or none) until the
     /// whole new one is in place.
     pub async fn write(&self, uri: &str, bytes: impl Into<Bytes>) -> Result<(), StorageError> {
-        let uri = StorageUri::parse(uri)?;
-        let store = self.store(&uri)?;
         let payload = PutPayload::from(bytes.into());
-        let (r, attempts) = self
-            .inner
-            .config
-            .retry
-            .run(&uri.original, || async {
-                store.put(&uri.key, payload.clone()).await.map(|_| ())
-            })
-            .await;
-        r.map_err(|e| Self::failed("write", &uri, attempts, e))
+        self.retried("write", uri, |store, key| {
+            let payload = payload.clone();
+            async move { store.put(&key, payload).await.map(|_| ()) }
+        })
+        .await
     }
 
     /// Deletes the object at `uri`; a missing object is not an error.
     pub async fn delete(&self, uri: &str) -> Result<(), StorageError> {
-        let uri = StorageUri::parse(uri)?;
-        let store = self.store(&uri)?;
-        let (r, attempts) = self
-            .inner
-            .config
-            .retry
-            .run(&uri.original, || async {
-                match store.delete(&uri.key).await {
-                    Err(object_store::Error::NotFound { .. }) => Ok(()),
-                    other => other,
-                }
-            })
-            .await;
-        r.map_err(|e| Self::failed("delete", &uri, attempts, e))
+        self.retried("delete", uri, |store, key| async move {
+            match store.delete(&key).await {
+                Err(object_store::Error::NotFound { .. }) => Ok(()),
+                other => other,
+            }
+        })
+        .await
     }
 
     /// Whether an object exists at `uri`.
     pub async fn exists(&self, uri: &str) -> Result<bool, StorageError> {
-        let uri = StorageUri::parse(uri)?;
-        let store = self.store(&uri)?;
-        let (r, attempts) = self
-            .inner
-            .config
-            .retry
-            .run(&uri.original, || async {
-                match store.head(&uri.key).await {
-                    Ok(_) => Ok(true),
-                    Err(object_store::Error::NotFound { .. }) => Ok(false),
-                    Err(e) => Err(e),
-                }
-            })
-            .await;
-        r.map_err(|e| Self::failed("check", &uri, attempts, e))
+        self.retried("check", uri, |store, key| async move {
+            match store.head(&key).await {
+                Ok(_) => Ok(true),
+                Err(object_store::Error::NotFound { .. }) => Ok(false),
+                Err(e) => Err(e),
+            }
+        })
+        .await
     }
 }
 
