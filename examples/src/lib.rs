@@ -3,3 +3,6 @@
 //! crate (`use flyte_examples as _;`), since inventory only sees linked crates.
 
 pub mod adder;
+pub mod checksum;
+pub mod echo;
+pub mod sqlite;

@@ -2,6 +2,7 @@
 
 pub use crate::execute::{RegisteredExecutor, ShimTaskExecutor};
 pub use crate::proto::core::LiteralMap;
+pub use crate::proto::core::TypedInterface;
 pub use crate::proto::core::{Literal, LiteralType};
 pub use crate::registry::{make_executor, ExecutorEntry, TaskTypeEntry};
 pub use crate::task::custom::CustomError;

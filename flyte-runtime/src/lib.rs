@@ -3,9 +3,16 @@
 //!
 //! - [`types`]: the type engine (Rust values ⇄ Flyte literals, as flytekit writes them).
 //! - [`proto`]: the Flyte IDL wire types (our `flyteidl.core`/`flyteidl.admin` subset).
+//! - [`task`]: task types, task instances and their templates; [`registry`]: what a binary
+//!   holds; [`execute`]: the container entrypoint; [`storage`]: object storage; [`cli`]: the
+//!   author's binary (`execute`, `run`, `list`, `template`, `package`).
+//! - `dataframe` (feature `dataframe`): tables as parquet, as pandas reads them.
 
 pub mod cli;
+#[cfg(feature = "dataframe")]
+pub mod dataframe;
 pub mod execute;
+pub mod package;
 pub mod prelude;
 pub mod proto;
 pub mod registry;

@@ -6,5 +6,5 @@ pub use crate::task::{
     ContainerTask, Literals, PodTemplate, Resources, SecretMount, SecretRequest, SharedMemory,
     TaskInstance,
 };
-pub use crate::types::{FlyteDirectory, FlyteFile, FlyteType};
+pub use crate::types::{FlyteDirectory, FlyteFile, FlyteType, StructuredDataset};
 pub use flyte_macros::{container_task, shim_executor, FlyteType, TaskIo};

@@ -29,6 +29,8 @@ pub struct TaskTypeEntry {
     pub task_type: &'static str,
     /// The configuration struct's Rust path.
     pub rust_type: &'static str,
+    /// The configuration struct's type id (what [`TaskPlugins::find`] looks up).
+    pub config_type: fn() -> std::any::TypeId,
     /// Its executor's path.
     pub executor_path: &'static str,
     /// Its image (with `{version}` filled in).
@@ -47,14 +49,40 @@ pub struct InstanceEntry {
 }
 inventory::collect!(InstanceEntry);
 
+/// How a task instance runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TaskKind {
+    /// In its container, by the executor registered at this path.
+    Container {
+        /// The executor's path.
+        executor_path: &'static str,
+    },
+    /// Nowhere: propeller's echo plugin copies the inputs to the outputs
+    /// ([`EchoTask`](crate::task::EchoTask)).
+    Echo,
+    /// Not from here: a task already registered on a cluster, called by its id
+    /// ([`ReferenceTask`](crate::task::ReferenceTask)).
+    Reference,
+}
+
+impl TaskKind {
+    /// The executor's path, for a container task.
+    pub fn executor_path(self) -> Option<&'static str> {
+        match self {
+            TaskKind::Container { executor_path } => Some(executor_path),
+            TaskKind::Echo | TaskKind::Reference => None,
+        }
+    }
+}
+
 /// A task instance of any task type.
 pub trait AnyTaskInstance: Send + Sync {
     /// Its name.
     fn name(&self) -> &str;
     /// Its task type.
     fn task_type(&self) -> &'static str;
-    /// The path of the executor that runs it.
-    fn executor_path(&self) -> &'static str;
+    /// How it runs.
+    fn kind(&self) -> TaskKind;
     /// Its template.
     fn template(&self, settings: &SerializationSettings) -> Result<TaskTemplate, DefinitionError>;
     /// Its registration spec.
@@ -68,8 +96,10 @@ impl<T: ContainerTask> AnyTaskInstance for TaskInstance<T> {
     fn task_type(&self) -> &'static str {
         T::TASK_TYPE
     }
-    fn executor_path(&self) -> &'static str {
-        <T::Executor as crate::execute::RegisteredExecutor>::PATH
+    fn kind(&self) -> TaskKind {
+        TaskKind::Container {
+            executor_path: <T::Executor as crate::execute::RegisteredExecutor>::PATH,
+        }
     }
     fn template(&self, settings: &SerializationSettings) -> Result<TaskTemplate, DefinitionError> {
         TaskInstance::template(self, settings)
@@ -164,6 +194,50 @@ pub fn task_types() -> Vec<&'static TaskTypeEntry> {
     all
 }
 
+/// flytekit's `TaskPlugins`: which task type handles a configuration type. Every
+/// `#[container_task]` struct registers itself, so a plugin crate is found by linking it.
+///
+/// ```
+/// use flyte_runtime::registry::TaskPlugins;
+/// # use flyte_runtime::prelude::*;
+/// # #[derive(serde::Serialize, serde::Deserialize)]
+/// # #[container_task(task_type = "doc-plugin", image = "img", executor = Exec)]
+/// # pub struct MyConfig { pub setting: String }
+/// # #[derive(Default)] pub struct Exec;
+/// # #[shim_executor]
+/// # impl ShimTaskExecutor for Exec {
+/// #     type Task = MyConfig;
+/// #     fn execute_from_model(&self, _: &ExecutionContext, _: MyConfig, i: Literals) -> Result<Literals, TaskError> { Ok(i) }
+/// # }
+/// let plugin = TaskPlugins::find::<MyConfig>().unwrap();
+/// assert_eq!(plugin.task_type, "doc-plugin");
+/// assert!(TaskPlugins::find::<String>().is_none());
+/// assert_eq!(TaskPlugins::for_task_type("doc-plugin").unwrap().rust_type, plugin.rust_type);
+/// ```
+pub struct TaskPlugins;
+
+impl TaskPlugins {
+    /// The task type whose configuration is `C`.
+    pub fn find<C: 'static>() -> Option<&'static TaskTypeEntry> {
+        let id = std::any::TypeId::of::<C>();
+        inventory::iter::<TaskTypeEntry>
+            .into_iter()
+            .find(|e| (e.config_type)() == id)
+    }
+
+    /// The task type registered under `task_type`.
+    pub fn for_task_type(task_type: &str) -> Option<&'static TaskTypeEntry> {
+        inventory::iter::<TaskTypeEntry>
+            .into_iter()
+            .find(|e| e.task_type == task_type)
+    }
+
+    /// Every registered plugin, by task type.
+    pub fn all() -> Vec<&'static TaskTypeEntry> {
+        task_types()
+    }
+}
+
 /// A built task instance with where it was registered.
 pub struct RegisteredInstance {
     /// The instance.
@@ -211,7 +285,9 @@ pub fn make_executor<E: ShimTaskExecutor>() -> Box<dyn ErasedExecutor> {
     Box::new(E::default())
 }
 
-/// Registers a task instance: `register_task!(my_task)` where `fn my_task() -> TaskInstance<T>`.
+/// Registers a task instance: `register_task!(my_task)` where `fn my_task()` returns a
+/// [`TaskInstance`], an [`EchoTask`](crate::task::EchoTask) or a
+/// [`ReferenceTask`](crate::task::ReferenceTask) (anything [`AnyTaskInstance`]).
 ///
 /// A duplicate name is reported, with both places, by [`instances`](crate::registry::instances).
 #[macro_export]

@@ -38,6 +38,13 @@ pub fn expand(input: &DeriveInput, m: &TaskModel) -> TokenStream {
             }
         }
     });
+    let validate = m.validate_with.as_ref().map(|with| {
+        quote_spanned! {with.span()=>
+            fn validate(&self, interface: &__flyte::TypedInterface) -> __flyte::std::result::Result<(), __flyte::std::string::String> {
+                #with(self, interface)
+            }
+        }
+    });
     let overlap_message =
         format!("task type `{task_type}` has an output with the name of an input");
     let overlap_span = m
@@ -77,6 +84,7 @@ pub fn expand(input: &DeriveInput, m: &TaskModel) -> TokenStream {
                 type Outputs = #outputs;
                 type Executor = #executor;
                 #custom
+                #validate
             }
 
             #runs_this_type
@@ -87,6 +95,7 @@ pub fn expand(input: &DeriveInput, m: &TaskModel) -> TokenStream {
                 __flyte::TaskTypeEntry {
                     task_type: #task_type,
                     rust_type: ::core::concat!(::core::module_path!(), "::", ::core::stringify!(#ident)),
+                    config_type: ::core::any::TypeId::of::<#ident>,
                     executor_path: <#executor as __flyte::RegisteredExecutor>::PATH,
                     image: <#ident as __flyte::ContainerTask>::image,
                 }

@@ -10,4 +10,5 @@ pub struct TaskModel {
     pub inputs: Option<syn::Type>,
     pub outputs: Option<syn::Type>,
     pub custom_with: Option<syn::Path>,
+    pub validate_with: Option<syn::Path>,
 }

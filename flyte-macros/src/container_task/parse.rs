@@ -20,6 +20,7 @@ const KEYS: &[&str] = &[
     "inputs",
     "outputs",
     "custom_with",
+    "validate_with",
 ];
 
 #[derive(Default)]
@@ -33,6 +34,7 @@ struct Raw {
     inputs: Option<syn::Type>,
     outputs: Option<syn::Type>,
     custom_with: Option<syn::Path>,
+    validate_with: Option<syn::Path>,
 }
 
 fn non_empty(cx: &mut Ctxt, key: &str, lit: LitStr) -> Option<String> {
@@ -86,6 +88,12 @@ pub fn parse(args: TokenStream, input: &DeriveInput) -> Result<TaskModel, Vec<sy
                 let value = meta.value()?;
                 raw.custom_with = Some(value.parse::<syn::Path>().map_err(|e| {
                     syn::Error::new(e.span(), "`custom_with` takes the path of a module with `to_custom` and `from_custom`")
+                })?);
+            }
+            "validate_with" => {
+                let value = meta.value()?;
+                raw.validate_with = Some(value.parse::<syn::Path>().map_err(|e| {
+                    syn::Error::new(e.span(), "`validate_with` takes the path of a function `fn(&Self, &TypedInterface) -> Result<(), String>`")
                 })?);
             }
             "task_type_version" => {
@@ -167,6 +175,7 @@ pub fn parse(args: TokenStream, input: &DeriveInput) -> Result<TaskModel, Vec<sy
             inputs: raw.inputs,
             outputs: raw.outputs,
             custom_with: raw.custom_with,
+            validate_with: raw.validate_with,
         }),
         // check() passed, so the three required keys were found above.
         _ => Err(Vec::new()),

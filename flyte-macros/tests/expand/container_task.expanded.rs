@@ -26,7 +26,8 @@ const _: () = {
     __flyte::inventory::submit! {
         __flyte::TaskTypeEntry { task_type : "adder", rust_type :
         ::core::concat!(::core::module_path!(), "::", ::core::stringify!(AddTask)),
-        executor_path : < AddExecutor as __flyte::RegisteredExecutor > ::PATH, image : <
-        AddTask as __flyte::ContainerTask > ::image, }
+        config_type : ::core::any::TypeId::of:: < AddTask >, executor_path : <
+        AddExecutor as __flyte::RegisteredExecutor > ::PATH, image : < AddTask as
+        __flyte::ContainerTask > ::image, }
     }
 };

@@ -3,13 +3,13 @@
 use std::process::ExitCode;
 
 use crate::execute::resolvers;
-use crate::registry;
+use crate::registry::{self, TaskKind};
 
 pub(crate) fn list() -> ExitCode {
     println!("task types:");
     for t in registry::task_types() {
         println!(
-            "  {:<12} {}  (executor {}, image {})",
+            "  {:<16} {}  (executor {}, image {})",
             t.task_type,
             t.rust_type,
             t.executor_path,
@@ -34,10 +34,15 @@ pub(crate) fn list() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    println!("tasks (class-storage index, name, task type):");
+    println!("tasks (class-storage index, name, task type, how it runs):");
     for (index, i) in instances.iter().enumerate() {
+        let runs = match i.instance.kind() {
+            TaskKind::Container { executor_path } => format!("container, {executor_path}"),
+            TaskKind::Echo => "propeller's echo plugin".to_string(),
+            TaskKind::Reference => "reference to a registered task".to_string(),
+        };
         println!(
-            "  {index:>3}  {:<20} {}  (registered at {})",
+            "  {index:>3}  {:<28} {:<15} {runs}  (registered at {})",
             i.instance.name(),
             i.instance.task_type(),
             i.registered_at

@@ -11,12 +11,16 @@
 //! ```
 //!
 //! Subcommands: `execute` (what the pod runs; pyflyte-execute's flags), `list` (what the
-//! binary holds) and `run` (a registered task, locally, through the container's path). Logs go to stderr, human-readable, or JSON with `--log-format json` or
-//! `FLYTE_RS_LOG_FORMAT=json`; `RUST_LOG` sets the levels (default `info`).
+//! binary holds), `run` (a registered task, locally, through the container's path),
+//! `template` (one task's template) and `package` (the registration package, as
+//! `pyflyte package`). Logs go to stderr, human-readable, or JSON with `--log-format json`
+//! or `FLYTE_RS_LOG_FORMAT=json`; `RUST_LOG` sets the levels (default `info` for `execute`,
+//! `warn` otherwise).
 
 mod execute;
 mod list;
 mod logging;
+mod package;
 mod run;
 mod template;
 
@@ -26,6 +30,7 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 pub use execute::ExecuteArgs;
 pub use logging::{init_logging, LogFormat};
+pub use package::PackageArgs;
 pub use run::RunArgs;
 pub use template::TemplateArgs;
 
@@ -52,6 +57,9 @@ pub enum Command {
     Run(RunArgs),
     /// Write a registered task's template (or, with --serialized, a serialized task).
     Template(TemplateArgs),
+    /// Write the registration package of every task (as `pyflyte package`), for
+    /// `flytectl register files --archive`.
+    Package(PackageArgs),
 }
 
 /// Parses the process's arguments and runs the subcommand; returns the exit code.
@@ -76,7 +84,7 @@ pub fn main() -> ExitCode {
 pub fn run(cli: Cli) -> ExitCode {
     let level = match cli.command {
         Command::Execute(_) => "info",
-        Command::List | Command::Run(_) | Command::Template(_) => "warn",
+        Command::List | Command::Run(_) | Command::Template(_) | Command::Package(_) => "warn",
     };
     init_logging(cli.log_format, level);
     match cli.command {
@@ -84,5 +92,6 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::List => list::list(),
         Command::Run(args) => run::run(args),
         Command::Template(args) => template::template(args),
+        Command::Package(args) => package::package(args),
     }
 }

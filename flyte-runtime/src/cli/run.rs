@@ -11,7 +11,7 @@ use serde_json::Value as Json;
 
 use crate::execute::{execute_with, resolvers, shutdown_signal, EntrypointArgs, Outcome};
 use crate::proto::core::{ErrorDocument, Literal, LiteralMap, LiteralType, SimpleType};
-use crate::registry;
+use crate::registry::{self, TaskKind};
 use crate::storage::Storage;
 use crate::task::SerializationSettings;
 use crate::types::json_literal::{literal_from_json, literal_to_json};
@@ -128,6 +128,20 @@ pub(crate) fn run(args: RunArgs) -> ExitCode {
 fn try_run(args: &RunArgs) -> Result<ExitCode, String> {
     let registered = registry::instance(&args.task).map_err(|e| e.to_string())?;
     let instance = registered.instance;
+    let executor_path = match instance.kind() {
+        TaskKind::Container { executor_path } => Some(executor_path),
+        TaskKind::Echo => None,
+        TaskKind::Reference => {
+            return Err(format!(
+                "task `{}` cannot run locally: {}",
+                args.task,
+                instance
+                    .template(&SerializationSettings::default())
+                    .err()
+                    .map_or_else(|| "it is a reference".to_string(), |e| e.to_string())
+            ))
+        }
+    };
     let template = instance
         .template(&SerializationSettings::default())
         .map_err(|e| e.to_string())?;
@@ -145,6 +159,18 @@ fn try_run(args: &RunArgs) -> Result<ExitCode, String> {
         std::fs::write(dir.join(name), bytes)
             .map_err(|e| format!("cannot write {}: {e}", path(name)))?;
     }
+    let Some(executor_path) = executor_path else {
+        // An echo task: propeller copies the inputs to the outputs, and so do we.
+        crate::storage::write_local_atomically(&dir.join("outputs.pb"), &inputs.encode_to_vec())
+            .map_err(|e| format!("cannot write {}: {e}", path("outputs.pb")))?;
+        println!(
+            "task {} (echo: outputs are the inputs) ran in {}",
+            args.task,
+            dir.display()
+        );
+        print_outputs(&inputs);
+        return Ok(ExitCode::SUCCESS);
+    };
     let entry = EntrypointArgs {
         inputs: path("inputs.pb"),
         output_prefix: dir.display().to_string(),
@@ -152,7 +178,7 @@ fn try_run(args: &RunArgs) -> Result<ExitCode, String> {
         checkpoint_path: Some(path("checkpoint")),
         prev_checkpoint: None,
         resolver: resolvers::TEMPLATE.to_string(),
-        loader_args: vec![path("template.pb"), instance.executor_path().to_string()],
+        loader_args: vec![path("template.pb"), executor_path.to_string()],
         local: true,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -173,9 +199,7 @@ fn try_run(args: &RunArgs) -> Result<ExitCode, String> {
         Outcome::Succeeded => {
             let bytes = std::fs::read(dir.join("outputs.pb")).map_err(|e| e.to_string())?;
             let outputs = LiteralMap::decode(bytes.as_slice()).map_err(|e| e.to_string())?;
-            for (name, lit) in &outputs.literals {
-                println!("  {name} = {}", literal_to_json(lit));
-            }
+            print_outputs(&outputs);
             Ok(ExitCode::SUCCESS)
         }
         Outcome::Failed(_) | Outcome::Unreported(..) => {
@@ -190,4 +214,31 @@ fn try_run(args: &RunArgs) -> Result<ExitCode, String> {
             Ok(ExitCode::FAILURE)
         }
     }
+}
+
+/// Prints each output: a value as JSON, a table (feature `dataframe`) as its rows.
+fn print_outputs(outputs: &LiteralMap) {
+    for (name, lit) in &outputs.literals {
+        println!("  {name} = {}", literal_to_json(lit));
+        #[cfg(feature = "dataframe")]
+        if let Some(table) = table_of(lit) {
+            println!("{table}");
+        }
+    }
+}
+
+#[cfg(feature = "dataframe")]
+fn table_of(lit: &Literal) -> Option<String> {
+    use crate::types::{FlyteType, StructuredDataset};
+    let sd = StructuredDataset::from_literal(lit).ok()?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .ok()?;
+    Some(
+        match runtime.block_on(crate::dataframe::read_parquet(&Storage::from_env(), &sd)) {
+            Ok(batches) => crate::dataframe::pretty(&batches),
+            Err(e) => format!("  (cannot read the table: {e})"),
+        },
+    )
 }

@@ -35,7 +35,8 @@ pub struct ExecutionContext {
     pub worker: String,
     /// Where large raw outputs (files, tables) are written (`--raw-output-data-prefix`).
     pub raw_output_prefix: String,
-    /// A private local directory for the run's temporary files.
+    /// A private local directory for the run's temporary files (the entrypoint makes one per
+    /// run and removes it, with everything in it, when the run ends).
     pub scratch_dir: PathBuf,
     /// The task's secrets (values are read on demand, never logged).
     pub secrets: Secrets,
@@ -76,6 +77,19 @@ impl ExecutionContext {
         }
     }
 
+    /// A fresh, unique URI under the raw output prefix, for a file or folder this run
+    /// writes (flytekit's `get_random_remote_path`): `<raw prefix>/<32 hex digits>`.
+    ///
+    /// ```
+    /// let ctx = flyte_runtime::execute::ExecutionContext::from_env("s3://b/raw", std::env::temp_dir());
+    /// let (a, b) = (ctx.new_raw_output_uri(), ctx.new_raw_output_uri());
+    /// assert!(a.starts_with("s3://b/raw/") && a.len() == "s3://b/raw/".len() + 32);
+    /// assert_ne!(a, b);
+    /// ```
+    pub fn new_raw_output_uri(&self) -> String {
+        crate::storage::join(&self.raw_output_prefix, &unique_name())
+    }
+
     /// Uses `storage`.
     #[must_use]
     pub fn with_storage(mut self, storage: Storage) -> Self {
@@ -89,4 +103,26 @@ impl ExecutionContext {
         self.checkpoint = checkpoint;
         self
     }
+}
+
+/// 32 hex digits that no other call in any process is likely to repeat: two hashes, each
+/// keyed by the process's random `RandomState`, of the time, the process id and a counter.
+pub(crate) fn unique_name() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let state = std::collections::hash_map::RandomState::new();
+    let half = |salt: u64| {
+        let mut h = state.build_hasher();
+        h.write_u128(nanos);
+        h.write_u32(std::process::id());
+        h.write_u64(n);
+        h.write_u64(salt);
+        h.finish()
+    };
+    format!("{:016x}{:016x}", half(1), half(2))
 }

@@ -148,9 +148,10 @@ pub async fn execute_with(
     storage: Storage,
     shutdown: impl Future<Output = &'static str>,
 ) -> Outcome {
+    let scratch = ScratchDir::create();
     let ctx_base = ExecutionContext::from_env(
         args.raw_output_data_prefix.as_deref().unwrap_or(""),
-        std::env::temp_dir(),
+        scratch.path.clone(),
     );
     let ctx_base = if args.local {
         let secrets = ctx_base.secrets.clone().with_local_fallback();
@@ -205,6 +206,38 @@ pub async fn execute_with(
         Err(e) => {
             error!(uri = %error_uri, error = %e, "cannot write the error document");
             Outcome::Unreported(failure, e)
+        }
+    }
+}
+
+/// The run's private scratch folder, removed with everything in it when the run ends.
+struct ScratchDir {
+    path: std::path::PathBuf,
+    owned: bool,
+}
+
+impl ScratchDir {
+    fn create() -> Self {
+        let path = std::env::temp_dir().join(format!("flyte-rs-{}", super::context::unique_name()));
+        match std::fs::create_dir_all(&path) {
+            Ok(()) => Self { path, owned: true },
+            Err(e) => {
+                warn!(path = %path.display(), error = %e, "cannot create a scratch folder; using the temporary directory");
+                Self {
+                    path: std::env::temp_dir(),
+                    owned: false,
+                }
+            }
+        }
+    }
+}
+
+impl Drop for ScratchDir {
+    fn drop(&mut self) {
+        if self.owned {
+            if let Err(e) = std::fs::remove_dir_all(&self.path) {
+                warn!(path = %self.path.display(), error = %e, "cannot remove the scratch folder");
+            }
         }
     }
 }

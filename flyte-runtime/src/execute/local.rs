@@ -47,7 +47,8 @@ pub fn run_template(
     .ok_or_else(|| LocalRunError::NoExecutor { task: task.clone() })?;
     let entry = registry::executor(&path)?;
     let executor = (entry.make)();
-    let mut ctx = ExecutionContext::from_env("", scratch);
+    let raw = scratch.join("raw").display().to_string();
+    let mut ctx = ExecutionContext::from_env(&raw, scratch);
     // Locally, the bare <GROUP>_<KEY> variable also holds a secret, as in flytekit.
     ctx.secrets = ctx.secrets.with_local_fallback();
     // One task, one thread: a current-thread runtime starts in microseconds.

@@ -115,6 +115,14 @@ pub enum ResolveError {
     /// A serialized task that cannot be loaded.
     #[error(transparent)]
     Serialized(#[from] SerializedError),
+    /// The task does not run in a container (an echo or a reference task).
+    #[error("task `{task}` does not run in a container: {why}")]
+    NotExecutable {
+        /// The task.
+        task: String,
+        /// Who runs it instead.
+        why: &'static str,
+    },
     /// The executor runs another task type than the template's.
     #[error("executor `{executor}` runs task type `{executor_task_type}`, but template `{task}` is of type `{template_task_type}`")]
     TaskTypeMismatch {
@@ -178,7 +186,27 @@ fn executor(path: &str, template: TaskTemplate) -> Result<ResolvedTask, ResolveE
 
 fn from_instance(instance: &dyn registry::AnyTaskInstance) -> Result<ResolvedTask, ResolveError> {
     let template = instance.template(&SerializationSettings::default())?;
-    executor(instance.executor_path(), template)
+    let path = instance
+        .kind()
+        .executor_path()
+        .ok_or_else(|| ResolveError::NotExecutable {
+            task: instance.name().to_string(),
+            why: not_executable_why(instance.kind()),
+        })?;
+    executor(path, template)
+}
+
+/// Why a task of this kind has no executor here.
+pub(crate) fn not_executable_why(kind: registry::TaskKind) -> &'static str {
+    match kind {
+        registry::TaskKind::Echo => {
+            "it is an echo task; propeller's echo plugin copies its inputs to its outputs"
+        }
+        _ => {
+            "it is a reference to a task registered on a cluster; it runs there, called \
+             from a workflow, and never locally"
+        }
+    }
 }
 
 /// Finds the template and executor named by `resolver` and its `loader_args`.

@@ -78,11 +78,18 @@ pub fn serialize_task(
     settings: &SerializationSettings,
 ) -> Result<Vec<u8>, DefinitionError> {
     let template = instance.template(settings)?;
+    let executor = instance
+        .kind()
+        .executor_path()
+        .ok_or_else(|| DefinitionError::NoContainer {
+            task: instance.name().to_string(),
+            why: super::resolvers::not_executable_why(instance.kind()),
+        })?;
     let envelope = Envelope {
         format: SERIALIZED_FORMAT.to_string(),
         runtime_version: RUNTIME_VERSION.to_string(),
         task: instance.name().to_string(),
-        executor: instance.executor_path().to_string(),
+        executor: executor.to_string(),
         template: base64::engine::general_purpose::STANDARD.encode(template.encode_to_vec()),
     };
     // Serializing a struct of strings to JSON cannot fail.

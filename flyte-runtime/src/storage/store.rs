@@ -225,6 +225,25 @@ impl Storage {
         .await
     }
 
+    /// The objects directly inside the folder `prefix`, as names relative to it, sorted
+    /// (a folder of parquet parts, say). An absent folder lists as empty.
+    pub async fn list(&self, prefix: &str) -> Result<Vec<String>, StorageError> {
+        self.retried("list", prefix, |store, key| async move {
+            let listed = match store.list_with_delimiter(Some(&key)).await {
+                Err(object_store::Error::NotFound { .. }) => return Ok(Vec::new()),
+                other => other?,
+            };
+            let mut names: Vec<String> = listed
+                .objects
+                .iter()
+                .filter_map(|o| o.location.filename().map(str::to_string))
+                .collect();
+            names.sort();
+            Ok(names)
+        })
+        .await
+    }
+
     /// Whether an object exists at `uri`.
     pub async fn exists(&self, uri: &str) -> Result<bool, StorageError> {
         self.retried("check", uri, |store, key| async move {
@@ -268,6 +287,20 @@ mod tests {
         let left: Vec<_> = std::fs::read_dir(dir.join("a/b")).unwrap().collect();
         assert!(left.is_empty(), "staging files left behind: {left:?}");
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn list_names_the_objects_of_a_folder_only() {
+        let s = Storage::in_memory();
+        block_on(async {
+            for key in ["t/00001", "t/00000", "t/deeper/x", "u/00000"] {
+                s.write(&format!("memory://b/{key}"), b"x".to_vec())
+                    .await
+                    .unwrap();
+            }
+            assert_eq!(s.list("memory://b/t").await.unwrap(), ["00000", "00001"]);
+            assert!(s.list("memory://b/none").await.unwrap().is_empty());
+        });
     }
 
     #[test]

@@ -9,6 +9,7 @@ use serde::Serialize;
 use super::custom::{from_custom, to_custom, CustomError};
 use super::io::TaskIo;
 use crate::execute::RegisteredExecutor;
+use crate::proto::core::TypedInterface;
 
 /// The name of our task-template resolver in `--resolver` (the task object is never rebuilt:
 /// the executor gets the template and the inputs).
@@ -46,6 +47,14 @@ pub trait ContainerTask: Serialize + DeserializeOwned + Send + Sync + 'static {
     /// The configuration as `TaskTemplate.custom` (flytekit's `get_custom`).
     fn get_custom(&self) -> Result<Struct, CustomError> {
         to_custom(Self::TASK_TYPE, self)
+    }
+
+    /// Checks this configuration against an instance's interface when its template is
+    /// built (a query that names an undeclared input, say); the message is reported with
+    /// the task's name. The default accepts everything.
+    fn validate(&self, interface: &TypedInterface) -> Result<(), String> {
+        let _ = interface;
+        Ok(())
     }
 
     /// The configuration read back from `custom`, typed.

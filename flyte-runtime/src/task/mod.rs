@@ -3,17 +3,21 @@
 
 mod container_task;
 pub mod custom;
+mod echo;
 mod instance;
 mod io;
 mod placeholders;
+mod reference;
 mod resources;
 mod secrets;
 mod template;
 
 pub use container_task::{ContainerTask, TEMPLATE_RESOLVER};
+pub use echo::{EchoTask, ECHO_TASK_TYPE};
 pub use instance::{Cache, PodTemplate, SharedMemory, TaskInstance};
 pub use io::{names_overlap, Literals, TaskIo};
 pub use placeholders::Placeholders;
+pub use reference::{ReferenceTask, REFERENCE_TASK_TYPE};
 pub use resources::{is_quantity, QuantityError, Resources};
 pub use secrets::{SecretMount, SecretRequest};
 pub use template::{

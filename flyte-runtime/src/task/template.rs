@@ -79,6 +79,30 @@ pub enum DefinitionError {
         /// Why.
         message: String,
     },
+    /// The task does not run in a container, so it cannot be named for one.
+    #[error("task `{task}` does not run in a container: {why}")]
+    NoContainer {
+        /// The task.
+        task: String,
+        /// Who runs it instead.
+        why: &'static str,
+    },
+    /// A reference task has no template: it is registered already, elsewhere.
+    #[error("task `{task}` is a reference to {id}, registered already; it has no template here")]
+    Reference {
+        /// The task.
+        task: String,
+        /// `project/domain/name@version`.
+        id: String,
+    },
+    /// The task type's own check of this instance failed ([`ContainerTask::validate`]).
+    #[error("task `{task}`: {message}")]
+    Invalid {
+        /// The task.
+        task: String,
+        /// What is wrong.
+        message: String,
+    },
     /// The task has no name.
     #[error("a task of type `{task_type}` has an empty name")]
     EmptyName {
@@ -87,7 +111,56 @@ pub enum DefinitionError {
     },
 }
 
-fn variable_map(vars: &[(String, LiteralType)]) -> VariableMap {
+/// The metadata every template of ours carries: the runtime, no retries, no deck.
+pub(crate) fn base_metadata() -> TaskMetadata {
+    TaskMetadata {
+        runtime: Some(RuntimeMetadata {
+            r#type: RuntimeType::FlyteSdk as i32,
+            version: RUNTIME_VERSION.to_string(),
+            flavor: RUNTIME_FLAVOR.to_string(),
+        }),
+        retries: Some(RetryStrategy::default()),
+        generates_deck: Some(false),
+        metadata: Some(K8sObjectMetadata::default()),
+        ..Default::default()
+    }
+}
+
+/// Checks that no name is declared twice on one side of an interface.
+pub(crate) fn check_unique(
+    task: &str,
+    which: &str,
+    vars: &[(String, LiteralType)],
+) -> Result<(), DefinitionError> {
+    let mut seen = BTreeSet::new();
+    for (name, _) in vars {
+        if !seen.insert(name.as_str()) {
+            return Err(DefinitionError::Interface {
+                task: task.to_string(),
+                message: format!("{which} `{name}` is declared twice"),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The admin `TaskSpec` of a template, with `docs` as its description.
+pub(crate) fn spec_with_docs(template: TaskTemplate, docs: Option<&str>) -> TaskSpec {
+    let description = docs.map(|text| DescriptionEntity {
+        short_description: text.lines().next().unwrap_or_default().to_string(),
+        long_description: Some(Description {
+            content: Some(description::Content::Value(text.to_string())),
+            ..Default::default()
+        }),
+        ..Default::default()
+    });
+    TaskSpec {
+        template: Some(template),
+        description,
+    }
+}
+
+pub(crate) fn variable_map(vars: &[(String, LiteralType)]) -> VariableMap {
     VariableMap {
         variables: vars
             .iter()
@@ -163,12 +236,7 @@ impl<T: ContainerTask> TaskInstance<T> {
             }
             None => declared.to_vec(),
         };
-        let mut seen = BTreeSet::new();
-        for (name, _) in &vars {
-            if !seen.insert(name.as_str()) {
-                return Err(err(format!("{which} `{name}` is declared twice")));
-            }
-        }
+        check_unique(&self.name, which, &vars)?;
         Ok(vars)
     }
 
@@ -261,11 +329,6 @@ impl<T: ContainerTask> TaskInstance<T> {
         let cache = self.cache.clone().unwrap_or_default();
         TaskMetadata {
             discoverable: self.cache.is_some(),
-            runtime: Some(RuntimeMetadata {
-                r#type: RuntimeType::FlyteSdk as i32,
-                version: RUNTIME_VERSION.to_string(),
-                flavor: RUNTIME_FLAVOR.to_string(),
-            }),
             timeout: self.timeout.map(|t| prost_types::Duration {
                 seconds: i64::try_from(t.as_secs()).unwrap_or(i64::MAX),
                 nanos: t.subsec_nanos() as i32,
@@ -281,9 +344,7 @@ impl<T: ContainerTask> TaskInstance<T> {
                 .map(crate::proto::core::task_metadata::InterruptibleValue::Interruptible),
             tags: self.tags.clone().into_iter().collect(),
             pod_template_name: self.pod_template_name.clone().unwrap_or_default(),
-            generates_deck: Some(false),
-            metadata: Some(K8sObjectMetadata::default()),
-            ..Default::default()
+            ..base_metadata()
         }
     }
 
@@ -331,6 +392,13 @@ impl<T: ContainerTask> TaskInstance<T> {
                 task: self.name.clone(),
                 source,
             })?;
+        let interface = self.interface()?;
+        self.config
+            .validate(&interface)
+            .map_err(|message| DefinitionError::Invalid {
+                task: self.name.clone(),
+                message,
+            })?;
         let container = self.container(settings)?;
         let target = match &self.pod_template {
             Some(pod) => task_template::Target::K8sPod(k8s_pod(pod, &container)),
@@ -358,7 +426,7 @@ impl<T: ContainerTask> TaskInstance<T> {
             }),
             r#type: T::TASK_TYPE.to_string(),
             metadata: Some(self.metadata()),
-            interface: Some(self.interface()?),
+            interface: Some(interface),
             custom: Some(custom),
             target: Some(target),
             task_type_version: T::TASK_TYPE_VERSION,
@@ -373,19 +441,10 @@ impl<T: ContainerTask> TaskInstance<T> {
 
     /// The admin `TaskSpec` of a registration package: the template and its description.
     pub fn task_spec(&self, settings: &SerializationSettings) -> Result<TaskSpec, DefinitionError> {
-        let template = self.template(settings)?;
-        let description = self.docs.as_ref().map(|text| DescriptionEntity {
-            short_description: text.lines().next().unwrap_or_default().to_string(),
-            long_description: Some(Description {
-                content: Some(description::Content::Value(text.clone())),
-                ..Default::default()
-            }),
-            ..Default::default()
-        });
-        Ok(TaskSpec {
-            template: Some(template),
-            description,
-        })
+        Ok(spec_with_docs(
+            self.template(settings)?,
+            self.docs.as_deref(),
+        ))
     }
 }
 

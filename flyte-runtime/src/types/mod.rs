@@ -16,6 +16,7 @@
 //! | `#[derive(FlyteType)] struct` | STRUCT + dataclass structure | msgpack `binary` |
 //! | `serde_json::Value` | STRUCT (flytekit's `dict`) | msgpack `binary` |
 //! | [`FlyteFile`], [`FlyteDirectory`] | `blob` SINGLE / MULTIPART | `scalar.blob` |
+//! | [`StructuredDataset`] (a DataFrame) | `structured_dataset_type` | `scalar.structured_dataset` (parquet folder) |
 
 mod blob;
 pub mod check;
@@ -31,11 +32,13 @@ mod option;
 mod primitives;
 pub mod struct_value;
 pub mod structs;
+pub mod structured_dataset;
 mod time;
 
 pub use blob::{FlyteDirectory, FlyteFile};
 pub use enums::FlyteEnum;
 pub use error::{PathSegment, TypeError, TypeErrorKind};
+pub use structured_dataset::StructuredDataset;
 
 use crate::proto::core::{Literal, LiteralMap, LiteralType};
 

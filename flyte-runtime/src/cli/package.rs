@@ -1,0 +1,91 @@
+//! `package --image IMAGE --output FILE [--version V]`: the registration package of every
+//! task this binary registers, as `pyflyte package` writes it (see [`crate::package`]).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+
+use crate::package::write_package;
+use crate::registry::{self, AnyTaskInstance};
+use crate::task::SerializationSettings;
+
+/// Arguments of `package`.
+#[derive(Debug, Clone, Args)]
+pub struct PackageArgs {
+    /// The image every task runs in (replaces each task type's default image).
+    #[arg(long)]
+    pub image: String,
+    /// Where to write the package (a gzipped tar; `flyte-package.tgz` as pyflyte names it).
+    #[arg(long, short, default_value = "flyte-package.tgz")]
+    pub output: PathBuf,
+    /// The version written into every task id (flytectl's `--version` fills it otherwise).
+    #[arg(long)]
+    pub version: Option<String>,
+    /// Extra environment for every container, `KEY=VALUE` (as pyflyte's `--env`).
+    #[arg(long = "env", value_name = "KEY=VALUE")]
+    pub env: Vec<String>,
+}
+
+/// Seconds since the epoch for the archive's entries: `SOURCE_DATE_EPOCH` when set (for
+/// reproducible packages), else now.
+fn mtime() -> u64 {
+    std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs())
+        })
+}
+
+fn try_package(args: &PackageArgs) -> Result<(), String> {
+    let env = args
+        .env
+        .iter()
+        .map(|kv| {
+            kv.split_once('=')
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .ok_or_else(|| format!("--env `{kv}` is not KEY=VALUE"))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let settings = SerializationSettings {
+        version: args.version.clone().unwrap_or_default(),
+        image: Some(args.image.clone()),
+        env,
+        ..SerializationSettings::default()
+    };
+    let instances = registry::instances().map_err(|e| e.to_string())?;
+    let tasks: Vec<&dyn AnyTaskInstance> = instances.iter().map(|i| i.instance.as_ref()).collect();
+    let mut bytes = Vec::new();
+    let listing =
+        write_package(&tasks, &settings, mtime(), &mut bytes).map_err(|e| e.to_string())?;
+    crate::storage::write_local_atomically(&args.output, &bytes)
+        .map_err(|e| format!("cannot write {}: {e}", args.output.display()))?;
+    println!(
+        "wrote {} ({} task(s), {} bytes, image {}):",
+        args.output.display(),
+        listing.len(),
+        bytes.len(),
+        args.image
+    );
+    for p in &listing {
+        println!("  {:<40} {:<15} {} bytes", p.file, p.task_type, p.bytes);
+    }
+    println!(
+        "register with: flytectl register files --archive {} --project P --domain D --version V",
+        args.output.display()
+    );
+    Ok(())
+}
+
+pub(crate) fn package(args: PackageArgs) -> ExitCode {
+    match try_package(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
