@@ -19,6 +19,10 @@ const ALLOWED: &[&str] = &[
     "container.args: the resolver is ours (flyte_rs.task_template_resolver)",
     "container.args[-1]: the executor's registered Rust path instead of a Python class path",
     "metadata.runtime: flavor `rust` and our crate version instead of `python` 1.16.31",
+    "examples' sqlite only: container.image is the examples' image (the comparison sets flytekit's)",
+    "examples' sqlite only: interface.outputs.results is a StructuredDataset (what flytekit gives a \
+     pandas DataFrame, read back as one) instead of SQLite3Task's default, the legacy FlyteSchema \
+     that flytekit deprecates",
 ];
 
 #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq)]
@@ -91,8 +95,8 @@ fn flytekit_template(name: &str) -> TaskTemplate {
 }
 
 /// flytekit's args turned into ours by exactly the differences in ALLOWED.
-fn expected_args(theirs: &[String], executor_path: &str) -> Vec<String> {
-    let mut out = vec![env!("CARGO_PKG_NAME").to_string(), "execute".to_string()];
+fn expected_args(theirs: &[String], entrypoint: &str, executor_path: &str) -> Vec<String> {
+    let mut out = vec![entrypoint.to_string(), "execute".to_string()];
     let mut rest = theirs[1..].to_vec();
     let resolver_at = rest
         .iter()
@@ -128,7 +132,13 @@ fn differences(
     if let (Some(task_template::Target::Container(o)), Some(task_template::Target::Container(t))) =
         (ours.target.as_mut(), theirs.target.as_mut())
     {
-        let want = expected_args(&t.args, executor_path);
+        // The entrypoint is the binary of the crate that declares the task type.
+        let entrypoint = if executor_path.starts_with("flyte_examples::") {
+            "flyte-examples"
+        } else {
+            env!("CARGO_PKG_NAME")
+        };
+        let want = expected_args(&t.args, entrypoint, executor_path);
         if o.args != want {
             diffs.push(format!(
                 "container.args: ours {:?}, expected {want:?}",
@@ -247,6 +257,87 @@ fn sqlite_task_matches_flytekit() {
     );
 }
 
+/// The examples' real `sqlite` task type (flyte_examples::sqlite), configured as flytekit's
+/// SQLite3Task fixture: equal but for the listed differences.
+#[test]
+fn examples_sqlite_task_matches_flytekit_but_for_its_table_type() {
+    use flyte_examples::sqlite::SqliteTask;
+    let task = TaskInstance::new(
+        "fixtures.sqlite",
+        SqliteTask {
+            uri: "https://example.com/chinook.zip".into(),
+            compressed: true,
+            query_template: "select TrackId, Name from tracks limit {{.inputs.limit}}".into(),
+        },
+    )
+    .input::<i64>("limit");
+    let theirs = flytekit_template("sqlite_task");
+    let image = match &theirs.target {
+        Some(task_template::Target::Container(c)) => c.image.clone(),
+        _ => panic!("flytekit's sqlite template has a container"),
+    };
+    let mut ours = task
+        .template(&SerializationSettings {
+            image: Some(image),
+            ..settings()
+        })
+        .expect("valid task");
+    // The one difference of substance, checked and then aligned.
+    let results = ours
+        .interface
+        .as_mut()
+        .and_then(|i| i.outputs.as_mut())
+        .and_then(|o| o.variables.get_mut("results"))
+        .and_then(|v| v.r#type.as_mut())
+        .expect("results is declared");
+    assert_eq!(
+        results.r#type,
+        Some(literal_type::Type::StructuredDatasetType(Default::default())),
+        "results is a StructuredDataset with no columns or format, as flytekit types pd.DataFrame"
+    );
+    results.r#type = Some(literal_type::Type::Schema(SchemaType::default()));
+    let diffs = differences(ours, theirs, "flyte_examples::sqlite::SqliteExecutor");
+    assert!(
+        diffs.is_empty(),
+        "differences beyond {ALLOWED:#?}:\n{}",
+        diffs.join("\n")
+    );
+}
+
+#[test]
+fn examples_sqlite_refuses_a_query_naming_an_undeclared_input() {
+    use flyte_examples::sqlite::SqliteTask;
+    let task = TaskInstance::new(
+        "t.sqlite",
+        SqliteTask {
+            uri: "/data/db.sqlite".into(),
+            compressed: false,
+            query_template: "select * from t limit {{ .inputs.limit }}".into(),
+        },
+    )
+    .input::<i64>("count");
+    let err = task.template(&settings()).unwrap_err().to_string();
+    assert_eq!(
+        err,
+        "task `t.sqlite`: query_template uses `{{ .inputs.limit }}`, but the task declares no \
+         input `limit` (inputs: count)"
+    );
+    let list = TaskInstance::new(
+        "t.sqlite",
+        SqliteTask {
+            uri: "/data/db.sqlite".into(),
+            compressed: false,
+            query_template: "select * from t where id in ({{ .inputs.ids }})".into(),
+        },
+    )
+    .input::<Vec<i64>>("ids");
+    let err = list.template(&settings()).unwrap_err().to_string();
+    assert!(
+        err.contains("input `ids` fills a query placeholder, so it must be"),
+        "{err}"
+    );
+}
+
 #[test]
 fn the_comparison_catches_a_changed_field() {
     let task = TaskInstance::new(
@@ -335,7 +426,17 @@ fn executors_and_task_types_are_registered() {
         .iter()
         .map(|t| t.task_type)
         .collect();
-    assert_eq!(types, ["my-custom-task", "sqlite"]);
+    // This test binary's own two, and the examples' (linked for the sqlite comparison).
+    assert_eq!(
+        types,
+        [
+            "adder",
+            "keyed-checksum",
+            "my-custom-task",
+            "sqlite",
+            "sqlite"
+        ]
+    );
 }
 
 #[test]

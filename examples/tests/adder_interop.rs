@@ -88,13 +88,16 @@ fn an_unknown_task_or_executor_lists_what_is_registered() {
         .expect("unknown");
     assert_eq!(
         err.to_string(),
-        "no task `examples.nope` is registered in this binary; registered: examples.add"
+        "no task `examples.nope` is registered in this binary; registered: examples.add, \
+         examples.checksum, examples.echo, examples.sqlite_by_composer, examples.sqlite_demo"
     );
     let err = flyte_runtime::registry::executor("fixture_tasks.AddExecutor")
         .err()
         .expect("unknown");
     assert_eq!(
         err.to_string(),
-        "no executor `fixture_tasks.AddExecutor` is registered in this binary; registered: flyte_examples::adder::AddExecutor"
+        "no executor `fixture_tasks.AddExecutor` is registered in this binary; registered: \
+         flyte_examples::adder::AddExecutor, flyte_examples::checksum::ChecksumExecutor, \
+         flyte_examples::sqlite::SqliteExecutor"
     );
 }

@@ -180,8 +180,21 @@ fn misbehave() -> TaskInstance<Misbehave> {
     .timeout(Duration::from_secs(1))
 }
 
+/// A reference to a task registered on a cluster: listed, never run, never packaged.
+fn reference_add() -> flyte_runtime::task::ReferenceTask {
+    flyte_runtime::task::ReferenceTask::new(
+        "flytesnacks",
+        "development",
+        "tests.reference_add",
+        "v3",
+    )
+    .input::<i64>("a")
+    .output::<i64>("sum")
+}
+
 register_task!(roundtrip);
 register_task!(misbehave);
+register_task!(reference_add);
 
 fn main() -> std::process::ExitCode {
     flyte_runtime::cli::main()

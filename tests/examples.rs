@@ -1,0 +1,583 @@
+//! The examples as a newcomer and a cluster meet them: the real `flyte-examples` binary's
+//! `package` read file by file by flytekit, the sqlite task's parquet read by flytekit into
+//! the DataFrame SQLite itself returns, inputs that try to inject SQL, compressed databases
+//! (zip, tar.gz) and their refusals, a database in S3 (moto), the keyed checksum with its
+//! secret and files, the echo task, and a reference task that refuses to run.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use flyte_examples::sqlite::SqliteTask;
+use flyte_runtime::execute::{run_template, LocalRunError};
+use flyte_runtime::prelude::*;
+use flyte_runtime::proto::core::{LiteralMap, TaskTemplate};
+use flyte_runtime::storage::{S3Config, Storage, StorageConfig};
+use flyte_runtime::task::{Placeholders, SerializationSettings};
+use flyte_tests::moto::Moto;
+use flyte_tests::pod::{container_args, scratch, template_of, LocalPod};
+use prost::Message;
+use serde_json::Value as Json;
+
+const TEST_TASKS: &str = env!("CARGO_BIN_EXE_flyte-test-tasks");
+
+/// The `flyte-examples` binary, which `cargo test --workspace` builds beside this test (the
+/// examples crate has integration tests of its own, so cargo builds its binary).
+fn examples_bin() -> PathBuf {
+    let exe = std::env::current_exe().expect("test binary path");
+    let bin = exe
+        .parent()
+        .and_then(Path::parent)
+        .map(|d| d.join("flyte-examples"))
+        .expect("target dir");
+    assert!(
+        bin.exists(),
+        "{} is missing: build it with `cargo build -p flyte-examples` (the README's test command does)",
+        bin.display()
+    );
+    bin
+}
+
+fn demo_db() -> PathBuf {
+    flyte_tests::workspace_root()
+        .join("examples")
+        .join(flyte_examples::sqlite::DEMO_DB)
+}
+
+fn run(bin: &Path, args: &[&str]) -> Output {
+    Command::new(bin)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot start {}: {e}", bin.display()))
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[test]
+fn package_of_flyte_examples_is_read_whole_by_flytekit() {
+    let dir = scratch("package");
+    let pkg = dir.join("flyte-package.tgz");
+    let image = "ghcr.io/example/flyte-examples:test";
+    let out = run(
+        &examples_bin(),
+        &[
+            "package",
+            "--image",
+            image,
+            "--output",
+            &pkg.display().to_string(),
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let read: Vec<Json> = serde_json::from_slice(&flyte_tests::run_python(
+        "check_package.py",
+        &[&pkg.display().to_string()],
+        b"",
+    ))
+    .expect("JSON from check_package.py");
+    let files: Vec<&str> = read
+        .iter()
+        .map(|f| f["file"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        files,
+        [
+            "0_examples.add_1.pb",
+            "1_examples.checksum_1.pb",
+            "2_examples.echo_1.pb",
+            "3_examples.sqlite_by_composer_1.pb",
+            "4_examples.sqlite_demo_1.pb",
+        ]
+    );
+    // pyflyte's own package names its files the same way.
+    let listing = std::fs::read_to_string(flyte_tests::fixture("package/LISTING.txt")).unwrap();
+    for (i, line) in listing.lines().enumerate() {
+        assert!(
+            line.starts_with(&format!("{i}_")) && line.ends_with("_1.pb"),
+            "{line}"
+        );
+    }
+    for f in &read {
+        let name = f["file"].as_str().unwrap_or("");
+        assert_eq!(f["regular"], true, "{name}");
+        assert_eq!(f["mode"], 0o644, "{name}");
+        assert_eq!(
+            f["reserialized_equal"], true,
+            "{name}: flytekit dropped or changed something"
+        );
+        assert_eq!(
+            f["bytes_equal"], true,
+            "{name}: our bytes are not flyteidl's canonical ones"
+        );
+        if f["type"] == "echo" {
+            assert_eq!(f["image"], Json::Null, "an echo task has no container");
+            assert_eq!(f["inputs"], f["outputs"]);
+        } else {
+            assert_eq!(f["image"], image, "{name}");
+            let args = f["args"].as_array().expect("args");
+            assert_eq!(args[0], "flyte-examples", "{name}");
+        }
+        assert!(
+            f["short_description"].is_string(),
+            "{name}: docs are registered"
+        );
+    }
+    let by_name = |n: &str| read.iter().find(|f| f["name"] == n).expect(n);
+    let sqlite = by_name("examples.sqlite_demo");
+    assert_eq!(sqlite["type"], "sqlite");
+    assert_eq!(sqlite["custom"]["compressed"], false);
+    assert!(sqlite["custom"]["query_template"]
+        .as_str()
+        .unwrap_or("")
+        .contains("{{ .inputs.limit }}"));
+    assert_eq!(sqlite["outputs"], serde_json::json!(["results"]));
+    assert_eq!(
+        by_name("examples.checksum")["secrets"],
+        serde_json::json!(["checksum"])
+    );
+}
+
+#[test]
+fn package_refuses_bad_env_and_writes_nothing() {
+    let dir = scratch("package-bad");
+    let pkg = dir.join("p.tgz");
+    let out = run(
+        &examples_bin(),
+        &[
+            "package",
+            "--image",
+            "x",
+            "--env",
+            "NOEQUALS",
+            "--output",
+            &pkg.display().to_string(),
+        ],
+    );
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("--env `NOEQUALS` is not KEY=VALUE"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!pkg.exists());
+}
+
+const DEMO_SQL: &str =
+    "SELECT TrackId, Name, Composer, Milliseconds, UnitPrice FROM tracks ORDER BY TrackId LIMIT ?1";
+const COMPOSER_SQL: &str = "SELECT t.TrackId, t.Name, a.Title AS Album, t.UnitPrice FROM tracks t JOIN albums a ON a.AlbumId = t.AlbumId WHERE t.Composer = ?1 ORDER BY t.TrackId";
+
+/// Runs a task with `flyte-examples run … --dir`, then reads its table with flytekit and
+/// the same query with pandas straight from the database.
+fn run_and_read_table(task: &str, input: &str, sql: &str, params: Json) -> (Output, Json) {
+    let dir = scratch("sqlite-run");
+    let out = run(
+        &examples_bin(),
+        &[
+            "run",
+            task,
+            "--input",
+            input,
+            "--dir",
+            &dir.display().to_string(),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}\n{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    let read = flyte_tests::run_python(
+        "read_table.py",
+        &[
+            &dir.join("outputs.pb").display().to_string(),
+            &demo_db().display().to_string(),
+            sql,
+            &params.to_string(),
+        ],
+        b"",
+    );
+    (
+        out,
+        serde_json::from_slice(&read).expect("JSON from read_table.py"),
+    )
+}
+
+#[test]
+fn sqlite_results_are_the_rows_sqlite_returns_read_by_flytekit() {
+    let (out, read) = run_and_read_table(
+        "examples.sqlite_demo",
+        "limit=100",
+        DEMO_SQL,
+        serde_json::json!([100]),
+    );
+    assert_eq!(read["equal"], true, "{read:#}");
+    assert_eq!(read["flytekit"]["shape"], serde_json::json!([16, 5]));
+    assert_eq!(
+        read["flytekit"]["columns"],
+        serde_json::json!(["TrackId", "Name", "Composer", "Milliseconds", "UnitPrice"])
+    );
+    assert_eq!(
+        read["flytekit"]["dtypes"],
+        serde_json::json!(["int64", "object", "object", "int64", "float64"])
+    );
+    // `run` prints the table.
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("| TrackId | Name"), "{stdout}");
+    assert!(stdout.contains("| 16      | O'Reilly's Reel"), "{stdout}");
+}
+
+#[test]
+fn string_inputs_are_values_never_sql() {
+    for hostile in [
+        "x' OR '1'='1",
+        "Ferris'; DROP TABLE tracks; --",
+        "\" OR 1=1 --",
+    ] {
+        let before = std::fs::read(demo_db()).unwrap();
+        let (_, read) = run_and_read_table(
+            "examples.sqlite_by_composer",
+            &format!("composer={hostile}"),
+            COMPOSER_SQL,
+            serde_json::json!([hostile]),
+        );
+        assert_eq!(read["equal"], true, "{hostile}: {read:#}");
+        assert_eq!(
+            read["flytekit"]["shape"],
+            serde_json::json!([0, 4]),
+            "{hostile}"
+        );
+        assert_eq!(
+            std::fs::read(demo_db()).unwrap(),
+            before,
+            "the database changed"
+        );
+    }
+    // And a real composer's rows, with a quote in a value.
+    let (_, read) = run_and_read_table(
+        "examples.sqlite_by_composer",
+        "composer=Tokio Ensemble",
+        COMPOSER_SQL,
+        serde_json::json!(["Tokio Ensemble"]),
+    );
+    assert_eq!(read["equal"], true, "{read:#}");
+    assert_eq!(read["flytekit"]["shape"], serde_json::json!([3, 4]));
+}
+
+fn sqlite_template(uri: &str, compressed: bool) -> TaskTemplate {
+    TaskInstance::new(
+        "tests.sqlite",
+        SqliteTask {
+            uri: uri.to_string(),
+            compressed,
+            query_template: "SELECT count(*) AS n FROM tracks WHERE TrackId <= {{.inputs.upto}}"
+                .to_string(),
+        },
+    )
+    .input::<i64>("upto")
+    .template(&SerializationSettings::default())
+    .expect("valid task")
+}
+
+fn upto(n: i64) -> LiteralMap {
+    Literals::new().with("upto", &n).literal_map().clone()
+}
+
+fn zip_of(path: &Path, files: &[(&str, &[u8])]) {
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    for (name, data) in files {
+        zip.start_file(*name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        zip.write_all(data).unwrap();
+    }
+    zip.finish().unwrap();
+}
+
+fn tar_gz_of(path: &Path, files: &[(&str, &[u8])]) {
+    let gz = flate2::write::GzEncoder::new(
+        std::fs::File::create(path).unwrap(),
+        flate2::Compression::default(),
+    );
+    let mut tar = tar::Builder::new(gz);
+    for (name, data) in files {
+        let mut h = tar::Header::new_gnu();
+        h.set_size(data.len() as u64);
+        h.set_mode(0o644);
+        h.set_cksum();
+        tar.append_data(&mut h, name, *data).unwrap();
+    }
+    tar.into_inner().unwrap().finish().unwrap();
+}
+
+/// Runs the counting query on `uri` in-process (the container's path) and returns the
+/// table's row count, or the failure's code and message.
+fn count_rows(uri: &str, compressed: bool) -> Result<i64, (String, String)> {
+    let scratch_dir = scratch("sqlite-local");
+    match run_template(
+        &sqlite_template(uri, compressed),
+        &upto(5),
+        scratch_dir.clone(),
+    ) {
+        Ok(outputs) => {
+            let sd = flyte_runtime::types::read_variable::<StructuredDataset>(&outputs, "results")
+                .unwrap();
+            let batches = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap()
+                .block_on(flyte_runtime::dataframe::read_parquet(
+                    &Storage::default(),
+                    &sd,
+                ))
+                .unwrap();
+            let n = batches[0]
+                .column(0)
+                .as_any()
+                .downcast_ref::<arrow_array::Int64Array>()
+                .expect("count is an integer column")
+                .value(0);
+            Ok(n)
+        }
+        Err(LocalRunError::Run(f)) => Err((f.code(), f.message)),
+        Err(e) => panic!("{e}"),
+    }
+}
+
+#[test]
+fn compressed_databases_are_unpacked_and_bad_ones_refused_clearly() {
+    let db = std::fs::read(demo_db()).unwrap();
+    let dir = scratch("archives");
+    let p = |n: &str| dir.join(n).display().to_string();
+    zip_of(&dir.join("one.zip"), &[("chinook.sqlite", &db)]);
+    tar_gz_of(&dir.join("one.tar.gz"), &[("data/chinook.sqlite", &db)]);
+    zip_of(
+        &dir.join("two.zip"),
+        &[("a.sqlite", &db), ("b.sqlite", &db)],
+    );
+    tar_gz_of(&dir.join("none.tar.gz"), &[]);
+    std::fs::write(dir.join("garbage.sqlite"), b"not a database at all").unwrap();
+
+    assert_eq!(count_rows(&p("one.zip"), true), Ok(5));
+    assert_eq!(
+        count_rows(&format!("file://{}", p("one.tar.gz")), true),
+        Ok(5)
+    );
+    assert_eq!(count_rows(&demo_db().display().to_string(), false), Ok(5));
+
+    let refusals = [
+        (p("two.zip"), true, "USER:ValidationError", "must hold exactly one file (the database); it holds 2: a.sqlite, b.sqlite"),
+        (p("none.tar.gz"), true, "USER:ValidationError", "must hold exactly one file (the database); it holds 0: none"),
+        (p("one.zip"), false, "USER:ValidationError", "is not an SQLite database (it does not start with \"SQLite format 3\"); it looks like an archive: set `compressed = true`"),
+        (demo_db().display().to_string(), true, "USER:ValidationError", "is not a zip or tar.gz archive (compressed = true)"),
+        (p("garbage.sqlite"), false, "USER:ValidationError", "is not an SQLite database"),
+        (p("missing.sqlite"), false, "USER:StorageError", "cannot read the database"),
+    ];
+    for (uri, compressed, code, message) in refusals {
+        let (got_code, got_message) = count_rows(&uri, compressed).expect_err(&uri);
+        assert_eq!(got_code, code, "{uri}: {got_message}");
+        assert!(got_message.contains(message), "{uri}: {got_message}");
+        assert!(
+            got_message.contains("tests.sqlite"),
+            "names the task: {got_message}"
+        );
+    }
+}
+
+#[test]
+fn a_zipped_database_in_s3_runs_through_the_pod_path() {
+    let moto = Moto::start();
+    moto.create_bucket("flyte");
+    let storage = Storage::new(StorageConfig {
+        s3: S3Config {
+            endpoint: Some(moto.endpoint()),
+            access_key_id: Some("test".into()),
+            secret_access_key: Some("test".into()),
+            region: None,
+        },
+        ..StorageConfig::default()
+    });
+    let dir = scratch("s3-sqlite");
+    zip_of(
+        &dir.join("db.zip"),
+        &[("chinook.sqlite", &std::fs::read(demo_db()).unwrap())],
+    );
+    let template = sqlite_template("s3://flyte/data/chinook.zip", true);
+    let p = |n: &str| format!("s3://flyte/run/{n}");
+    let placeholders = Placeholders {
+        input: p("inputs.pb"),
+        output_prefix: p("out"),
+        raw_output_data_prefix: p("raw"),
+        checkpoint_output_prefix: p("checkpoint"),
+        prev_checkpoint_prefix: String::new(),
+        task_template_path: p("template.pb"),
+    };
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        storage
+            .write(
+                "s3://flyte/data/chinook.zip",
+                std::fs::read(dir.join("db.zip")).unwrap(),
+            )
+            .await
+            .unwrap();
+        storage
+            .write(&placeholders.task_template_path, template.encode_to_vec())
+            .await
+            .unwrap();
+        storage
+            .write(&placeholders.input, upto(7).encode_to_vec())
+            .await
+            .unwrap();
+    });
+    let args = placeholders.substitute(&container_args(&template));
+    let out = Command::new(TEST_TASKS)
+        .args(&args[1..])
+        .envs(moto.env())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let outputs = rt
+        .block_on(storage.read(&p("out/outputs.pb")))
+        .unwrap_or_else(|e| panic!("{e}\n{}", text(&out.stderr)));
+    let outputs = LiteralMap::decode(outputs).unwrap();
+    let sd = flyte_runtime::types::read_variable::<StructuredDataset>(&outputs, "results").unwrap();
+    assert!(sd.uri().starts_with("s3://flyte/run/raw/"), "{}", sd.uri());
+    let batches = rt
+        .block_on(flyte_runtime::dataframe::read_parquet(&storage, &sd))
+        .unwrap();
+    let n = batches[0]
+        .column(0)
+        .as_any()
+        .downcast_ref::<arrow_array::Int64Array>()
+        .unwrap()
+        .value(0);
+    assert_eq!(n, 7);
+}
+
+#[test]
+fn checksum_signs_a_file_with_a_secret_it_never_logs() {
+    // RFC 4231, test case 2: HMAC-SHA256 of this text under the key "Jefe".
+    const KEY: &str = "Jefe";
+    const DIGEST: &str = "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843";
+    let template = template_of(TEST_TASKS, "examples.checksum");
+    let dir = scratch("checksum-input");
+    let file = dir.join("note.txt");
+    std::fs::write(&file, "what do ya want for nothing?").unwrap();
+    let inputs = Literals::new().with("file", &FlyteFile::new(file.display().to_string()));
+    let pod = LocalPod::new(
+        "checksum",
+        &template.encode_to_vec(),
+        &inputs.literal_map().encode_to_vec(),
+    );
+    let o = pod.run(
+        TEST_TASKS,
+        &container_args(&template),
+        &[
+            ("_FSEC_CHECKSUM_KEY", KEY),
+            ("FLYTE_RS_LOG_FORMAT", "json"),
+            ("RUST_LOG", "trace"),
+        ],
+    );
+    let outputs = o
+        .outputs
+        .as_ref()
+        .unwrap_or_else(|| panic!("{:?}\n{}", o.error, o.stderr()));
+    let digest: String = flyte_runtime::types::read_variable(outputs, "digest").unwrap();
+    assert_eq!(digest, DIGEST);
+    let sig: FlyteFile = flyte_runtime::types::read_variable(outputs, "signature").unwrap();
+    assert!(
+        sig.uri()
+            .starts_with(&pod.placeholders.raw_output_data_prefix),
+        "{}",
+        sig.uri()
+    );
+    assert_eq!(
+        std::fs::read_to_string(sig.uri()).unwrap(),
+        format!("{DIGEST}  note.txt\n")
+    );
+    let logs = format!("{}{}", o.stderr(), text(&o.output.stdout));
+    assert!(logs.contains("file signed"), "{logs}");
+    assert!(
+        !logs.contains(KEY),
+        "the secret appears in the logs:\n{logs}"
+    );
+
+    // Without the secret: a user error that says where it looked.
+    let pod = LocalPod::new(
+        "checksum-nokey",
+        &template.encode_to_vec(),
+        &inputs.literal_map().encode_to_vec(),
+    );
+    let o = pod.run(TEST_TASKS, &container_args(&template), &[]);
+    let e = o.error.expect("error document");
+    assert_eq!(e.code, "USER:SecretError");
+    assert!(
+        e.message.contains("_FSEC_CHECKSUM_KEY") && e.message.contains("/etc/secrets/checksum/key"),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn echo_outputs_are_its_inputs_and_its_template_has_no_container() {
+    let dir = scratch("echo");
+    let out = run(
+        &examples_bin(),
+        &[
+            "run",
+            "examples.echo",
+            "-i",
+            "count=3",
+            "-i",
+            "label=hi",
+            "--dir",
+            &dir.display().to_string(),
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        std::fs::read(dir.join("outputs.pb")).unwrap(),
+        std::fs::read(dir.join("inputs.pb")).unwrap()
+    );
+    let t =
+        TaskTemplate::decode(std::fs::read(dir.join("template.pb")).unwrap().as_slice()).unwrap();
+    assert_eq!(t.r#type, "echo");
+    assert!(t.target.is_none());
+}
+
+#[test]
+fn a_reference_task_is_listed_but_never_run_or_packaged() {
+    let out = run(
+        Path::new(TEST_TASKS),
+        &["run", "tests.reference_add", "-i", "a=1"],
+    );
+    assert!(!out.status.success());
+    assert_eq!(
+        text(&out.stderr).trim(),
+        "error: task `tests.reference_add` cannot run locally: task `tests.reference_add` is a \
+         reference to flytesnacks/development/tests.reference_add@v3, registered already; it has \
+         no template here"
+    );
+    let list = text(&run(Path::new(TEST_TASKS), &["list"]).stdout);
+    assert!(
+        list.contains("tests.reference_add") && list.contains("reference to a registered task"),
+        "{list}"
+    );
+    let dir = scratch("package-ref");
+    let pkg = dir.join("p.tgz").display().to_string();
+    let out = run(
+        Path::new(TEST_TASKS),
+        &["package", "--image", "img:1", "--output", &pkg],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let listing = text(&out.stdout);
+    assert!(
+        listing.contains("tests.roundtrip") && !listing.contains("reference_add"),
+        "{listing}"
+    );
+}
