@@ -46,3 +46,8 @@ pub use flyte_macros::{container_task, shim_executor, TaskIo};
 
 #[doc(hidden)]
 pub mod __private;
+
+/// The README's code, compiled as doc tests (the newcomer's tutorial must build).
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
