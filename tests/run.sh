@@ -12,6 +12,14 @@ echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
+echo "== image (examples/image/build.sh)"
+if docker info >/dev/null 2>&1; then
+  started=$(date +%s)
+  bash examples/image/build.sh
+  echo "image built in $(( $(date +%s) - started )) s"
+else
+  echo "SKIP: no Docker engine here; the image is not built and the container tests skip"
+fi
 echo "== cargo test"
 cargo test --workspace --locked
 echo "== cargo doc"

@@ -11,12 +11,14 @@
 //! ```
 //!
 //! Subcommands: `execute` (what the pod runs; pyflyte-execute's flags), `list` (what the
-//! binary holds), `run` (a registered task, locally, through the container's path),
+//! binary holds), `run` (a registered task, locally, through the container's path; with
+//! `--container IMAGE`, in its image on the Docker engine as propeller would run the pod),
 //! `template` (one task's template) and `package` (the registration package, as
 //! `pyflyte package`). Logs go to stderr, human-readable, or JSON with `--log-format json`
 //! or `FLYTE_RS_LOG_FORMAT=json`; `RUST_LOG` sets the levels (default `info` for `execute`,
 //! `warn` otherwise).
 
+mod container;
 mod execute;
 mod list;
 mod logging;

@@ -31,6 +31,15 @@ pub struct RunArgs {
     /// under the system's temporary directory).
     #[arg(long)]
     pub dir: Option<PathBuf>,
+    /// Run the pod in this image on the local Docker engine, as FlytePropeller would (the
+    /// template's args, env and limits; no network; read-only root; non-root user), instead
+    /// of in this process.
+    #[arg(long, value_name = "IMAGE")]
+    pub container: Option<String>,
+    /// With --container: a host folder the task reads (a database, say), mounted read-only
+    /// at the same path. Folders of file inputs are mounted without asking.
+    #[arg(long = "volume", value_name = "DIR", requires = "container")]
+    pub volumes: Vec<PathBuf>,
 }
 
 fn value_for(raw: &str, ty: &LiteralType) -> Json {
@@ -171,48 +180,64 @@ fn try_run(args: &RunArgs) -> Result<ExitCode, String> {
         print_outputs(&inputs);
         return Ok(ExitCode::SUCCESS);
     };
-    let entry = EntrypointArgs {
-        inputs: path("inputs.pb"),
-        output_prefix: dir.display().to_string(),
-        raw_output_data_prefix: Some(path("raw")),
-        checkpoint_path: Some(path("checkpoint")),
-        prev_checkpoint: None,
-        resolver: resolvers::TEMPLATE.to_string(),
-        loader_args: vec![path("template.pb"), executor_path.to_string()],
-        local: true,
-    };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| format!("cannot start the async runtime: {e}"))?;
-    let outcome = runtime.block_on(execute_with(entry, Storage::from_env(), shutdown_signal()));
-    // An executor that ignores cancellation (blocking code) must not keep the process alive.
-    runtime.shutdown_timeout(std::time::Duration::from_millis(200));
-    println!(
-        "task {} ({}) ran in {}",
-        args.task,
-        instance.task_type(),
-        dir.display()
-    );
-    match outcome {
-        Outcome::Succeeded => {
-            let bytes = std::fs::read(dir.join("outputs.pb")).map_err(|e| e.to_string())?;
-            let outputs = LiteralMap::decode(bytes.as_slice()).map_err(|e| e.to_string())?;
-            print_outputs(&outputs);
-            Ok(ExitCode::SUCCESS)
-        }
-        Outcome::Failed(_) | Outcome::Unreported(..) => {
-            if let Ok(bytes) = std::fs::read(dir.join("error.pb")) {
-                if let Some(e) = ErrorDocument::decode(bytes.as_slice())
-                    .ok()
-                    .and_then(|d| d.error)
-                {
-                    println!("  failed: {}: {}", e.code, e.message);
-                }
+    if let Some(image) = &args.container {
+        super::container::open_for_container(&dir)?;
+        let cmd = super::container::docker_command(image, &template, &inputs, &dir, &args.volumes)?;
+        let took = super::container::run_container(cmd)?;
+        println!(
+            "task {} ({}) ran in container {image} in {:.0} ms, in {}",
+            args.task,
+            instance.task_type(),
+            took.as_secs_f64() * 1e3,
+            dir.display()
+        );
+    } else {
+        let entry = EntrypointArgs {
+            inputs: path("inputs.pb"),
+            output_prefix: dir.display().to_string(),
+            raw_output_data_prefix: Some(path("raw")),
+            checkpoint_path: Some(path("checkpoint")),
+            prev_checkpoint: None,
+            resolver: resolvers::TEMPLATE.to_string(),
+            loader_args: vec![path("template.pb"), executor_path.to_string()],
+            local: true,
+        };
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .map_err(|e| format!("cannot start the async runtime: {e}"))?;
+        let _: Outcome =
+            runtime.block_on(execute_with(entry, Storage::from_env(), shutdown_signal()));
+        // An executor that ignores cancellation (blocking code) must not keep the process alive.
+        runtime.shutdown_timeout(std::time::Duration::from_millis(200));
+        println!(
+            "task {} ({}) ran in {}",
+            args.task,
+            instance.task_type(),
+            dir.display()
+        );
+    }
+    // What the run left is read back from the folder, as Flyte reads it from the prefix.
+    if let Ok(bytes) = std::fs::read(dir.join("outputs.pb")) {
+        let outputs = LiteralMap::decode(bytes.as_slice())
+            .map_err(|e| format!("{}: {e}", path("outputs.pb")))?;
+        print_outputs(&outputs);
+        return Ok(ExitCode::SUCCESS);
+    }
+    match std::fs::read(dir.join("error.pb")) {
+        Ok(bytes) => {
+            let doc = ErrorDocument::decode(bytes.as_slice())
+                .map_err(|e| format!("{}: {e}", path("error.pb")))?;
+            if let Some(e) = doc.error {
+                println!("  failed: {}: {}", e.code, e.message);
             }
             Ok(ExitCode::FAILURE)
         }
+        Err(_) => Err(format!(
+            "the run left neither outputs.pb nor error.pb in {}",
+            dir.display()
+        )),
     }
 }
 
