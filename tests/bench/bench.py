@@ -1,0 +1,212 @@
+"""flyte-rs against flytekit 1.16.31, on this machine, in one run; prints a markdown table.
+
+    bench.py --examples BIN --bench BIN --floor BIN --fixtures DIR [--runs N] [--py-runs N] [--scale F]
+
+Run by tests/bench/run.sh, which builds the binaries (static release, as in the image) and
+sets up the flytekit venv this interpreter belongs to. Measures:
+
+1. cold start of one task run, each a whole process, after a warm-up: `flyte-examples
+   execute` of the adder, `pyflyte-execute` of fixture_tasks.py's AddTask (same inputs file,
+   local output prefix), and the floor (`flyte-floor`: read template and inputs, write an
+   empty outputs.pb). Wall time (perf_counter around the process) and peak RSS (GNU time's %M).
+2. literal conversion of a LiteralMap of 1,000,000 ints, 100,000 strings and 10,000 msgpack
+   dataclasses: flytekit's TypeEngine each way vs ours (flyte-bench literals) vs bare prost.
+3. a registration package of 1,000 adder tasks: `pyflyte package` vs `flyte-bench package`.
+"""
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import typing
+from dataclasses import dataclass
+from pathlib import Path
+
+
+GNU_TIME = shutil.which("time", path="/usr/bin:/bin")
+
+
+def measured(cmd, env=None, cwd=None):
+    """Runs cmd to completion; returns (wall seconds, peak RSS in MiB).
+
+    Peak RSS comes from GNU time (`%M`) wrapped around the command: the rusage of a child
+    forked from this Python process would count the parent's pages it starts with.
+    """
+    with tempfile.TemporaryFile() as err, tempfile.NamedTemporaryFile("r") as rss:
+        wrapped = [GNU_TIME, "-f", "%M", "-o", rss.name, *cmd] if GNU_TIME else list(cmd)
+        start = time.perf_counter()
+        p = subprocess.run(wrapped, env=env, cwd=cwd, stdout=err, stderr=err)
+        wall = time.perf_counter() - start
+        if p.returncode != 0:
+            err.seek(0)
+            raise SystemExit(f"{cmd[0]} failed ({p.returncode}):\n{err.read().decode(errors='replace')[-3000:]}")
+        peak = float(rss.read().strip().splitlines()[-1]) / 1024 if GNU_TIME else float("nan")
+    return wall, peak
+
+
+def summary(samples):
+    return statistics.median(samples), min(samples), max(samples)
+
+
+def cold_start(a, work):
+    inputs = a.fixtures / "runs/add_ok/inputs.pb"
+    ours_template = work / "add.pb"
+    subprocess.run([a.examples, "template", "examples.add", "--output", ours_template], check=True)
+    py_env = dict(os.environ, PYTHONPATH=str(a.fixtures))
+    venv_bin = Path(sys.executable).parent
+
+    def ours(i):
+        return [a.examples, "execute", "--inputs", inputs, "--output-prefix", work / f"ours/{i}",
+                "--raw-output-data-prefix", work / "raw", "--resolver", "flyte_rs.task_template_resolver",
+                "--", ours_template, "flyte_examples::adder::AddExecutor"], None
+
+    def pyflyte(i):
+        return [venv_bin / "pyflyte-execute", "--inputs", inputs, "--output-prefix", work / f"py/{i}",
+                "--raw-output-data-prefix", work / "raw", "--resolver",
+                "flytekit.core.python_customized_container_task.default_task_template_resolver",
+                "--", a.fixtures / "templates/add_task.pb", "fixture_tasks.AddExecutor"], py_env
+
+    def floor(i):
+        return [a.floor, ours_template, inputs, work / f"floor/{i}"], None
+
+    results = {}
+    for name, make, runs in [("flyte-rs", ours, a.runs), ("pyflyte", pyflyte, a.py_runs), ("floor", floor, a.runs)]:
+        for i in range(2):  # warm-up: page cache, Python's bytecode cache
+            measured(*make(f"warm{i}"))
+        walls, rss = [], []
+        for i in range(runs):
+            cmd, env = make(i)
+            w, r = measured(cmd, env=env)
+            out = Path(cmd[cmd.index("--output-prefix") + 1] if "--output-prefix" in cmd else cmd[-1]) / "outputs.pb"
+            if not out.exists():
+                raise SystemExit(f"{name}: no outputs.pb at {out}")
+            walls.append(w * 1e3)
+            rss.append(r)
+        results[name] = {"wall_ms": summary(walls), "rss_mib": summary(rss), "runs": runs}
+    return results
+
+
+@dataclass
+class Point:
+    x: int
+    y: float
+    label: str
+
+
+def literals(a, work):
+    from flyteidl.core import literals_pb2
+    from flytekit.core.context_manager import FlyteContextManager
+    from flytekit.core.type_engine import TypeEngine
+    from flytekit.models.literals import LiteralMap
+
+    n_int, n_str, n_pt = int(1_000_000 * a.scale), int(100_000 * a.scale), int(10_000 * a.scale)
+    ctx = FlyteContextManager.current_context()
+    values = {
+        "ints": (list(range(n_int)), typing.List[int]),
+        "strs": ([f"string number {i}" for i in range(n_str)], typing.List[str]),
+        "points": ([Point(x=i, y=i / 2, label=f"p{i}") for i in range(n_pt)], typing.List[Point]),
+    }
+    times = {}
+    lits = {}
+    for name, (v, t) in values.items():
+        lt = TypeEngine.to_literal_type(t)
+        start = time.perf_counter()
+        lits[name] = TypeEngine.to_literal(ctx, v, t, lt)
+        times[f"{name}_to_literal_s"] = time.perf_counter() - start
+    data = LiteralMap(literals=lits).to_flyte_idl().SerializeToString()
+    path = work / "literals.pb"
+    path.write_bytes(data)
+
+    start = time.perf_counter()
+    parsed = literals_pb2.LiteralMap.FromString(data)
+    pb_decode = time.perf_counter() - start
+    lm = LiteralMap.from_flyte_idl(parsed)
+    for name, (_, t) in values.items():
+        start = time.perf_counter()
+        TypeEngine.to_python_value(ctx, lm.literals[name], t)
+        times[f"{name}_to_python_s"] = time.perf_counter() - start
+    to_py = sum(v for k, v in times.items() if k.endswith("_to_python_s"))
+    to_lit = sum(v for k, v in times.items() if k.endswith("_to_literal_s"))
+
+    out = subprocess.run([a.bench, "literals", path, "5"], check=True, capture_output=True, text=True)
+    ours = json.loads(out.stdout)
+    return {"bytes": len(data), "counts": (n_int, n_str, n_pt), "flytekit_to_python_s": to_py,
+            "flytekit_to_literal_s": to_lit, "python_protobuf_decode_s": pb_decode, "detail": times, "ours": ours}
+
+
+def package(a, work):
+    n = a.tasks
+    mod = work / "benchmod.py"
+    mod.write_text("from fixture_tasks import AddTask\n" + "".join(
+        f"t{i} = AddTask(name='bench.add_{i}', offset={i})\n" for i in range(n)))
+    env = dict(os.environ, PYTHONPATH=f"{a.fixtures}{os.pathsep}{work}")
+    pyflyte = Path(sys.executable).parent / "pyflyte"
+    # --env works around flytekit 1.16.31's crash on customized container tasks (CONTRACT §6).
+    py_wall, py_rss = measured([pyflyte, "--pkgs", "benchmod", "package", "--image", "ghcr.io/example/bench:1",
+                                "--env", "A=B", "--output", work / "py.tgz", "--force"], env=env, cwd=work)
+    ours_wall, ours_rss = measured([a.bench, "package", str(n), work / "ours.tgz"])
+    out = subprocess.run([a.bench, "package", str(n), work / "ours2.tgz"], check=True, capture_output=True, text=True)
+    return {"tasks": n, "pyflyte_s": py_wall, "pyflyte_rss_mib": py_rss, "ours_s": ours_wall,
+            "ours_rss_mib": ours_rss, "ours_in_process_ms": json.loads(out.stdout)["in_process_ms"]}
+
+
+def main():
+    p = argparse.ArgumentParser()
+    for flag in ("--examples", "--bench", "--floor", "--fixtures"):
+        p.add_argument(flag, type=Path, required=True)
+    p.add_argument("--runs", type=int, default=30)
+    p.add_argument("--py-runs", type=int, default=10)
+    p.add_argument("--tasks", type=int, default=1000)
+    p.add_argument("--scale", type=float, default=1.0, help="fraction of the literal sizes (quick check)")
+    a = p.parse_args()
+    for name in ("examples", "bench", "floor", "fixtures"):
+        setattr(a, name, getattr(a, name).resolve())
+    work = Path(tempfile.mkdtemp(prefix="flyte-rs-bench-"))
+    try:
+        cs = cold_start(a, work)
+        lit = literals(a, work)
+        pkg = package(a, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    def fmt(t, unit):
+        return f"{t[0]:.1f} {unit} ({t[1]:.1f}–{t[2]:.1f})"
+
+    ours, py, floor = cs["flyte-rs"], cs["pyflyte"], cs["floor"]
+    o = lit["ours"]
+    ours_round = (o["to_rust_ms"] + o["to_literals_ms"]) / 1e3
+    py_round = lit["flytekit_to_python_s"] + lit["flytekit_to_literal_s"]
+    floor_round = (o["prost_decode_ms"] + o["prost_encode_ms"]) / 1e3
+    rows = [
+        ("cold start, wall (median, min–max)", fmt(py["wall_ms"], "ms"), fmt(ours["wall_ms"], "ms"),
+         fmt(floor["wall_ms"], "ms"),
+         f"pyflyte/ours {py['wall_ms'][0] / ours['wall_ms'][0]:.0f}×; ours/floor {ours['wall_ms'][0] / floor['wall_ms'][0]:.1f}×",
+         "≥ 200× and ≤ 2× floor"),
+        ("cold start, peak RSS", fmt(py["rss_mib"], "MiB"), fmt(ours["rss_mib"], "MiB"), fmt(floor["rss_mib"], "MiB"),
+         f"ours/pyflyte {ours['rss_mib'][0] / py['rss_mib'][0]:.3f}", "≤ 1/10"),
+        (f"literals {lit['counts'][0]:,} ints + {lit['counts'][1]:,} strs + {lit['counts'][2]:,} structs ({lit['bytes'] / 1e6:.1f} MB), to values",
+         f"{lit['flytekit_to_python_s']:.2f} s", f"{o['to_rust_ms']:.0f} ms", f"{o['prost_decode_ms']:.0f} ms (prost decode)",
+         f"flytekit/ours {lit['flytekit_to_python_s'] / (o['to_rust_ms'] / 1e3):.0f}×", "≥ 100×"),
+        ("  … values back to literals, encoded", f"{lit['flytekit_to_literal_s']:.2f} s", f"{o['to_literals_ms']:.0f} ms",
+         f"{o['prost_encode_ms']:.0f} ms (prost encode)",
+         f"flytekit/ours {lit['flytekit_to_literal_s'] / (o['to_literals_ms'] / 1e3):.0f}×", ""),
+        ("  … round trip", f"{py_round:.2f} s", f"{ours_round * 1e3:.0f} ms", f"{floor_round * 1e3:.0f} ms",
+         f"flytekit/ours {py_round / ours_round:.0f}×; ours/floor {ours_round / floor_round:.1f}×", "≥ 100× and ≤ 2× floor"),
+        (f"package of {pkg['tasks']:,} tasks (whole process)", f"{pkg['pyflyte_s']:.2f} s, {pkg['pyflyte_rss_mib']:.0f} MiB",
+         f"{pkg['ours_s'] * 1e3:.0f} ms, {pkg['ours_rss_mib']:.0f} MiB ({pkg['ours_in_process_ms']:.0f} ms in process)", "",
+         f"pyflyte/ours {pkg['pyflyte_s'] / pkg['ours_s']:.0f}×", "≥ 50×"),
+    ]
+    print(f"| measure | flytekit 1.16.31 | flyte-rs | floor | ratio | target |")
+    print("|---|---|---|---|---|---|")
+    for r in rows:
+        print("| " + " | ".join(r) + " |")
+    print(f"\ncold start runs: {ours['runs']} (ours, floor), {py['runs']} (pyflyte), after 2 warm-ups each")
+    print("flytekit per value kind (s): " + ", ".join(f"{k} {v:.2f}" for k, v in lit["detail"].items()))
+
+
+if __name__ == "__main__":
+    main()

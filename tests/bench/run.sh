@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The benchmark command: flyte-rs against flytekit 1.16.31 on this machine, one table.
+#
+#   bash tests/bench/run.sh [--runs N] [--py-runs N] [--tasks N] [--scale F]
+#
+# Sets up the flytekit venv (tests/setup.sh), builds the binaries as the image ships them
+# (static release, sharing examples/image/build.sh's target directory), then runs
+# tests/bench/bench.py. Takes a few minutes, most of it flytekit converting a million
+# integers. Not part of the test command: numbers are reported, never asserted.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+bash tests/setup.sh
+target=x86_64-unknown-linux-gnu
+RUSTFLAGS="-C target-feature=+crt-static" cargo build --release --locked --target "$target" \
+  -p flyte-examples -p flyte-tests --bin flyte-examples --bin flyte-bench --bin flyte-floor
+dir=target/$target/release
+echo "machine: $(nproc) cores, $(uname -sr); $(date -u +%Y-%m-%d)"
+.venv/bin/python tests/bench/bench.py --examples "$dir/flyte-examples" --bench "$dir/flyte-bench" \
+  --floor "$dir/flyte-floor" --fixtures tests/fixtures "$@"
