@@ -5,7 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash tests/setup.sh
+# The venv (pip, mostly waiting on downloads) is made while cargo works; the tests wait for it.
+setup_log=$(mktemp)
+bash tests/setup.sh > "$setup_log" 2>&1 &
+setup_pid=$!
 export FLYTE_RS_PYTHON="$PWD/.venv/bin/python"
 
 echo "== cargo fmt --check"
@@ -20,6 +23,13 @@ if docker info >/dev/null 2>&1; then
 else
   echo "SKIP: no Docker engine here; the image is not built and the container tests skip"
 fi
+echo "== venv (tests/setup.sh)"
+if ! wait "$setup_pid"; then
+  cat "$setup_log"
+  echo "tests/setup.sh failed" >&2
+  exit 1
+fi
+cat "$setup_log"
 echo "== cargo test"
 cargo test --workspace --locked
 echo "== cargo doc"
