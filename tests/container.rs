@@ -49,14 +49,7 @@ fn docker_ready(test: &str) -> bool {
 }
 
 fn examples_bin() -> PathBuf {
-    let exe = std::env::current_exe().expect("test binary path");
-    let bin = exe
-        .parent()
-        .and_then(Path::parent)
-        .map(|d| d.join("flyte-examples"))
-        .expect("target dir");
-    assert!(bin.exists(), "{} is missing", bin.display());
-    bin
+    flyte_tests::pod::workspace_bin("flyte-examples")
 }
 
 fn text(b: &[u8]) -> String {

@@ -6,7 +6,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use flyte_runtime::proto::core::{ErrorDocument, LiteralMap, TaskTemplate};
-use flyte_runtime::storage::{S3Config, Storage, StorageConfig};
+use flyte_runtime::storage::Storage;
 use flyte_runtime::task::Placeholders;
 use flyte_runtime::types::FlyteType;
 use flyte_tests::moto::Moto;
@@ -16,15 +16,7 @@ use prost::Message;
 const BIN: &str = env!("CARGO_BIN_EXE_flyte-test-tasks");
 
 fn storage(moto: &Moto) -> Storage {
-    Storage::new(StorageConfig {
-        s3: S3Config {
-            endpoint: Some(moto.endpoint()),
-            access_key_id: Some("test".into()),
-            secret_access_key: Some("test".into()),
-            region: None,
-        },
-        ..StorageConfig::default()
-    })
+    moto.storage()
 }
 
 fn block_on<F: std::future::Future>(f: F) -> F::Output {
@@ -36,15 +28,7 @@ fn block_on<F: std::future::Future>(f: F) -> F::Output {
 }
 
 fn placeholders(run: &str) -> Placeholders {
-    let p = |n: &str| format!("s3://flyte/{run}/{n}");
-    Placeholders {
-        input: p("inputs.pb"),
-        output_prefix: p("out"),
-        raw_output_data_prefix: p("raw"),
-        checkpoint_output_prefix: p("checkpoint"),
-        prev_checkpoint_prefix: String::new(),
-        task_template_path: p("template.pb"),
-    }
+    flyte_tests::pod::placeholders_under(&format!("s3://flyte/{run}"))
 }
 
 fn upload(s: &Storage, p: &Placeholders, template: &TaskTemplate, inputs: &LiteralMap) {

@@ -12,8 +12,8 @@ use flyte_examples::sqlite::SqliteTask;
 use flyte_runtime::execute::{run_template, LocalRunError};
 use flyte_runtime::prelude::*;
 use flyte_runtime::proto::core::{LiteralMap, TaskTemplate};
-use flyte_runtime::storage::{S3Config, Storage, StorageConfig};
-use flyte_runtime::task::{Placeholders, SerializationSettings};
+use flyte_runtime::storage::Storage;
+use flyte_runtime::task::SerializationSettings;
 use flyte_tests::moto::Moto;
 use flyte_tests::pod::{container_args, scratch, template_of, LocalPod};
 use prost::Message;
@@ -21,21 +21,8 @@ use serde_json::Value as Json;
 
 const TEST_TASKS: &str = env!("CARGO_BIN_EXE_flyte-test-tasks");
 
-/// The `flyte-examples` binary, which `cargo test --workspace` builds beside this test (the
-/// examples crate has integration tests of its own, so cargo builds its binary).
 fn examples_bin() -> PathBuf {
-    let exe = std::env::current_exe().expect("test binary path");
-    let bin = exe
-        .parent()
-        .and_then(Path::parent)
-        .map(|d| d.join("flyte-examples"))
-        .expect("target dir");
-    assert!(
-        bin.exists(),
-        "{} is missing: build it with `cargo build -p flyte-examples` (the README's test command does)",
-        bin.display()
-    );
-    bin
+    flyte_tests::pod::workspace_bin("flyte-examples")
 }
 
 fn demo_db() -> PathBuf {
@@ -389,30 +376,15 @@ fn compressed_databases_are_unpacked_and_bad_ones_refused_clearly() {
 fn a_zipped_database_in_s3_runs_through_the_pod_path() {
     let moto = Moto::start();
     moto.create_bucket("flyte");
-    let storage = Storage::new(StorageConfig {
-        s3: S3Config {
-            endpoint: Some(moto.endpoint()),
-            access_key_id: Some("test".into()),
-            secret_access_key: Some("test".into()),
-            region: None,
-        },
-        ..StorageConfig::default()
-    });
+    let storage = moto.storage();
     let dir = scratch("s3-sqlite");
     zip_of(
         &dir.join("db.zip"),
         &[("chinook.sqlite", &std::fs::read(demo_db()).unwrap())],
     );
     let template = sqlite_template("s3://flyte/data/chinook.zip", true);
+    let placeholders = flyte_tests::pod::placeholders_under("s3://flyte/run");
     let p = |n: &str| format!("s3://flyte/run/{n}");
-    let placeholders = Placeholders {
-        input: p("inputs.pb"),
-        output_prefix: p("out"),
-        raw_output_data_prefix: p("raw"),
-        checkpoint_output_prefix: p("checkpoint"),
-        prev_checkpoint_prefix: String::new(),
-        task_template_path: p("template.pb"),
-    };
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -37,6 +37,21 @@ impl Moto {
         format!("http://127.0.0.1:{}", self.port)
     }
 
+    /// A [`Storage`](flyte_runtime::storage::Storage) that reaches it, for a test to put and
+    /// read objects directly.
+    pub fn storage(&self) -> flyte_runtime::storage::Storage {
+        use flyte_runtime::storage::{S3Config, Storage, StorageConfig};
+        Storage::new(StorageConfig {
+            s3: S3Config {
+                endpoint: Some(self.endpoint()),
+                access_key_id: Some("test".into()),
+                secret_access_key: Some("test".into()),
+                region: None,
+            },
+            ..StorageConfig::default()
+        })
+    }
+
     /// The environment a task binary needs to reach it (flytekit's variables).
     pub fn env(&self) -> Vec<(&'static str, String)> {
         vec![

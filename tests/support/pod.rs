@@ -130,6 +130,37 @@ pub fn read_outcome(output: Output, output_prefix: &Path) -> PodOutcome {
     }
 }
 
+/// The placeholder values of a run whose files all live under `prefix` (a local folder or
+/// an `s3://` prefix): `inputs.pb`, `template.pb`, and the folders `out`, `raw`, `checkpoint`.
+pub fn placeholders_under(prefix: &str) -> Placeholders {
+    let p = |n: &str| format!("{}/{n}", prefix.trim_end_matches('/'));
+    Placeholders {
+        input: p("inputs.pb"),
+        output_prefix: p("out"),
+        raw_output_data_prefix: p("raw"),
+        checkpoint_output_prefix: p("checkpoint"),
+        prev_checkpoint_prefix: String::new(),
+        task_template_path: p("template.pb"),
+    }
+}
+
+/// Where `cargo test` puts the workspace's binaries (beside the test binary's `deps/`), e.g.
+/// `flyte-examples`, which cargo builds because its package has integration tests.
+pub fn workspace_bin(name: &str) -> PathBuf {
+    let exe = std::env::current_exe().expect("test binary path");
+    let bin = exe
+        .parent()
+        .and_then(Path::parent)
+        .map(|d| d.join(name))
+        .expect("target dir");
+    assert!(
+        bin.exists(),
+        "{} is missing: build it with `cargo build --workspace` (the README's test command does)",
+        bin.display()
+    );
+    bin
+}
+
 /// A local pod set-up: a folder with template.pb and inputs.pb, and an output prefix.
 #[derive(Debug, Clone)]
 pub struct LocalPod {
@@ -145,15 +176,7 @@ impl LocalPod {
         let dir = scratch(name);
         std::fs::write(dir.join("template.pb"), template).expect("write template");
         std::fs::write(dir.join("inputs.pb"), inputs).expect("write inputs");
-        let p = |n: &str| dir.join(n).display().to_string();
-        let placeholders = Placeholders {
-            input: p("inputs.pb"),
-            output_prefix: p("out"),
-            raw_output_data_prefix: p("raw"),
-            checkpoint_output_prefix: p("checkpoint"),
-            prev_checkpoint_prefix: String::new(),
-            task_template_path: p("template.pb"),
-        };
+        let placeholders = placeholders_under(&dir.display().to_string());
         Self { dir, placeholders }
     }
 

@@ -2,10 +2,10 @@
 //! Propeller's echo plugin "runs" it by copying the inputs to the outputs; no pod starts.
 //! Useful as a placeholder or to pass values through a conditional branch.
 
-use super::template::{base_metadata, check_unique, spec_with_docs, variable_map};
+use super::template::{base_metadata, check_unique, spec_with_docs, task_id, variable_map};
 use super::{DefinitionError, SerializationSettings};
 use crate::proto::admin::TaskSpec;
-use crate::proto::core::{Identifier, LiteralType, ResourceType, TaskTemplate, TypedInterface};
+use crate::proto::core::{LiteralType, TaskTemplate, TypedInterface};
 use crate::registry::{AnyTaskInstance, TaskKind};
 use crate::types::FlyteType;
 
@@ -73,14 +73,7 @@ impl EchoTask {
         check_unique(&self.name, "input", &self.vars)?;
         let vars = variable_map(&self.vars);
         Ok(TaskTemplate {
-            id: Some(Identifier {
-                resource_type: ResourceType::Task as i32,
-                project: settings.project.clone(),
-                domain: settings.domain.clone(),
-                name: self.name.clone(),
-                version: settings.version.clone(),
-                org: String::new(),
-            }),
+            id: Some(task_id(&self.name, settings)),
             r#type: ECHO_TASK_TYPE.to_string(),
             metadata: Some(base_metadata()),
             interface: Some(TypedInterface {

@@ -111,6 +111,18 @@ pub enum DefinitionError {
     },
 }
 
+/// The id of task `name` under `settings` (project, domain and version as registration sets them).
+pub(crate) fn task_id(name: &str, settings: &SerializationSettings) -> Identifier {
+    Identifier {
+        resource_type: ResourceType::Task as i32,
+        project: settings.project.clone(),
+        domain: settings.domain.clone(),
+        name: name.to_string(),
+        version: settings.version.clone(),
+        org: String::new(),
+    }
+}
+
 /// The metadata every template of ours carries: the runtime, no retries, no deck.
 pub(crate) fn base_metadata() -> TaskMetadata {
     TaskMetadata {
@@ -416,14 +428,7 @@ impl<T: ContainerTask> TaskInstance<T> {
             }),
         };
         Ok(TaskTemplate {
-            id: Some(Identifier {
-                resource_type: ResourceType::Task as i32,
-                project: settings.project.clone(),
-                domain: settings.domain.clone(),
-                name: self.name.clone(),
-                version: settings.version.clone(),
-                org: String::new(),
-            }),
+            id: Some(task_id(&self.name, settings)),
             r#type: T::TASK_TYPE.to_string(),
             metadata: Some(self.metadata()),
             interface: Some(interface),
