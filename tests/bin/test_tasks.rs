@@ -100,7 +100,10 @@ impl ShimTaskExecutor for RoundTripExecutor {
 
 #[derive(TaskIo)]
 struct MisbehaveInputs {
-    /// ok | fail | fail_recoverable | panic | sleep | block | checkpoint
+    /// ok | fail | fail_recoverable | panic | sleep | block | checkpoint, or one of the
+    /// secret_* modes that put secret `tests/token` where it must not show:
+    /// secret_log (every log level, as message and field), secret_debug (`{:?}` of the value
+    /// and of the context), secret_fail (in a TaskError), secret_panic (in a panic)
     mode: String,
     seconds: f64,
 }
@@ -160,6 +163,30 @@ impl ShimTaskExecutor for MisbehaveExecutor {
                     .await
                     .map_err(|e| TaskError::from_error(&e))?;
                 Ok(MisbehaveOutputs { value: n })
+            }
+            secret if secret.starts_with("secret_") => {
+                let token = ctx
+                    .secrets
+                    .get("tests", "token")
+                    .map_err(|e| TaskError::from_error(&e))?;
+                let t = token.expose();
+                match secret {
+                    "secret_log" => {
+                        tracing::trace!(token = t, "trace: the token is {t}");
+                        tracing::debug!(token = t, "debug: the token is {t}");
+                        tracing::info!(token = t, "info: the token is {t}");
+                        tracing::warn!(token = t, "warn: the token is {t}");
+                        tracing::error!(token = t, "error: the token is {t}");
+                        Ok(MisbehaveOutputs { value: 3 })
+                    }
+                    "secret_debug" => {
+                        tracing::warn!("value {token:?}, shown {token}, context {ctx:?}");
+                        Ok(MisbehaveOutputs { value: 4 })
+                    }
+                    "secret_fail" => Err(TaskError::new(format!("the server refused token {t}"))),
+                    "secret_panic" => panic!("token {t} is no good"),
+                    other => Err(TaskError::new(format!("unknown mode `{other}`"))),
+                }
             }
             other => Err(TaskError::new(format!("unknown mode `{other}`")).with_code("ValueError")),
         }

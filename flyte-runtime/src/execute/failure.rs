@@ -99,7 +99,8 @@ impl Failure {
         }
     }
 
-    /// The `ErrorDocument` Flyte reads from `error.pb`.
+    /// The `ErrorDocument` Flyte reads from `error.pb`; any secret value read in this
+    /// process is [redacted](super::redact) from its message.
     pub fn to_error_document(&self, worker: &str, at: SystemTime) -> ErrorDocument {
         let since = at
             .duration_since(SystemTime::UNIX_EPOCH)
@@ -107,7 +108,7 @@ impl Failure {
         ErrorDocument {
             error: Some(ContainerError {
                 code: self.code(),
-                message: self.message.clone(),
+                message: super::redact::redact(&self.message).into_owned(),
                 kind: if self.recoverable {
                     container_error::Kind::Recoverable
                 } else {

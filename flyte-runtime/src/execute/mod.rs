@@ -8,6 +8,7 @@ mod executor;
 mod failure;
 mod local;
 mod panic_capture;
+mod redact;
 pub mod resolvers;
 mod run;
 mod secrets;
@@ -25,6 +26,7 @@ pub use executor::{
 };
 pub use failure::{Failure, Origin};
 pub use local::{run_template, LocalRunError};
+pub use redact::{redact, RedactingWriter, MIN_REDACTED_LEN, REDACTED};
 pub use resolvers::{resolve, ResolveError, ResolvedTask};
 pub use run::{run_task, template_timeout};
 pub use secrets::{SecretError, SecretValue, Secrets};

@@ -31,13 +31,14 @@ fn install_hook() {
                 ),
                 None => format!("panicked: {}", payload_message(info.payload())),
             };
-            let captured = PANIC_SLOT
-                .try_with(|slot| {
-                    *slot.lock().unwrap_or_else(PoisonError::into_inner) = Some(report);
-                })
-                .is_ok();
-            if !captured {
-                previous(info);
+            match PANIC_SLOT.try_with(Arc::clone) {
+                Ok(slot) => *slot.lock().unwrap_or_else(PoisonError::into_inner) = Some(report),
+                // A panic outside an executor goes to the previous hook, unless its message
+                // holds a secret value: then only the redacted report is printed.
+                Err(_) => match super::redact::redact(&report) {
+                    std::borrow::Cow::Borrowed(_) => previous(info),
+                    std::borrow::Cow::Owned(clean) => eprintln!("thread panicked {clean}"),
+                },
             }
         }));
     });

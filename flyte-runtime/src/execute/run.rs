@@ -8,6 +8,7 @@ use super::context::ExecutionContext;
 use super::executor::{ErasedExecutor, RunError};
 use super::failure::Failure;
 use super::panic_capture::catch_panic;
+use super::redact::redact;
 use super::resolvers::task_name;
 use crate::proto::core::{LiteralMap, TaskTemplate};
 use crate::types::check::check_literal_map;
@@ -52,7 +53,7 @@ pub async fn run_task(
         Err(report) => {
             return Err(Failure::user(
                 "Panic",
-                format!("task `{task}`: the executor {report}"),
+                format!("task `{task}`: the executor {}", redact(&report)),
             ))
         }
         Ok(Err(e)) => return Err(classify(task, e)),
@@ -75,7 +76,9 @@ fn classify(task: &str, e: RunError) -> Failure {
         RunError::Inputs(e) => {
             Failure::user("ValidationError", format!("task `{task}`: input {e}"))
         }
-        RunError::Task(e) => Failure::user(e.code(), format!("task `{task}`: {}", e.message()))
-            .with_recoverable(e.is_recoverable()),
+        RunError::Task(e) => {
+            Failure::user(e.code(), format!("task `{task}`: {}", redact(e.message())))
+                .with_recoverable(e.is_recoverable())
+        }
     }
 }

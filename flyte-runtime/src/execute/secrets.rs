@@ -1,7 +1,9 @@
 //! Reading requested secrets at run time, as flytekit does: the environment variable
 //! `_FSEC_<GROUP>_<KEY>` first, then the file `/etc/secrets/<group>/<key>` (prefix and folder
 //! configurable); for local runs also the bare `<GROUP>_<KEY>`. A value is never logged,
-//! printed by `Debug`, or put in an error message.
+//! printed by `Debug`, or put in an error message: `Debug` and `Display` print `<redacted>`,
+//! and every value read is remembered so that the runtime [redacts](super::redact) it from
+//! error documents and log lines, even where an executor writes it there itself.
 
 use std::fmt;
 use std::path::PathBuf;
@@ -115,13 +117,18 @@ impl Secrets {
         }
         for var in &env_vars {
             if let Ok(v) = std::env::var(var) {
+                super::redact::remember(&v);
                 return Ok(SecretValue(v));
             }
         }
         let file = self.dir.join(group.to_lowercase()).join(key.to_lowercase());
         match std::fs::read_to_string(&file) {
             // Mounted secret files often end with a newline that is not part of the value.
-            Ok(v) => Ok(SecretValue(v.trim_end_matches(['\n', '\r']).to_string())),
+            Ok(v) => {
+                let v = v.trim_end_matches(['\n', '\r']);
+                super::redact::remember(v);
+                Ok(SecretValue(v.to_string()))
+            }
             Err(_) => Err(SecretError {
                 group: group.to_string(),
                 key: key.to_string(),
