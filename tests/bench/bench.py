@@ -12,6 +12,11 @@ sets up the flytekit venv this interpreter belongs to. Measures:
 2. literal conversion of a LiteralMap of 1,000,000 ints, 100,000 strings and 10,000 msgpack
    dataclasses: flytekit's TypeEngine each way vs ours (flyte-bench literals) vs bare prost.
 3. a registration package of 1,000 adder tasks: `pyflyte package` vs `flyte-bench package`.
+4. concurrency: N executions of the adder in one process (N = 1, 10, 100, 1,000), ours all at
+   once on one tokio runtime (`flyte-bench concurrent`), flytekit's one after another through
+   pyflyte-execute's own function (`py_in_process.py`); wall time and peak RSS per N.
+5. macro cost: debug rebuild of a crate of 200 task types written with the macros vs the
+   same crate with their expansion written out (`macro_cost.py`).
 """
 import argparse
 import json
@@ -25,6 +30,9 @@ import time
 import typing
 from dataclasses import dataclass
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+import macro_cost  # noqa: E402
 
 
 GNU_TIME = shutil.which("time", path="/usr/bin:/bin")
@@ -154,6 +162,29 @@ def package(a, work):
             "ours_rss_mib": ours_rss, "ours_in_process_ms": json.loads(out.stdout)["in_process_ms"]}
 
 
+def concurrency(a, work):
+    template = work / "add-concurrent.pb"
+    subprocess.run([a.examples, "template", "examples.add", "--output", template], check=True)
+    inputs = a.fixtures / "runs/add_ok/inputs.pb"
+    py_env = dict(os.environ, PYTHONPATH=str(a.fixtures))
+    here = Path(__file__).parent
+    rows = {"flyte-rs": {}, "flytekit": {}}
+    for n in a.concurrency:
+        out = work / f"conc-ours-{n}"
+        wall, rss = measured([a.bench, "concurrent", str(n), template, inputs, out])
+        rows["flyte-rs"][n] = (wall * 1e3, rss)
+        shutil.rmtree(out, ignore_errors=True)
+    for n in a.concurrency:
+        if n not in (1, max(a.concurrency)) and n != 100:
+            continue
+        out = work / f"conc-py-{n}"
+        wall, rss = measured([sys.executable, here / "py_in_process.py", str(n), a.fixtures / "templates/add_task.pb",
+                              inputs, out], env=py_env)
+        rows["flytekit"][n] = (wall * 1e3, rss)
+        shutil.rmtree(out, ignore_errors=True)
+    return rows
+
+
 def main():
     p = argparse.ArgumentParser()
     for flag in ("--examples", "--bench", "--floor", "--fixtures"):
@@ -162,6 +193,9 @@ def main():
     p.add_argument("--py-runs", type=int, default=10)
     p.add_argument("--tasks", type=int, default=1000)
     p.add_argument("--scale", type=float, default=1.0, help="fraction of the literal sizes (quick check)")
+    p.add_argument("--concurrency", type=int, nargs="+", default=[1, 10, 100, 1000])
+    p.add_argument("--macro-types", type=int, default=200)
+    p.add_argument("--repo", type=Path, default=Path(__file__).resolve().parents[2])
     a = p.parse_args()
     for name in ("examples", "bench", "floor", "fixtures"):
         setattr(a, name, getattr(a, name).resolve())
@@ -170,6 +204,8 @@ def main():
         cs = cold_start(a, work)
         lit = literals(a, work)
         pkg = package(a, work)
+        conc = concurrency(a, work)
+        macros = macro_cost.measure(a.repo, work, n=a.macro_types)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -200,10 +236,32 @@ def main():
          f"{pkg['ours_s'] * 1e3:.0f} ms, {pkg['ours_rss_mib']:.0f} MiB ({pkg['ours_in_process_ms']:.0f} ms in process)", "",
          f"pyflyte/ours {pkg['pyflyte_s'] / pkg['ours_s']:.0f}×", "≥ 50×"),
     ]
+    big = max(a.concurrency)
+    o_w, o_r = conc["flyte-rs"][big]
+    p_w, p_r = conc["flytekit"][big]
+    rows.append((f"{big:,} executions of the adder in one process (wall, peak RSS)",
+                 f"{p_w / 1e3:.2f} s, {p_r:.0f} MiB (one after another)",
+                 f"{o_w:.0f} ms, {o_r:.1f} MiB (all at once)", "",
+                 f"flytekit/ours {p_w / o_w:.0f}× time, {p_r / o_r:.0f}× memory", "cost grows linearly"))
+    w, h = macros["with_macros_s"], macros["by_hand_s"]
+    rows.append((f"debug rebuild of a crate of {macros['types']} task types (median, min–max)", "",
+                 f"macros {w[0]:.1f} s ({w[1]:.1f}–{w[2]:.1f})", f"expansion by hand {h[0]:.1f} s ({h[1]:.1f}–{h[2]:.1f})",
+                 f"macros/hand {w[0] / h[0]:.2f}×", "macros add little"))
     print(f"| measure | flytekit 1.16.31 | flyte-rs | floor | ratio | target |")
     print("|---|---|---|---|---|---|")
     for r in rows:
         print("| " + " | ".join(r) + " |")
+    print("\nexecutions in one process, by count (wall; peak RSS; growth per execution over N=1):")
+    print("| N | flyte-rs wall | per execution | peak RSS | RSS per execution | flytekit wall | flytekit peak RSS |")
+    print("|---|---|---|---|---|---|---|")
+    base = conc["flyte-rs"][min(a.concurrency)][1]
+    for n in a.concurrency:
+        ow, orss = conc["flyte-rs"][n]
+        growth = f"{(orss - base) * 1024 / (n - min(a.concurrency)):.1f} KiB" if n > min(a.concurrency) else "—"
+        theirs = conc["flytekit"].get(n)
+        print(f"| {n:,} | {ow:.1f} ms | {ow * 1e3 / n:.0f} µs | {orss:.1f} MiB | {growth} | "
+              + (f"{theirs[0]:.0f} ms | {theirs[1]:.0f} MiB |" if theirs else "— | — |"))
+    print(f"\nmacro crate: {macros['with_macros_lines']:,} lines with the macros, {macros['by_hand_lines']:,} by hand")
     print(f"\ncold start runs: {ours['runs']} (ours, floor), {py['runs']} (pyflyte), after 2 warm-ups each")
     print("flytekit per value kind (s): " + ", ".join(f"{k} {v:.2f}" for k, v in lit["detail"].items()))
 

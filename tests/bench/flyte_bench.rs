@@ -6,11 +6,16 @@
 //!   of the same bytes (the floor). Prints JSON, the median of REPEAT runs (default 5).
 //! - `flyte-bench package N OUTPUT`: N `adder` task instances built and written as a
 //!   registration package; prints JSON with the in-process time.
+//! - `flyte-bench concurrent N TEMPLATE INPUTS OUT_DIR`: N executions of the template (the
+//!   adder's, with the template resolver), all at once on one tokio runtime of two workers,
+//!   each through the whole `execute` path into its own output prefix under OUT_DIR; prints
+//!   JSON with the wall time and the process's peak RSS before and after.
 
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use flyte_examples::adder::AddTask;
+use flyte_runtime::execute::{execute_with, EntrypointArgs, Outcome};
 use flyte_runtime::package::write_package;
 use flyte_runtime::prelude::*;
 use flyte_runtime::proto::core::LiteralMap;
@@ -104,6 +109,77 @@ fn package(n: usize, out: &str) -> Result<String, String> {
     ))
 }
 
+/// The process's peak resident set so far, in KiB (`VmHWM`), or 0 where /proc has none.
+fn peak_rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+fn concurrent(n: usize, template: &str, inputs: &str, out_dir: &str) -> Result<String, String> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| format!("tokio: {e}"))?;
+    let storage = flyte_runtime::storage::Storage::from_env();
+    let rss_before = peak_rss_kib();
+    let t = Instant::now();
+    let outcomes = runtime.block_on(async {
+        let runs: Vec<_> = (0..n)
+            .map(|i| {
+                let args = EntrypointArgs {
+                    inputs: inputs.to_string(),
+                    output_prefix: format!("{out_dir}/{i}"),
+                    raw_output_data_prefix: Some(format!("{out_dir}/raw")),
+                    resolver: flyte_runtime::execute::resolvers::TEMPLATE.to_string(),
+                    loader_args: vec![
+                        template.to_string(),
+                        "flyte_examples::adder::AddExecutor".to_string(),
+                    ],
+                    ..EntrypointArgs::default()
+                };
+                tokio::spawn(execute_with(args, storage.clone(), std::future::pending()))
+            })
+            .collect();
+        let mut outcomes = Vec::with_capacity(n);
+        for run in runs {
+            outcomes.push(run.await);
+        }
+        outcomes
+    });
+    let wall = t.elapsed();
+    let failed = outcomes
+        .iter()
+        .filter(|o| !matches!(o, Ok(Outcome::Succeeded)))
+        .count();
+    if failed > 0 {
+        return Err(format!(
+            "{failed} of {n} executions did not write outputs.pb"
+        ));
+    }
+    // Each run really wrote its outputs (the check is cheap next to the runs).
+    for i in 0..n {
+        let out = std::path::Path::new(out_dir)
+            .join(i.to_string())
+            .join("outputs.pb");
+        if !out.is_file() {
+            return Err(format!("no outputs at {}", out.display()));
+        }
+    }
+    Ok(format!(
+        "{{\"executions\": {n}, \"wall_ms\": {:.3}, \"rss_before_kib\": {rss_before}, \
+         \"peak_rss_kib\": {}}}",
+        wall.as_secs_f64() * 1e3,
+        peak_rss_kib()
+    ))
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
     let result = match args.iter().map(String::as_str).collect::<Vec<_>>()[..] {
@@ -116,7 +192,15 @@ fn main() -> ExitCode {
             .parse()
             .map_err(|e| format!("N: {e}"))
             .and_then(|n| package(n, out)),
-        _ => Err("usage: flyte-bench literals FILE [REPEAT] | flyte-bench package N OUTPUT".into()),
+        [_, "concurrent", n, template, inputs, out] => n
+            .parse()
+            .map_err(|e| format!("N: {e}"))
+            .and_then(|n| concurrent(n, template, inputs, out)),
+        _ => Err(
+            "usage: flyte-bench literals FILE [REPEAT] | flyte-bench package N OUTPUT | \
+                  flyte-bench concurrent N TEMPLATE INPUTS OUT_DIR"
+                .into(),
+        ),
     };
     match result {
         Ok(json) => {

@@ -24,6 +24,13 @@ use crate::storage::{join, Storage, StorageError};
 /// Exit code when neither `outputs.pb` nor an error document could be written.
 pub const EXIT_UNREPORTED: u8 = 3;
 
+/// The default of [`max_inputs_bytes`]: 256 MiB.
+pub const DEFAULT_MAX_INPUTS_BYTES: u64 = 256 << 20;
+
+/// How much memory decoded inputs take at most, as a multiple of their encoded size (a
+/// collection of small integers, the worst case, measured by `tests/limits.rs`).
+pub const DECODED_INPUTS_FACTOR: u64 = 12;
+
 /// Extra time an executor gets past its timeout to stop by itself before the entrypoint
 /// reports the timeout without it.
 pub const TIMEOUT_GRACE: Duration = Duration::from_secs(2);
@@ -94,6 +101,9 @@ pub fn error_file_name(worker: &str) -> String {
 
 /// Runs the entrypoint to its end on a fresh runtime and returns the exit code.
 pub fn execute(args: EntrypointArgs) -> ExitCode {
+    // Two workers, not one: the supervisor's timer is driven by a worker thread (block_on's
+    // thread does not drive it), so with a single worker an executor that blocks it would
+    // also stop the timeout from firing.
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -140,6 +150,33 @@ pub async fn shutdown_signal() -> &'static str {
 
 fn storage_failure(step: &str, e: &StorageError) -> Failure {
     Failure::system("StorageError", format!("{step}: {e}"))
+}
+
+/// The most bytes of inputs (`inputs.pb`, and each offloaded literal) a run reads:
+/// `FLYTE_RS_MAX_INPUTS_BYTES`, else [`DEFAULT_MAX_INPUTS_BYTES`]. Larger inputs are refused
+/// from their size before they are read, so a run never dies of memory decoding them.
+pub fn max_inputs_bytes() -> u64 {
+    std::env::var("FLYTE_RS_MAX_INPUTS_BYTES")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(DEFAULT_MAX_INPUTS_BYTES)
+}
+
+/// A read failure of the inputs: too large is the task's (USER:InputTooLarge), the rest are
+/// storage faults.
+fn read_failure(task: &str, step: &str, e: &StorageError) -> Failure {
+    match e {
+        StorageError::TooLarge { uri, size, limit } => Failure::user(
+            "InputTooLarge",
+            format!(
+                "task `{task}`: {step}: `{uri}` is {size} bytes, over this runtime's limit of \
+                 {limit} bytes; raise FLYTE_RS_MAX_INPUTS_BYTES together with the pod's memory \
+                 (decoded inputs take up to {DECODED_INPUTS_FACTOR}× their size), or pass the \
+                 data as a file or a table"
+            ),
+        ),
+        e => storage_failure(step, e),
+    }
 }
 
 /// The entrypoint's work, with the storage and the stop signal given (for tests).
@@ -254,9 +291,9 @@ async fn fetch_offloaded(
             continue;
         };
         let bytes = storage
-            .read(&meta.uri)
+            .read_at_most(&meta.uri, max_inputs_bytes())
             .await
-            .map_err(|e| storage_failure(&format!("reading offloaded input `{name}`"), &e))?;
+            .map_err(|e| read_failure(task, &format!("reading offloaded input `{name}`"), &e))?;
         info!(task = %task, input = %name, uri = %meta.uri, bytes = bytes.len(), "offloaded input read");
         *lit = Literal::decode(bytes).map_err(|e| {
             Failure::user(
@@ -282,9 +319,9 @@ async fn run(
 
     let read_started = Instant::now();
     let bytes = storage
-        .read(&args.inputs)
+        .read_at_most(&args.inputs, max_inputs_bytes())
         .await
-        .map_err(|e| storage_failure("reading the inputs", &e))?;
+        .map_err(|e| read_failure(&task, "reading the inputs", &e))?;
     let inputs = LiteralMap::decode(bytes.clone()).map_err(|e| {
         Failure::user(
             "ValidationError",
