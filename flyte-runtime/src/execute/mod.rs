@@ -18,8 +18,9 @@ mod task_error;
 pub use checkpoint::{Checkpoint, CheckpointError, CHECKPOINT_FILE};
 pub use context::ExecutionContext;
 pub use entrypoint::{
-    error_file_name, execute, execute_with, fail_on_error_from_env, shutdown_signal,
-    EntrypointArgs, Outcome, EXIT_UNREPORTED, TIMEOUT_GRACE,
+    error_file_name, execute, execute_with, fail_on_error_from_env, max_inputs_bytes,
+    shutdown_signal, EntrypointArgs, Outcome, DECODED_INPUTS_FACTOR, DEFAULT_MAX_INPUTS_BYTES,
+    EXIT_UNREPORTED, TIMEOUT_GRACE,
 };
 pub use executor::{
     run_executor, BoxFuture, ErasedExecutor, RegisteredExecutor, RunError, ShimTaskExecutor,

@@ -39,6 +39,16 @@ pub enum StorageError {
         /// The cause.
         source: object_store::Error,
     },
+    /// The object is larger than the reader accepts ([`Storage::read_at_most`](super::Storage::read_at_most)).
+    #[error("`{uri}` is {size} bytes, over the limit of {limit} bytes")]
+    TooLarge {
+        /// The location.
+        uri: String,
+        /// The object's size.
+        size: u64,
+        /// The most the reader accepts.
+        limit: u64,
+    },
 }
 
 impl StorageError {

@@ -197,10 +197,51 @@ impl Storage {
 
     /// Reads the whole object at `uri`.
     pub async fn read(&self, uri: &str) -> Result<Bytes, StorageError> {
-        self.retried("read", uri, |store, key| async move {
-            store.get(&key).await?.bytes().await
+        self.read_at_most(uri, u64::MAX).await
+    }
+
+    /// Reads the whole object at `uri` if it is at most `limit` bytes; a larger object is
+    /// refused ([`StorageError::TooLarge`]) from its metadata, before its body is read.
+    ///
+    /// ```
+    /// use flyte_runtime::storage::{Storage, StorageError};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let storage = Storage::in_memory();
+    /// storage.write("memory://b/inputs.pb", vec![0u8; 100]).await.unwrap();
+    /// assert_eq!(storage.read_at_most("memory://b/inputs.pb", 100).await.unwrap().len(), 100);
+    /// let e = storage.read_at_most("memory://b/inputs.pb", 99).await.unwrap_err();
+    /// assert!(matches!(e, StorageError::TooLarge { size: 100, limit: 99, .. }));
+    /// # });
+    /// ```
+    pub async fn read_at_most(&self, uri: &str, limit: u64) -> Result<Bytes, StorageError> {
+        let read = self
+            .retried("read", uri, |store, key| async move {
+                let got = store.get(&key).await?;
+                let expected = got.range.end - got.range.start;
+                if expected > limit {
+                    return Ok(Err(expected));
+                }
+                let bytes = got.bytes().await?;
+                // A body cut short (a dropped connection the client did not notice) is a
+                // transient fault, never an object to decode.
+                if bytes.len() as u64 != expected {
+                    return Err(object_store::Error::Generic {
+                        store: "flyte-rs",
+                        source: Box::new(std::io::Error::new(
+                            std::io::ErrorKind::UnexpectedEof,
+                            format!("read {} of the object's {expected} bytes", bytes.len()),
+                        )),
+                    });
+                }
+                Ok(Ok(bytes))
+            })
+            .await?;
+        read.map_err(|size| StorageError::TooLarge {
+            uri: uri.to_string(),
+            size,
+            limit,
         })
-        .await
     }
 
     /// Writes `bytes` to `uri`, atomically: readers see the old object (or none) until the
