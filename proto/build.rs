@@ -29,6 +29,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     prost_build::Config::new()
         // Deterministic map order, so the bytes we write are the same on every run.
         .btree_map(["."])
+        // Two rare, large variants boxed, so that a `Literal` is 112 bytes instead of 288:
+        // a collection of a million integers decodes into a third of the memory, faster.
+        .boxed(".flyteidl.core.Literal.value.offloaded_metadata")
+        .boxed(".flyteidl.core.Scalar.value.structured_dataset")
         .compile_fds(descriptors)?;
     Ok(())
 }

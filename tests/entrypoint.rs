@@ -859,13 +859,13 @@ fn an_offloaded_input_is_fetched_from_its_uri() {
     inputs.literals.insert(
         "a".into(),
         Literal {
-            value: Some(literal::Value::OffloadedMetadata(
+            value: Some(literal::Value::OffloadedMetadata(Box::new(
                 LiteralOffloadedMetadata {
                     uri: stored.display().to_string(),
                     size_bytes: 2,
                     inferred_type: Some(i64::literal_type()),
                 },
-            )),
+            ))),
             ..Default::default()
         },
     );

@@ -25,15 +25,16 @@ use crate::storage::{join, Storage, StorageError};
 pub const EXIT_UNREPORTED: u8 = 3;
 
 /// The default of [`max_inputs_bytes`]: 16 MiB, above the 10 MiB FlytePropeller allows a
-/// literal map by default, and at most about 1.5 GiB once decoded
+/// literal map by default, and at most about 512 MiB once decoded
 /// ([`DECODED_INPUTS_FACTOR`]). Larger data belongs in a file or a table.
 pub const DEFAULT_MAX_INPUTS_BYTES: u64 = 16 << 20;
 
 /// How much memory decoding inputs takes at most, as a multiple of their encoded size:
-/// each literal of a collection of small integers is 8 bytes on the wire and a few hundred
-/// as a decoded `Literal`, the worst case (`tests/limits.rs` measures it with a counting
-/// allocator: 80–84× for small integers and pairs of them, 43× floats, 25× strings).
-pub const DECODED_INPUTS_FACTOR: u64 = 96;
+/// each literal of a collection of small integers is 8 bytes on the wire and an 80-byte
+/// `Literal` plus its scalar once decoded, the worst case (`tests/limits.rs` measures it with
+/// a counting allocator: 24–25× for small integers and pairs of them, 13× floats, 8×
+/// strings).
+pub const DECODED_INPUTS_FACTOR: u64 = 32;
 
 /// Extra time an executor gets past its timeout to stop by itself before the entrypoint
 /// reports the timeout without it.

@@ -8,6 +8,7 @@
 //! | the task ran past its timeout | `USER:Timeout` | RECOVERABLE | USER |
 //! | inputs, template or `custom` do not fit the interface / task type | `USER:ValidationError` | NON_RECOVERABLE | USER |
 //! | the executor's outputs do not fit the interface | `USER:TypeError` | NON_RECOVERABLE | USER |
+//! | the inputs are over the size limit (`FLYTE_RS_MAX_INPUTS_BYTES`) | `USER:InputTooLarge` | NON_RECOVERABLE | USER |
 //! | unknown resolver, executor or task; bad loader args | `USER:RuntimeError` | NON_RECOVERABLE | USER |
 //! | storage unreachable, object missing, write refused | `SYSTEM:StorageError` | RECOVERABLE | SYSTEM |
 //! | the pod was asked to stop (SIGTERM) | `SYSTEM:Terminated` | RECOVERABLE | SYSTEM |

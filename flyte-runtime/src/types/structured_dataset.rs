@@ -108,14 +108,14 @@ impl FlyteType for StructuredDataset {
     }
 
     fn to_literal(&self) -> Literal {
-        scalar_literal(scalar::Value::StructuredDataset(
+        scalar_literal(scalar::Value::StructuredDataset(Box::new(
             crate::proto::core::StructuredDataset {
                 uri: self.uri.clone(),
                 metadata: Some(StructuredDatasetMetadata {
                     structured_dataset_type: Some(self.dataset_type()),
                 }),
             },
-        ))
+        )))
     }
 
     fn from_literal(literal: &Literal) -> Result<Self, TypeError> {
