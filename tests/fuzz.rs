@@ -398,6 +398,20 @@ fn fuzz_literal_map() {
             fixtures.push(b);
         }
     }
+    if std::env::var_os("UPDATE_FUZZ_CORPUS").is_some() {
+        let ours = [
+            flyte_tests::pod::add_inputs(40, 2, "sum"),
+            flyte_tests::pod::add_inputs(i64::MIN, -1, ""),
+            flyte_tests::pod::misbehave_inputs("ok", 0.5),
+        ];
+        for (i, m) in ours.iter().enumerate() {
+            std::fs::write(
+                fuzz_dir().join(format!("corpus/literal_map/flyte_rs_{i}.pb")),
+                m.encode_to_vec(),
+            )
+            .expect("write seed");
+        }
+    }
     let check = |bytes: Vec<u8>| -> Result<(), TestCaseError> {
         entrypoint(&rt, &template, &bytes).map_err(TestCaseError::fail)?;
         let Ok(map) = LiteralMap::decode(bytes.as_slice()) else {
