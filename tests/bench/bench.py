@@ -8,13 +8,15 @@ sets up the flytekit venv this interpreter belongs to. Measures:
 1. cold start of one task run, each a whole process, after a warm-up: `flyte-examples
    execute` of the adder, `pyflyte-execute` of fixture_tasks.py's AddTask (same inputs file,
    local output prefix), and the floor (`flyte-floor`: read template and inputs, write an
-   empty outputs.pb). Wall time (perf_counter around the process) and peak RSS (GNU time's %M).
+   empty outputs.pb). Wall time (perf_counter around the process alone) and peak RSS (GNU
+   time's %M, from a second run of each).
 2. literal conversion of a LiteralMap of 1,000,000 ints, 100,000 strings and 10,000 msgpack
    dataclasses: flytekit's TypeEngine each way vs ours (flyte-bench literals) vs bare prost.
 3. a registration package of 1,000 adder tasks: `pyflyte package` vs `flyte-bench package`.
 4. concurrency: N executions of the adder in one process (N = 1, 10, 100, 1,000), ours all at
    once on one tokio runtime (`flyte-bench concurrent`), flytekit's one after another through
-   pyflyte-execute's own function (`py_in_process.py`); wall time and peak RSS per N.
+   pyflyte-execute's own function (`py_in_process.py`); wall time in the process (start-up and
+   imports not counted) and the process's peak RSS per N.
 5. macro cost: debug rebuild of a crate of 200 task types written with the macros vs the
    same crate with their expansion written out (`macro_cost.py`).
 """
@@ -38,21 +40,42 @@ import macro_cost  # noqa: E402
 GNU_TIME = shutil.which("time", path="/usr/bin:/bin")
 
 
-def measured(cmd, env=None, cwd=None):
-    """Runs cmd to completion; returns (wall seconds, peak RSS in MiB).
+def run_ok(cmd, env=None, cwd=None, stdout=None, stderr=None):
+    p = subprocess.run(cmd, env=env, cwd=cwd, stdout=stdout, stderr=stderr)
+    return p.returncode
 
-    Peak RSS comes from GNU time (`%M`) wrapped around the command: the rusage of a child
-    forked from this Python process would count the parent's pages it starts with.
+
+def reported(cmd, env=None):
+    """Runs cmd, which prints one JSON object; returns it and the peak RSS in MiB."""
+    with tempfile.TemporaryFile() as out:
+        _, peak = measured(cmd, env=env, stdout=out)
+        out.seek(0)
+        return json.loads(out.read().decode().strip().splitlines()[-1]), peak
+
+
+def measured(cmd, env=None, cwd=None, rss=True, stdout=None):
+    """Runs cmd to completion; returns (wall seconds, peak RSS in MiB or nan).
+
+    The wall time is of the command alone. Peak RSS comes from a second run under GNU time
+    (`%M`): the rusage of a child forked from this Python process would count the parent's
+    pages it starts with, and timing the run under GNU time would add its own start-up
+    (about 1 ms) to every measurement, which would flatter the slower side.
     """
-    with tempfile.TemporaryFile() as err, tempfile.NamedTemporaryFile("r") as rss:
-        wrapped = [GNU_TIME, "-f", "%M", "-o", rss.name, *cmd] if GNU_TIME else list(cmd)
+    with tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        p = subprocess.run(wrapped, env=env, cwd=cwd, stdout=err, stderr=err)
+        code = run_ok(cmd, env=env, cwd=cwd, stdout=stdout or err, stderr=err)
         wall = time.perf_counter() - start
-        if p.returncode != 0:
+        if code != 0:
             err.seek(0)
-            raise SystemExit(f"{cmd[0]} failed ({p.returncode}):\n{err.read().decode(errors='replace')[-3000:]}")
-        peak = float(rss.read().strip().splitlines()[-1]) / 1024 if GNU_TIME else float("nan")
+            raise SystemExit(f"{cmd[0]} failed ({code}):\n{err.read().decode(errors='replace')[-3000:]}")
+    if not (rss and GNU_TIME):
+        return wall, float("nan")
+    with tempfile.NamedTemporaryFile("r") as out:
+        code = run_ok([GNU_TIME, "-f", "%M", "-o", out.name, *cmd], env=env, cwd=cwd,
+                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if code != 0:
+            raise SystemExit(f"{cmd[0]} failed under GNU time ({code})")
+        peak = float(out.read().strip().splitlines()[-1]) / 1024
     return wall, peak
 
 
@@ -171,16 +194,16 @@ def concurrency(a, work):
     rows = {"flyte-rs": {}, "flytekit": {}}
     for n in a.concurrency:
         out = work / f"conc-ours-{n}"
-        wall, rss = measured([a.bench, "concurrent", str(n), template, inputs, out])
-        rows["flyte-rs"][n] = (wall * 1e3, rss)
+        report, rss = reported([a.bench, "concurrent", str(n), template, inputs, out])
+        rows["flyte-rs"][n] = (report["wall_ms"], rss)
         shutil.rmtree(out, ignore_errors=True)
     for n in a.concurrency:
         if n not in (1, max(a.concurrency)) and n != 100:
             continue
         out = work / f"conc-py-{n}"
-        wall, rss = measured([sys.executable, here / "py_in_process.py", str(n), a.fixtures / "templates/add_task.pb",
-                              inputs, out], env=py_env)
-        rows["flytekit"][n] = (wall * 1e3, rss)
+        report, rss = reported([sys.executable, here / "py_in_process.py", str(n), a.fixtures / "templates/add_task.pb",
+                                inputs, out], env=py_env)
+        rows["flytekit"][n] = (report["wall_ms"], rss)
         shutil.rmtree(out, ignore_errors=True)
     return rows
 
@@ -251,7 +274,7 @@ def main():
     print("|---|---|---|---|---|---|")
     for r in rows:
         print("| " + " | ".join(r) + " |")
-    print("\nexecutions in one process, by count (wall; peak RSS; growth per execution over N=1):")
+    print("\nexecutions in one process, by count (wall in the process; peak RSS of the process; RSS growth per execution over N=1):")
     print("| N | flyte-rs wall | per execution | peak RSS | RSS per execution | flytekit wall | flytekit peak RSS |")
     print("|---|---|---|---|---|---|---|")
     base = conc["flyte-rs"][min(a.concurrency)][1]
