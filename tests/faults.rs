@@ -19,13 +19,13 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use flyte_examples as _;
-use flyte_runtime::execute::{execute_with, resolvers, EntrypointArgs, Outcome, EXIT_UNREPORTED};
+use flyte_runtime::execute::{execute_with, Outcome, EXIT_UNREPORTED};
 use flyte_runtime::proto::core::{ErrorDocument, LiteralMap};
 use flyte_runtime::storage::{RetryPolicy, Storage, StorageConfig};
 use flyte_runtime::task::SerializationSettings;
 use flyte_runtime::types::FlyteType;
 use flyte_tests::faulty_store::{Fault, FaultyStore, Plan};
-use flyte_tests::pod::add_inputs;
+use flyte_tests::pod::{add_inputs, template_run_args, ADD_EXECUTOR};
 use prost::Message;
 
 const POLICY: RetryPolicy = RetryPolicy {
@@ -69,17 +69,11 @@ fn run(plans: &[Plan]) -> Ran {
         storage
             .mount("memory://faulty", store.clone())
             .expect("mount");
-        let args = EntrypointArgs {
-            inputs: "memory://faulty/run/inputs.pb".into(),
-            output_prefix: "memory://faulty/run/out".into(),
-            raw_output_data_prefix: Some("memory://faulty/run/raw".into()),
-            resolver: resolvers::TEMPLATE.into(),
-            loader_args: vec![
-                "memory://faulty/run/template.pb".into(),
-                "flyte_examples::adder::AddExecutor".into(),
-            ],
-            ..EntrypointArgs::default()
-        };
+        let args = template_run_args(
+            "memory://faulty/run/template.pb",
+            "memory://faulty/run",
+            ADD_EXECUTOR,
+        );
         let started = Instant::now();
         let outcome = execute_with(args, storage, pending()).await;
         let elapsed = started.elapsed();

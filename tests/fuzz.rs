@@ -24,7 +24,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use flyte_examples::adder::AddTask;
 use flyte_examples::checksum::ChecksumTask;
 use flyte_examples::sqlite::{QueryTemplate, SqliteTask};
-use flyte_runtime::execute::{execute_with, resolvers, EntrypointArgs, Outcome};
+use flyte_runtime::execute::{execute_with, Outcome};
 use flyte_runtime::proto::core::{LiteralMap, LiteralType, TaskTemplate};
 use flyte_runtime::storage::Storage;
 use flyte_runtime::task::custom::{from_custom, to_custom};
@@ -32,6 +32,7 @@ use flyte_runtime::task::SerializationSettings;
 use flyte_runtime::types::check::check_literal_map;
 use flyte_runtime::types::{FlyteDirectory, FlyteFile, FlyteType};
 use flyte_tests::fixture_types::{Color, Point, Shape};
+use flyte_tests::pod::{template_run_args, ADD_EXECUTOR};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRunner};
 use prost::Message;
@@ -258,17 +259,7 @@ fn entrypoint(rt: &tokio::runtime::Runtime, template: &[u8], inputs: &[u8]) -> R
             .write("memory://fuzz/inputs.pb", inputs.to_vec())
             .await
             .map_err(|e| e.to_string())?;
-        let args = EntrypointArgs {
-            inputs: "memory://fuzz/inputs.pb".into(),
-            output_prefix: "memory://fuzz/out".into(),
-            raw_output_data_prefix: Some("memory://fuzz/raw".into()),
-            resolver: resolvers::TEMPLATE.into(),
-            loader_args: vec![
-                "memory://fuzz/template.pb".into(),
-                "flyte_examples::adder::AddExecutor".into(),
-            ],
-            ..EntrypointArgs::default()
-        };
+        let args = template_run_args("memory://fuzz/template.pb", "memory://fuzz", ADD_EXECUTOR);
         let outcome = execute_with(args, storage.clone(), pending()).await;
         let outputs = storage.exists("memory://fuzz/out/outputs.pb").await;
         let error = storage.exists("memory://fuzz/out/error.pb").await;

@@ -105,10 +105,7 @@ fn inputs_over_the_limit_are_refused_before_they_are_read() {
     let inputs = add_inputs(1, 2, &"x".repeat(2000)).encode_to_vec();
     let pod = LocalPod::new("too-large", &template.encode_to_vec(), &inputs);
     let r = pod.run(BIN, &args, &[("FLYTE_RS_MAX_INPUTS_BYTES", "1000")]);
-    let e = r
-        .error
-        .as_ref()
-        .unwrap_or_else(|| panic!("no error document: {}", r.stderr()));
+    let e = r.expect_error();
     assert_eq!(e.code, "USER:InputTooLarge");
     assert!(
         e.message.contains(&format!(
@@ -129,10 +126,7 @@ fn inputs_over_the_limit_are_refused_before_they_are_read() {
         .unwrap();
     f.set_len(1 << 30).unwrap();
     let r = pod.run(BIN, &args, &[]);
-    let e = r
-        .error
-        .as_ref()
-        .unwrap_or_else(|| panic!("no error document: {}", r.stderr()));
+    let e = r.expect_error();
     assert_eq!(e.code, "USER:InputTooLarge");
     assert!(
         e.message.contains(&format!(
@@ -154,10 +148,7 @@ fn inputs_nested_past_the_recursion_limit_get_an_error_document() {
     inputs.literals.insert("a".into(), deep);
     let pod = LocalPod::new("deep", &template.encode_to_vec(), &inputs.encode_to_vec());
     let r = pod.run(BIN, &container_args(&template), &[]);
-    let e = r
-        .error
-        .as_ref()
-        .unwrap_or_else(|| panic!("no error document: {}", r.stderr()));
+    let e = r.expect_error();
     assert_eq!(e.code, "USER:ValidationError");
     assert!(e.message.contains("recursion limit"), "{}", e.message);
     assert_eq!(r.files, ["error.pb"]);

@@ -13,12 +13,12 @@ use std::future::pending;
 use std::path::{Path, PathBuf};
 
 use flyte_examples as _;
-use flyte_runtime::execute::{execute_with, resolvers, EntrypointArgs, Outcome};
+use flyte_runtime::execute::{execute_with, EntrypointArgs, Outcome};
 use flyte_runtime::proto::core::{LiteralMap, TaskTemplate};
 use flyte_runtime::storage::Storage;
 use flyte_runtime::task::SerializationSettings;
 use flyte_runtime::types::FlyteType;
-use flyte_tests::pod::{add_inputs, container_args, scratch};
+use flyte_tests::pod::{add_inputs, container_args, scratch, template_run_args};
 use prost::Message;
 
 /// splitmix64: a small deterministic generator, so a failing run can be replayed by seed.
@@ -173,14 +173,7 @@ impl Tasks {
         let (template, executor) = &self.templates[case.task];
         std::fs::create_dir_all(run_dir).expect("run dir");
         std::fs::write(run_dir.join("inputs.pb"), &case.inputs).expect("write inputs");
-        EntrypointArgs {
-            inputs: run_dir.join("inputs.pb").display().to_string(),
-            output_prefix: run_dir.join("out").display().to_string(),
-            raw_output_data_prefix: Some(run_dir.join("raw").display().to_string()),
-            resolver: resolvers::TEMPLATE.into(),
-            loader_args: vec![template.clone(), executor.clone()],
-            ..EntrypointArgs::default()
-        }
+        template_run_args(template, &run_dir.display().to_string(), executor)
     }
 }
 
@@ -215,17 +208,6 @@ fn check(i: usize, case: &Case, outcome: &Outcome, run_dir: &Path) {
     let _ = std::fs::remove_dir_all(run_dir);
 }
 
-fn rss_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix("VmRSS:"))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        })
-        .unwrap_or(0)
-}
-
 fn env_count(name: &str, default: usize) -> usize {
     std::env::var(name)
         .ok()
@@ -253,7 +235,7 @@ fn many_runs_each_end_with_exactly_one_document_and_memory_stays_flat() {
     let mut rss_start = 0;
     for i in 0..runs {
         if i == warm_up {
-            rss_start = rss_kib();
+            rss_start = flyte_tests::proc_status_kib("VmRSS");
         }
         let case = make_case(&mut rng);
         let dir = base.join(format!("s{i}"));
@@ -269,7 +251,7 @@ fn many_runs_each_end_with_exactly_one_document_and_memory_stays_flat() {
             bad += 1
         }
     }
-    let rss_end = rss_kib();
+    let rss_end = flyte_tests::proc_status_kib("VmRSS");
 
     // Concurrent runs.
     let cases: Vec<Case> = (0..concurrent).map(|_| make_case(&mut rng)).collect();
@@ -296,7 +278,7 @@ fn many_runs_each_end_with_exactly_one_document_and_memory_stays_flat() {
             bad += 1
         }
     }
-    let rss_after_concurrent = rss_kib();
+    let rss_after_concurrent = flyte_tests::proc_status_kib("VmRSS");
     println!(
         "soak: {runs} sequential + {concurrent} concurrent runs ({good} good, {bad} bad inputs), \
          each with exactly one document; RSS after warm-up {rss_start} KiB, after the sequential \

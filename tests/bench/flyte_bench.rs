@@ -109,18 +109,6 @@ fn package(n: usize, out: &str) -> Result<String, String> {
     ))
 }
 
-/// The process's peak resident set so far, in KiB (`VmHWM`), or 0 where /proc has none.
-fn peak_rss_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix("VmHWM:"))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        })
-        .unwrap_or(0)
-}
-
 fn concurrent(n: usize, template: &str, inputs: &str, out_dir: &str) -> Result<String, String> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -128,7 +116,7 @@ fn concurrent(n: usize, template: &str, inputs: &str, out_dir: &str) -> Result<S
         .build()
         .map_err(|e| format!("tokio: {e}"))?;
     let storage = flyte_runtime::storage::Storage::from_env();
-    let rss_before = peak_rss_kib();
+    let rss_before = flyte_tests::proc_status_kib("VmHWM");
     let t = Instant::now();
     let outcomes = runtime.block_on(async {
         let runs: Vec<_> = (0..n)
@@ -176,7 +164,7 @@ fn concurrent(n: usize, template: &str, inputs: &str, out_dir: &str) -> Result<S
         "{{\"executions\": {n}, \"wall_ms\": {:.3}, \"rss_before_kib\": {rss_before}, \
          \"peak_rss_kib\": {}}}",
         wall.as_secs_f64() * 1e3,
-        peak_rss_kib()
+        flyte_tests::proc_status_kib("VmHWM")
     ))
 }
 

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use flyte_runtime::execute::{resolvers, EntrypointArgs};
 use flyte_runtime::proto::core::{
     task_template, ContainerError, ErrorDocument, LiteralMap, TaskTemplate,
 };
@@ -69,6 +70,13 @@ impl PodOutcome {
     /// stderr as text.
     pub fn stderr(&self) -> String {
         String::from_utf8_lossy(&self.output.stderr).into_owned()
+    }
+
+    /// The error document, failing the test (with stderr) when there is none.
+    pub fn expect_error(&self) -> &ContainerError {
+        self.error
+            .as_ref()
+            .unwrap_or_else(|| panic!("no error document: {}", self.stderr()))
     }
 }
 
@@ -188,6 +196,24 @@ impl LocalPod {
     /// Runs `bin` with the template's args substituted as propeller would.
     pub fn run(&self, bin: &str, args: &[String], env: &[(&str, &str)]) -> PodOutcome {
         run_pod(bin, &self.placeholders.substitute(args), env, &self.out())
+    }
+}
+
+/// The adder's executor path (flyte-examples).
+pub const ADD_EXECUTOR: &str = "flyte_examples::adder::AddExecutor";
+
+/// The entrypoint's arguments for a run with the template resolver, as the template's own
+/// args give them: the template at `template`, and under `run_dir` the inputs
+/// (`inputs.pb`), the output prefix (`out`) and raw data (`raw`).
+pub fn template_run_args(template: &str, run_dir: &str, executor: &str) -> EntrypointArgs {
+    let under = |n: &str| format!("{}/{n}", run_dir.trim_end_matches('/'));
+    EntrypointArgs {
+        inputs: under("inputs.pb"),
+        output_prefix: under("out"),
+        raw_output_data_prefix: Some(under("raw")),
+        resolver: resolvers::TEMPLATE.into(),
+        loader_args: vec![template.to_string(), executor.to_string()],
+        ..EntrypointArgs::default()
     }
 }
 

@@ -1,6 +1,7 @@
 //! [`Storage`]: one handle to every store a run touches, chosen by URI.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
@@ -12,6 +13,7 @@ use object_store::{ClientOptions, ObjectStore, ObjectStoreExt, PutPayload, Retry
 
 use super::config::StorageConfig;
 use super::error::StorageError;
+use super::local_file::write_staged;
 use super::retry::is_transient;
 use super::uri::{Scheme, StorageUri};
 
@@ -26,6 +28,60 @@ pub struct Storage {
 struct Inner {
     config: StorageConfig,
     stores: Mutex<HashMap<StoreKey, Arc<dyn ObjectStore>>>,
+    /// Whether a store was mounted for local paths (then every local call goes through it).
+    local_mounted: AtomicBool,
+}
+
+/// Local objects up to this size are read and written on the calling thread: handing a
+/// small file to the blocking pool, as `object_store`'s local store does, costs more than
+/// the I/O itself (a thread hand-off each way, and at start-up a new thread).
+const INLINE_LOCAL_BYTES: u64 = 1 << 20;
+
+/// An I/O error on a local file as `object_store` reports it, with the path in the message
+/// and the error kind kept (the retry policy reads it).
+fn local_error(path: &std::path::Path, e: std::io::Error) -> object_store::Error {
+    let message = format!("{}: {e}", path.display());
+    if e.kind() == std::io::ErrorKind::NotFound {
+        object_store::Error::NotFound {
+            path: path.display().to_string(),
+            source: Box::new(std::io::Error::new(e.kind(), message)),
+        }
+    } else {
+        object_store::Error::Generic {
+            store: "LocalFileSystem",
+            source: Box::new(std::io::Error::new(e.kind(), message)),
+        }
+    }
+}
+
+/// Reads a small local file whole: `Ok(None)` if it is over [`INLINE_LOCAL_BYTES`] (read it
+/// through the store), `Ok(Some(Err(size)))` if it is over `limit`.
+fn read_small_file(
+    path: &std::path::Path,
+    limit: u64,
+) -> Result<Option<Result<Bytes, u64>>, object_store::Error> {
+    use std::io::Read;
+    let io = |e| local_error(path, e);
+    let mut file = std::fs::File::open(path).map_err(io)?;
+    let size = file.metadata().map_err(io)?.len();
+    if size > limit {
+        return Ok(Some(Err(size)));
+    }
+    if size > INLINE_LOCAL_BYTES {
+        return Ok(None);
+    }
+    let mut buf = Vec::with_capacity(size as usize);
+    file.read_to_end(&mut buf).map_err(io)?;
+    if buf.len() as u64 != size {
+        return Err(io(std::io::Error::new(
+            std::io::ErrorKind::UnexpectedEof,
+            format!(
+                "read {} of the file's {size} bytes (it changed while read)",
+                buf.len()
+            ),
+        )));
+    }
+    Ok(Some(Ok(Bytes::from(buf))))
 }
 
 impl std::fmt::Debug for Storage {
@@ -49,6 +105,7 @@ impl Storage {
             inner: Arc::new(Inner {
                 config,
                 stores: Mutex::new(HashMap::new()),
+                local_mounted: AtomicBool::new(false),
             }),
         }
     }
@@ -73,9 +130,20 @@ impl Storage {
     /// store configured by hand.
     pub fn mount(&self, prefix: &str, store: Arc<dyn ObjectStore>) -> Result<(), StorageError> {
         let uri = StorageUri::parse(prefix)?;
+        if uri.scheme == Scheme::Local {
+            self.inner.local_mounted.store(true, Ordering::SeqCst);
+        }
         let key = (uri.scheme, uri.bucket);
         self.lock().insert(key, store);
         Ok(())
+    }
+
+    /// The local path of `uri` when it is read and written here rather than through a store.
+    fn inline_path<'u>(&self, uri: &'u StorageUri) -> Option<&'u std::path::Path> {
+        if self.inner.local_mounted.load(Ordering::SeqCst) {
+            return None;
+        }
+        uri.local_path.as_deref()
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<StoreKey, Arc<dyn ObjectStore>>> {
@@ -215,6 +283,28 @@ impl Storage {
     /// # });
     /// ```
     pub async fn read_at_most(&self, uri: &str, limit: u64) -> Result<Bytes, StorageError> {
+        let parsed = StorageUri::parse(uri)?;
+        if let Some(path) = self.inline_path(&parsed) {
+            let (read, attempts) = self
+                .inner
+                .config
+                .retry
+                .run(&parsed.original, || async { read_small_file(path, limit) })
+                .await;
+            match read {
+                Ok(Some(Ok(bytes))) => return Ok(bytes),
+                Ok(Some(Err(size))) => {
+                    return Err(StorageError::TooLarge {
+                        uri: uri.to_string(),
+                        size,
+                        limit,
+                    })
+                }
+                // Larger than INLINE_LOCAL_BYTES: the store reads it on the blocking pool.
+                Ok(None) => {}
+                Err(e) => return Err(Self::failed("read", &parsed, attempts, e)),
+            }
+        }
         let read = self
             .retried("read", uri, |store, key| async move {
                 let got = store.get(&key).await?;
@@ -247,7 +337,24 @@ impl Storage {
     /// Writes `bytes` to `uri`, atomically: readers see the old object (or none) until the
     /// whole new one is in place.
     pub async fn write(&self, uri: &str, bytes: impl Into<Bytes>) -> Result<(), StorageError> {
-        let payload = PutPayload::from(bytes.into());
+        let bytes: Bytes = bytes.into();
+        let parsed = StorageUri::parse(uri)?;
+        if let Some(path) = self
+            .inline_path(&parsed)
+            .filter(|_| bytes.len() as u64 <= INLINE_LOCAL_BYTES)
+        {
+            // As the local store: a staging file renamed into place, not flushed to disk.
+            let (r, attempts) = self
+                .inner
+                .config
+                .retry
+                .run(&parsed.original, || async {
+                    write_staged(path, &bytes, false).map_err(|e| local_error(path, e))
+                })
+                .await;
+            return r.map_err(|e| Self::failed("write", &parsed, attempts, e));
+        }
+        let payload = PutPayload::from(bytes);
         self.retried("write", uri, |store, key| {
             let payload = payload.clone();
             async move { store.put(&key, payload).await.map(|_| ()) }
@@ -327,6 +434,38 @@ mod tests {
         });
         let left: Vec<_> = std::fs::read_dir(dir.join("a/b")).unwrap().collect();
         assert!(left.is_empty(), "staging files left behind: {left:?}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn large_local_objects_go_through_the_store_and_small_ones_stay_inline() {
+        let dir = std::env::temp_dir().join(format!("flyte-rs-storage-big-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let s = Storage::default();
+        let big = vec![7u8; (INLINE_LOCAL_BYTES + 1) as usize];
+        let (big_uri, small_uri) = (
+            format!("{}/big.bin", dir.display()),
+            format!("{}/deep/small.bin", dir.display()),
+        );
+        block_on(async {
+            s.write(&big_uri, big.clone()).await.unwrap();
+            s.write(&small_uri, b"small".to_vec()).await.unwrap();
+            assert_eq!(s.read(&big_uri).await.unwrap().len(), big.len());
+            assert_eq!(&s.read(&small_uri).await.unwrap()[..], b"small");
+            let e = s.read_at_most(&big_uri, 10).await.unwrap_err();
+            assert!(
+                matches!(e, StorageError::TooLarge { limit: 10, .. }),
+                "{e:?}"
+            );
+            // A folder is not an object: an error, not retried.
+            let e = s.read(&dir.display().to_string()).await.unwrap_err();
+            assert!(!e.is_transient(), "{e:?}");
+            let e = s
+                .read(&format!("{}/nope", dir.display()))
+                .await
+                .unwrap_err();
+            assert!(matches!(e, StorageError::NotFound { .. }), "{e:?}");
+        });
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

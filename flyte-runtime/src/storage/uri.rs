@@ -49,6 +49,8 @@ pub struct StorageUri {
     pub bucket: String,
     /// The object's key inside the bucket (for local paths, the absolute path).
     pub key: Path,
+    /// For a local path or `file://` URI: the absolute path on this machine.
+    pub local_path: Option<std::path::PathBuf>,
     /// The text it was parsed from.
     pub original: String,
 }
@@ -94,6 +96,7 @@ impl StorageUri {
             scheme,
             bucket: bucket.to_string(),
             key,
+            local_path: None,
             original: uri.to_string(),
         })
     }
@@ -109,6 +112,7 @@ impl StorageUri {
             scheme: Scheme::Local,
             bucket: String::new(),
             key,
+            local_path: Some(abs),
             original: uri.to_string(),
         })
     }
