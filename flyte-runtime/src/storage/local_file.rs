@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Writes `bytes` to `path` so that a reader sees the old file or the whole new one, never
 /// a part: the bytes go to a staging file in the same folder, are flushed to disk, and the
-/// staging file is renamed over `path`.
+/// staging file is renamed over `path`. Missing parent folders are created.
 ///
 /// ```
 /// let path = std::env::temp_dir().join("flyte-rs-doc-atomic.pb");
