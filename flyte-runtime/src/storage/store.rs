@@ -73,15 +73,22 @@ fn read_small_file(
     let mut buf = Vec::with_capacity(size as usize);
     file.read_to_end(&mut buf).map_err(io)?;
     if buf.len() as u64 != size {
-        return Err(io(std::io::Error::new(
-            std::io::ErrorKind::UnexpectedEof,
-            format!(
-                "read {} of the file's {size} bytes (it changed while read)",
-                buf.len()
-            ),
-        )));
+        return Err(cut_short("LocalFileSystem", buf.len(), size));
     }
     Ok(Some(Ok(Bytes::from(buf))))
+}
+
+/// A read that returned fewer (or more) bytes than the object holds: a dropped connection
+/// the client did not notice, or a file changed while read. Transient (retried), and never
+/// an object to decode.
+fn cut_short(store: &'static str, read: usize, expected: u64) -> object_store::Error {
+    object_store::Error::Generic {
+        store,
+        source: Box::new(std::io::Error::new(
+            std::io::ErrorKind::UnexpectedEof,
+            format!("read {read} of the object's {expected} bytes"),
+        )),
+    }
 }
 
 impl std::fmt::Debug for Storage {
@@ -252,15 +259,28 @@ impl Storage {
         F: Fn(Arc<dyn ObjectStore>, object_store::path::Path) -> Fut,
         Fut: std::future::Future<Output = Result<T, object_store::Error>>,
     {
-        let uri = StorageUri::parse(uri)?;
-        let store = self.store(&uri)?;
+        self.retried_at(what, &StorageUri::parse(uri)?, op).await
+    }
+
+    /// [`retried`](Self::retried) for a URI already parsed.
+    async fn retried_at<T, F, Fut>(
+        &self,
+        what: &'static str,
+        uri: &StorageUri,
+        op: F,
+    ) -> Result<T, StorageError>
+    where
+        F: Fn(Arc<dyn ObjectStore>, object_store::path::Path) -> Fut,
+        Fut: std::future::Future<Output = Result<T, object_store::Error>>,
+    {
+        let store = self.store(uri)?;
         let (r, attempts) = self
             .inner
             .config
             .retry
             .run(&uri.original, || op(Arc::clone(&store), uri.key.clone()))
             .await;
-        r.map_err(|e| Self::failed(what, &uri, attempts, e))
+        r.map_err(|e| Self::failed(what, uri, attempts, e))
     }
 
     /// Reads the whole object at `uri`.
@@ -306,23 +326,15 @@ impl Storage {
             }
         }
         let read = self
-            .retried("read", uri, |store, key| async move {
+            .retried_at("read", &parsed, |store, key| async move {
                 let got = store.get(&key).await?;
                 let expected = got.range.end - got.range.start;
                 if expected > limit {
                     return Ok(Err(expected));
                 }
                 let bytes = got.bytes().await?;
-                // A body cut short (a dropped connection the client did not notice) is a
-                // transient fault, never an object to decode.
                 if bytes.len() as u64 != expected {
-                    return Err(object_store::Error::Generic {
-                        store: "flyte-rs",
-                        source: Box::new(std::io::Error::new(
-                            std::io::ErrorKind::UnexpectedEof,
-                            format!("read {} of the object's {expected} bytes", bytes.len()),
-                        )),
-                    });
+                    return Err(cut_short("flyte-rs", bytes.len(), expected));
                 }
                 Ok(Ok(bytes))
             })
@@ -355,7 +367,7 @@ impl Storage {
             return r.map_err(|e| Self::failed("write", &parsed, attempts, e));
         }
         let payload = PutPayload::from(bytes);
-        self.retried("write", uri, |store, key| {
+        self.retried_at("write", &parsed, |store, key| {
             let payload = payload.clone();
             async move { store.put(&key, payload).await.map(|_| ()) }
         })
