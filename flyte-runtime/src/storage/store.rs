@@ -252,20 +252,6 @@ impl Storage {
     async fn retried<T, F, Fut>(
         &self,
         what: &'static str,
-        uri: &str,
-        op: F,
-    ) -> Result<T, StorageError>
-    where
-        F: Fn(Arc<dyn ObjectStore>, object_store::path::Path) -> Fut,
-        Fut: std::future::Future<Output = Result<T, object_store::Error>>,
-    {
-        self.retried_at(what, &StorageUri::parse(uri)?, op).await
-    }
-
-    /// [`retried`](Self::retried) for a URI already parsed.
-    async fn retried_at<T, F, Fut>(
-        &self,
-        what: &'static str,
         uri: &StorageUri,
         op: F,
     ) -> Result<T, StorageError>
@@ -326,7 +312,7 @@ impl Storage {
             }
         }
         let read = self
-            .retried_at("read", &parsed, |store, key| async move {
+            .retried("read", &parsed, |store, key| async move {
                 let got = store.get(&key).await?;
                 let expected = got.range.end - got.range.start;
                 if expected > limit {
@@ -367,7 +353,7 @@ impl Storage {
             return r.map_err(|e| Self::failed("write", &parsed, attempts, e));
         }
         let payload = PutPayload::from(bytes);
-        self.retried_at("write", &parsed, |store, key| {
+        self.retried("write", &parsed, |store, key| {
             let payload = payload.clone();
             async move { store.put(&key, payload).await.map(|_| ()) }
         })
@@ -376,37 +362,45 @@ impl Storage {
 
     /// Deletes the object at `uri`; a missing object is not an error.
     pub async fn delete(&self, uri: &str) -> Result<(), StorageError> {
-        self.retried("delete", uri, |store, key| async move {
-            match store.delete(&key).await {
-                Err(object_store::Error::NotFound { .. }) => Ok(()),
-                other => other,
-            }
-        })
+        self.retried(
+            "delete",
+            &StorageUri::parse(uri)?,
+            |store, key| async move {
+                match store.delete(&key).await {
+                    Err(object_store::Error::NotFound { .. }) => Ok(()),
+                    other => other,
+                }
+            },
+        )
         .await
     }
 
     /// The objects directly inside the folder `prefix`, as names relative to it, sorted
     /// (a folder of parquet parts, say). An absent folder lists as empty.
     pub async fn list(&self, prefix: &str) -> Result<Vec<String>, StorageError> {
-        self.retried("list", prefix, |store, key| async move {
-            let listed = match store.list_with_delimiter(Some(&key)).await {
-                Err(object_store::Error::NotFound { .. }) => return Ok(Vec::new()),
-                other => other?,
-            };
-            let mut names: Vec<String> = listed
-                .objects
-                .iter()
-                .filter_map(|o| o.location.filename().map(str::to_string))
-                .collect();
-            names.sort();
-            Ok(names)
-        })
+        self.retried(
+            "list",
+            &StorageUri::parse(prefix)?,
+            |store, key| async move {
+                let listed = match store.list_with_delimiter(Some(&key)).await {
+                    Err(object_store::Error::NotFound { .. }) => return Ok(Vec::new()),
+                    other => other?,
+                };
+                let mut names: Vec<String> = listed
+                    .objects
+                    .iter()
+                    .filter_map(|o| o.location.filename().map(str::to_string))
+                    .collect();
+                names.sort();
+                Ok(names)
+            },
+        )
         .await
     }
 
     /// Whether an object exists at `uri`.
     pub async fn exists(&self, uri: &str) -> Result<bool, StorageError> {
-        self.retried("check", uri, |store, key| async move {
+        self.retried("check", &StorageUri::parse(uri)?, |store, key| async move {
             match store.head(&key).await {
                 Ok(_) => Ok(true),
                 Err(object_store::Error::NotFound { .. }) => Ok(false),
