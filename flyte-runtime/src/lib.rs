@@ -13,6 +13,7 @@ pub mod cli;
 pub mod dataframe;
 pub mod execute;
 pub mod package;
+pub mod pod;
 pub mod prelude;
 pub mod proto;
 pub mod registry;

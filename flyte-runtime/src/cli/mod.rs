@@ -13,8 +13,8 @@
 //! Subcommands: `execute` (what the pod runs; pyflyte-execute's flags), `list` (what the
 //! binary holds), `run` (a registered task, locally, through the container's path; with
 //! `--container IMAGE`, in its image on the Docker engine as propeller would run the pod),
-//! `template` (one task's template) and `package` (the registration package, as
-//! `pyflyte package`). Logs go to stderr, human-readable, or JSON with `--log-format json`
+//! `template` (one task's template), `package` (the registration package, as
+//! `pyflyte package`) and `pod` (the Kubernetes Pod propeller would create for a task). Logs go to stderr, human-readable, or JSON with `--log-format json`
 //! or `FLYTE_RS_LOG_FORMAT=json`; `RUST_LOG` sets the levels (default `info` for `execute`,
 //! `warn` otherwise).
 
@@ -23,6 +23,8 @@ mod execute;
 mod list;
 mod logging;
 mod package;
+mod platform_args;
+mod pod;
 mod run;
 mod template;
 
@@ -33,6 +35,8 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 pub use execute::ExecuteArgs;
 pub use logging::{init_logging, LogFormat};
 pub use package::PackageArgs;
+pub use platform_args::PlatformArgs;
+pub use pod::PodArgs;
 pub use run::RunArgs;
 pub use template::TemplateArgs;
 
@@ -62,6 +66,8 @@ pub enum Command {
     /// Write the registration package of every task (as `pyflyte package`), for
     /// `flytectl register files --archive`.
     Package(PackageArgs),
+    /// Print the Kubernetes Pod propeller 1.16 would create for a task (YAML).
+    Pod(PodArgs),
 }
 
 /// Parses the process's arguments and runs the subcommand; returns the exit code.
@@ -86,7 +92,11 @@ pub fn main() -> ExitCode {
 pub fn run(cli: Cli) -> ExitCode {
     let level = match cli.command {
         Command::Execute(_) => "info",
-        Command::List | Command::Run(_) | Command::Template(_) | Command::Package(_) => "warn",
+        Command::List
+        | Command::Run(_)
+        | Command::Template(_)
+        | Command::Package(_)
+        | Command::Pod(_) => "warn",
     };
     init_logging(cli.log_format, level);
     match cli.command {
@@ -95,5 +105,6 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Run(args) => run::run(args),
         Command::Template(args) => template::template(args),
         Command::Package(args) => package::package(args),
+        Command::Pod(args) => pod::pod(args),
     }
 }

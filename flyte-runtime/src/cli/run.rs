@@ -9,10 +9,15 @@ use clap::Args;
 use prost::Message;
 use serde_json::Value as Json;
 
+use super::platform_args::PlatformArgs;
 use crate::execute::{execute_with, resolvers, shutdown_signal, EntrypointArgs, Outcome};
-use crate::proto::core::{ErrorDocument, Literal, LiteralMap, LiteralType, SimpleType};
+use crate::pod::{
+    build_pod, clear_results, read_results, ContainerExit, DockerOptions, Placeholders, PodRun,
+    TaskResult,
+};
+use crate::proto::core::{literal, Literal, LiteralMap, LiteralType, SimpleType};
 use crate::registry::{self, TaskKind};
-use crate::storage::Storage;
+use crate::storage::{join, Storage};
 use crate::task::SerializationSettings;
 use crate::types::json_literal::{literal_from_json, literal_to_json};
 
@@ -31,15 +36,31 @@ pub struct RunArgs {
     /// under the system's temporary directory).
     #[arg(long)]
     pub dir: Option<PathBuf>,
-    /// Run the pod in this image on the local Docker engine, as FlytePropeller would (the
-    /// template's args, env and limits; no network; read-only root; non-root user), instead
-    /// of in this process.
+    /// Run the task's pod in this image on the local Docker engine, derived from the pod
+    /// propeller would create (see `pod`): the image's own user and filesystem, the
+    /// rendered args, the env in propeller's order, limits, secrets as files or variables.
     #[arg(long, value_name = "IMAGE")]
     pub container: Option<String>,
     /// With --container: a host folder the task reads (a database, say), mounted read-only
-    /// at the same path. Folders of file inputs are mounted without asking.
+    /// at the same path. Folders of local file inputs are mounted without asking.
     #[arg(long = "volume", value_name = "DIR", requires = "container")]
     pub volumes: Vec<PathBuf>,
+    /// With --container: hardening a pod does not have, opt-in: no network, a read-only
+    /// root filesystem, no capabilities, no privilege escalation.
+    #[arg(long, requires = "container")]
+    pub harden: bool,
+    /// Keep the run's files (template, inputs, outputs) under this prefix instead of the
+    /// run folder, e.g. `s3://bucket/runs/1` (S3 settings from `FLYTE_AWS_ENDPOINT`, …);
+    /// give the pod its own with `--platform-env`.
+    #[arg(long, value_name = "URI")]
+    pub storage: Option<String>,
+    /// The attempt (retry) number; from 1 on, the previous attempt's checkpoint is
+    /// `--prev-checkpoint`.
+    #[arg(long, default_value_t = 0)]
+    pub attempt: u32,
+    /// The cluster's settings.
+    #[command(flatten)]
+    pub platform: PlatformArgs,
 }
 
 fn value_for(raw: &str, ty: &LiteralType) -> Json {
@@ -50,8 +71,12 @@ fn value_for(raw: &str, ty: &LiteralType) -> Json {
     serde_json::from_str(raw).unwrap_or_else(|_| Json::String(raw.to_string()))
 }
 
-fn build_inputs(
-    args: &RunArgs,
+/// The inputs given on the command line (`--input`, `--inputs-json`) as a literal map of the
+/// task's input types.
+pub(crate) fn inputs_from_args(
+    task: &str,
+    input_args: &[String],
+    inputs_json: Option<&str>,
     vars: &crate::proto::core::VariableMap,
 ) -> Result<LiteralMap, String> {
     let type_of = |name: &str| -> Result<LiteralType, String> {
@@ -62,22 +87,19 @@ fn build_inputs(
                 .cloned()
                 .collect::<Vec<_>>()
                 .join(", ");
-            format!(
-                "task `{}` has no input `{name}` (inputs: {declared})",
-                args.task
-            )
+            format!("task `{task}` has no input `{name}` (inputs: {declared})")
         })?;
         Ok(var.r#type.clone().unwrap_or_default())
     };
     let mut given: Vec<(String, Json)> = Vec::new();
-    if let Some(text) = &args.inputs_json {
+    if let Some(text) = inputs_json {
         match serde_json::from_str::<Json>(text) {
             Ok(Json::Object(m)) => given.extend(m),
             Ok(_) => return Err("--inputs-json must be a JSON object".to_string()),
             Err(e) => return Err(format!("--inputs-json is not JSON: {e}")),
         }
     }
-    for pair in &args.inputs {
+    for pair in input_args {
         let (name, raw) = pair
             .split_once('=')
             .ok_or_else(|| format!("--input `{pair}` is not NAME=VALUE"))?;
@@ -104,7 +126,7 @@ fn build_inputs(
                 .map(|m| format!("`{m}`"))
                 .collect::<Vec<_>>()
                 .join(", "),
-            args.task
+            task
         ));
     }
     Ok(LiteralMap {
@@ -134,6 +156,61 @@ pub(crate) fn run(args: RunArgs) -> ExitCode {
     }
 }
 
+/// Where one run's files are: under `base` (the run folder, or `--storage`), as the pod's
+/// placeholders name them.
+struct RunLayout {
+    template: String,
+    inputs: String,
+    output_prefix: String,
+    raw: String,
+    checkpoint: String,
+    prev_checkpoint: Option<String>,
+}
+
+impl RunLayout {
+    fn new(base: &str, attempt: u32) -> Self {
+        let under = |n: &str| join(base, n);
+        Self {
+            template: under("template.pb"),
+            inputs: under("inputs.pb"),
+            output_prefix: base.trim_end_matches('/').to_string(),
+            raw: under("raw"),
+            checkpoint: under(&format!("checkpoint/{attempt}")),
+            prev_checkpoint: attempt
+                .checked_sub(1)
+                .map(|p| under(&format!("checkpoint/{p}"))),
+        }
+    }
+
+    /// The pod's view of the run (the placeholders filled with this layout).
+    fn pod_run(&self, task: &str, attempt: u32, inputs: &LiteralMap) -> PodRun {
+        let mut run = PodRun::under(&self.output_prefix, attempt);
+        run.execution = format!("run-{}", task.replace(|c: char| !c.is_ascii_alphanumeric(), "-").to_lowercase());
+        run.placeholders = Placeholders {
+            input: self.inputs.clone(),
+            input_prefix: self.output_prefix.clone(),
+            output_prefix: self.output_prefix.clone(),
+            raw_output_data_prefix: self.raw.clone(),
+            checkpoint_output_prefix: self.checkpoint.clone(),
+            prev_checkpoint_prefix: self.prev_checkpoint.clone().unwrap_or_default(),
+            task_template_path: self.template.clone(),
+            generated_name: run.pod_name(),
+            namespace: run.namespace.clone(),
+            inputs: inputs.clone(),
+        };
+        run
+    }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, String> {
+    // Two workers, as `execute`: a worker drives the timeout of a blocking executor.
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the async runtime: {e}"))
+}
+
 fn try_run(args: &RunArgs) -> Result<ExitCode, String> {
     let registered = registry::instance(&args.task).map_err(|e| e.to_string())?;
     let instance = registered.instance;
@@ -155,95 +232,156 @@ fn try_run(args: &RunArgs) -> Result<ExitCode, String> {
         .template(&SerializationSettings::default())
         .map_err(|e| e.to_string())?;
     let interface = template.interface.clone().unwrap_or_default();
-    let inputs = build_inputs(args, &interface.inputs.unwrap_or_default())?;
+    let inputs = inputs_from_args(
+        &args.task,
+        &args.inputs,
+        args.inputs_json.as_deref(),
+        &interface.inputs.unwrap_or_default(),
+    )?;
+    let platform = args.platform.platform()?;
 
     let dir = run_dir(args);
     std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let dir = std::path::absolute(&dir).map_err(|e| e.to_string())?;
-    let path = |name: &str| dir.join(name).display().to_string();
-    for (name, bytes) in [
-        ("template.pb", template.encode_to_vec()),
-        ("inputs.pb", inputs.encode_to_vec()),
-    ] {
-        std::fs::write(dir.join(name), bytes)
-            .map_err(|e| format!("cannot write {}: {e}", path(name)))?;
-    }
+    let base = args
+        .storage
+        .clone()
+        .unwrap_or_else(|| dir.display().to_string());
+    let layout = RunLayout::new(&base, args.attempt);
+    let storage = Storage::from_env();
+    let runtime = runtime()?;
+    runtime.block_on(async {
+        for (uri, bytes) in [
+            (&layout.template, template.encode_to_vec()),
+            (&layout.inputs, inputs.encode_to_vec()),
+        ] {
+            storage
+                .write(uri, bytes)
+                .await
+                .map_err(|e| format!("cannot write the run's files: {e}"))?;
+        }
+        // A reused folder or prefix must not report an earlier run's results.
+        clear_results(&storage, &layout.output_prefix)
+            .await
+            .map_err(|e| format!("cannot clear the results of an earlier run: {e}"))
+    })?;
+
     let Some(executor_path) = executor_path else {
         // An echo task: propeller copies the inputs to the outputs, and so do we.
-        crate::storage::write_local_atomically(&dir.join("outputs.pb"), &inputs.encode_to_vec())
-            .map_err(|e| format!("cannot write {}: {e}", path("outputs.pb")))?;
-        println!(
-            "task {} (echo: outputs are the inputs) ran in {}",
-            args.task,
-            dir.display()
-        );
-        print_outputs(&inputs);
+        runtime
+            .block_on(storage.write(&join(&layout.output_prefix, "outputs.pb"), inputs.encode_to_vec()))
+            .map_err(|e| format!("cannot write the outputs: {e}"))?;
+        println!("task {} (echo: outputs are the inputs) ran in {base}", args.task);
+        print_outputs(&runtime, &storage, &inputs);
         return Ok(ExitCode::SUCCESS);
     };
-    if let Some(image) = &args.container {
-        super::container::open_for_container(&dir)?;
-        let cmd = super::container::docker_command(image, &template, &inputs, &dir, &args.volumes)?;
-        let took = super::container::run_container(cmd)?;
+    let (exit, logs) = if let Some(image) = &args.container {
+        let run = layout.pod_run(&args.task, args.attempt, &inputs);
+        let pod = build_pod(&template, &run, &platform)
+            .map_err(|e| format!("propeller would not start the pod: {e}"))?;
+        let local = args.storage.is_none();
+        let mut mounts = Vec::new();
+        if local {
+            super::container::open_for_container(&dir)?;
+            mounts.push((dir.clone(), false));
+        }
+        for v in args.volumes.iter().chain(&super::container::input_folders(&inputs)) {
+            let v = std::path::absolute(v).map_err(|e| format!("{}: {e}", v.display()))?;
+            mounts.push((v, true));
+        }
+        let options = DockerOptions {
+            mounts,
+            secrets_dir: dir.join("secrets"),
+            harden: args.harden,
+            name: format!("flyte-rs-{}-{}", run.pod_name(), std::process::id()),
+        };
+        let ran = super::container::run_pod(&pod, image, &options)?;
         println!(
-            "task {} ({}) ran in container {image} in {:.0} ms, in {}",
+            "task {} ({}) ran in container {image} in {:.0} ms, in {base}",
             args.task,
             instance.task_type(),
-            took.as_secs_f64() * 1e3,
-            dir.display()
+            ran.took.as_secs_f64() * 1e3,
         );
+        (ran.exit, ran.logs_tail)
     } else {
+        if let Some(o) = &platform.literal_offloading {
+            // In-process, the entrypoint reads propeller's variables from this process.
+            std::env::set_var("_F_L_MIN_SIZE_MB", o.min_size_mb.to_string());
+            std::env::set_var("_F_L_MAX_SIZE_MB", o.max_size_mb.to_string());
+        }
         let entry = EntrypointArgs {
-            inputs: path("inputs.pb"),
-            output_prefix: dir.display().to_string(),
-            raw_output_data_prefix: Some(path("raw")),
-            checkpoint_path: Some(path("checkpoint")),
-            prev_checkpoint: None,
+            inputs: layout.inputs.clone(),
+            output_prefix: layout.output_prefix.clone(),
+            raw_output_data_prefix: Some(layout.raw.clone()),
+            checkpoint_path: Some(layout.checkpoint.clone()),
+            prev_checkpoint: layout.prev_checkpoint.clone(),
             resolver: resolvers::TEMPLATE.to_string(),
-            loader_args: vec![path("template.pb"), executor_path.to_string()],
+            loader_args: vec![layout.template.clone(), executor_path.to_string()],
             local: true,
         };
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .map_err(|e| format!("cannot start the async runtime: {e}"))?;
-        let _: Outcome =
-            runtime.block_on(execute_with(entry, Storage::from_env(), shutdown_signal()));
-        // An executor that ignores cancellation (blocking code) must not keep the process alive.
-        runtime.shutdown_timeout(std::time::Duration::from_millis(200));
-        println!(
-            "task {} ({}) ran in {}",
-            args.task,
-            instance.task_type(),
-            dir.display()
-        );
-    }
-    // What the run left is read back from the folder, as Flyte reads it from the prefix.
-    if let Ok(bytes) = std::fs::read(dir.join("outputs.pb")) {
-        let outputs = LiteralMap::decode(bytes.as_slice())
-            .map_err(|e| format!("{}: {e}", path("outputs.pb")))?;
-        print_outputs(&outputs);
-        return Ok(ExitCode::SUCCESS);
-    }
-    match std::fs::read(dir.join("error.pb")) {
-        Ok(bytes) => {
-            let doc = ErrorDocument::decode(bytes.as_slice())
-                .map_err(|e| format!("{}: {e}", path("error.pb")))?;
-            if let Some(e) = doc.error {
-                println!("  failed: {}: {}", e.code, e.message);
-            }
-            Ok(ExitCode::FAILURE)
+        let outcome: Outcome =
+            runtime.block_on(execute_with(entry, storage.clone(), shutdown_signal()));
+        println!("task {} ({}) ran in {base}", args.task, instance.task_type());
+        let code = match outcome {
+            Outcome::Unreported(..) => i32::from(crate::execute::EXIT_UNREPORTED),
+            _ => 0,
+        };
+        (
+            ContainerExit {
+                code,
+                oom_killed: false,
+            },
+            String::new(),
+        )
+    };
+    // What the run left is read back as propeller reads it.
+    let result = runtime
+        .block_on(read_results(
+            &storage,
+            &layout.output_prefix,
+            &template,
+            exit,
+            platform.max_download_bytes,
+            &logs,
+        ))
+        .map_err(|e| format!("cannot read the run's results: {e}"));
+    let result = result?;
+    let code = match result {
+        TaskResult::Succeeded(outputs) => {
+            print_outputs(&runtime, &storage, &outputs);
+            ExitCode::SUCCESS
         }
-        Err(_) => Err(format!(
-            "the run left neither outputs.pb nor error.pb in {}",
-            dir.display()
-        )),
-    }
+        TaskResult::Failed(f) => {
+            println!(
+                "  failed: {}: {} ({:?}, {})",
+                f.code,
+                f.message,
+                f.kind,
+                if f.recoverable { "recoverable" } else { "not recoverable" }
+            );
+            ExitCode::FAILURE
+        }
+    };
+    // An executor that ignores cancellation (blocking code) must not keep the process alive.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(200));
+    Ok(code)
 }
 
-/// Prints each output: a value as JSON, a table (feature `dataframe`) as its rows.
-fn print_outputs(outputs: &LiteralMap) {
+/// Prints each output: a value as JSON (an offloaded one read from where it was written), a
+/// table (feature `dataframe`) as its rows.
+fn print_outputs(runtime: &tokio::runtime::Runtime, storage: &Storage, outputs: &LiteralMap) {
     for (name, lit) in &outputs.literals {
+        let offloaded = match &lit.value {
+            Some(literal::Value::OffloadedMetadata(meta)) => {
+                println!("  {name}: offloaded to {} ({} bytes)", meta.uri, meta.size_bytes);
+                runtime
+                    .block_on(storage.read(&meta.uri))
+                    .ok()
+                    .and_then(|b| Literal::decode(b).ok())
+            }
+            _ => None,
+        };
+        let lit = offloaded.as_ref().unwrap_or(lit);
         println!("  {name} = {}", literal_to_json(lit));
         #[cfg(feature = "dataframe")]
         if let Some(table) = table_of(lit) {

@@ -6,7 +6,6 @@ pub mod custom;
 mod echo;
 mod instance;
 mod io;
-mod placeholders;
 mod reference;
 mod resources;
 mod secrets;
@@ -16,9 +15,8 @@ pub use container_task::{ContainerTask, TEMPLATE_RESOLVER};
 pub use echo::{EchoTask, ECHO_TASK_TYPE};
 pub use instance::{Cache, PodTemplate, SharedMemory, TaskInstance};
 pub use io::{names_overlap, Literals, TaskIo};
-pub use placeholders::Placeholders;
 pub use reference::{ReferenceTask, REFERENCE_TASK_TYPE};
-pub use resources::{is_quantity, QuantityError, Resources};
+pub use resources::{QuantityError, Resources};
 pub use secrets::{SecretMount, SecretRequest};
 pub use template::{
     default_args, DefinitionError, SerializationSettings, RUNTIME_FLAVOR, RUNTIME_VERSION,

@@ -1,6 +1,7 @@
 //! Resource requests and limits (cpu, memory, gpu, ephemeral storage) with Kubernetes
 //! quantities validated when the task is defined, not when the pod fails to start.
 
+use crate::pod::Quantity;
 use crate::proto::core::resources::{ResourceEntry, ResourceName};
 
 /// Requests or limits of one task.
@@ -15,6 +16,8 @@ use crate::proto::core::resources::{ResourceEntry, ResourceName};
 ///     bad.validate("limits").unwrap_err().to_string(),
 ///     "limits.mem: \"1 GB\" is not a Kubernetes quantity (e.g. 500m, 2, 1.5, 500Mi, 1Gi, 1G)"
 /// );
+/// let half_a_byte = Resources::new().mem("500m");
+/// assert!(half_a_byte.validate("requests").unwrap_err().to_string().contains("fraction of a byte"));
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Resources {
@@ -24,14 +27,46 @@ pub struct Resources {
     ephemeral_storage: Option<String>,
 }
 
-/// A quantity that Kubernetes would refuse.
+/// A quantity that Kubernetes would refuse, or a memory size that is a fraction of a byte.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{field}: {value:?} is not a Kubernetes quantity (e.g. 500m, 2, 1.5, 500Mi, 1Gi, 1G)")]
+#[error("{field}: {value:?} {reason}")]
 pub struct QuantityError {
     /// `requests.cpu`, `limits.mem`, …
     pub field: String,
     /// The value given.
     pub value: String,
+    /// What is wrong with it.
+    pub reason: String,
+}
+
+impl QuantityError {
+    fn not_a_quantity(field: String, value: &str) -> Self {
+        Self {
+            field,
+            value: value.to_string(),
+            reason: "is not a Kubernetes quantity (e.g. 500m, 2, 1.5, 500Mi, 1Gi, 1G)".into(),
+        }
+    }
+}
+
+/// Checks one quantity; `bytes` for memory and storage, which must be whole bytes (`500m` of
+/// memory is half a byte, which a container runtime cannot give: almost always a slip for
+/// `500Mi`).
+pub(crate) fn check_quantity(field: String, value: &str, bytes: bool) -> Result<Quantity, QuantityError> {
+    let q: Quantity = value
+        .parse()
+        .map_err(|_| QuantityError::not_a_quantity(field.clone(), value))?;
+    if bytes && q.whole_units().is_none() {
+        return Err(QuantityError {
+            field,
+            value: value.to_string(),
+            reason: format!(
+                "is a fraction of a byte ({} thousandths); write a size such as 500Mi or 1Gi",
+                q.millis()
+            ),
+        });
+    }
+    Ok(q)
 }
 
 impl Resources {
@@ -67,12 +102,8 @@ impl Resources {
     /// Checks every quantity; `which` (`requests`/`limits`) prefixes the field in errors.
     pub fn validate(&self, which: &str) -> Result<(), QuantityError> {
         for (name, value) in self.named() {
-            if !is_quantity(value) {
-                return Err(QuantityError {
-                    field: format!("{which}.{name}"),
-                    value: value.to_string(),
-                });
-            }
+            let bytes = matches!(name, "mem" | "ephemeral_storage");
+            check_quantity(format!("{which}.{name}"), value, bytes)?;
         }
         Ok(())
     }
@@ -104,44 +135,5 @@ impl Resources {
         ]
         .into_iter()
         .filter_map(|(n, v)| v.as_deref().map(|v| (n, v)))
-    }
-}
-
-/// Whether `s` is a Kubernetes resource quantity: a non-negative decimal number with an
-/// optional binary (Ki…Ei), decimal (n, u, m, k, M…E) or exponent suffix.
-pub fn is_quantity(s: &str) -> bool {
-    const SUFFIXES: &[&str] = &[
-        "Ki", "Mi", "Gi", "Ti", "Pi", "Ei", "n", "u", "m", "k", "M", "G", "T", "P", "E", "",
-    ];
-    let number_end = s
-        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '+'))
-        .unwrap_or(s.len());
-    let (number, suffix) = s.split_at(number_end);
-    let digits = number.trim_start_matches('+');
-    let valid_number = !digits.is_empty()
-        && digits.chars().filter(|c| *c == '.').count() <= 1
-        && digits.chars().any(|c| c.is_ascii_digit());
-    let exponent = suffix
-        .strip_prefix(['e', 'E'])
-        .map(|e| e.trim_start_matches(['+', '-']));
-    let valid_suffix = SUFFIXES.contains(&suffix)
-        || exponent.is_some_and(|e| !e.is_empty() && e.chars().all(|c| c.is_ascii_digit()));
-    valid_number && valid_suffix
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_quantity;
-
-    #[test]
-    fn quantities() {
-        for ok in [
-            "1", "500m", "0.5", "1Gi", "500Mi", "1G", "2e3", "100k", "+1",
-        ] {
-            assert!(is_quantity(ok), "{ok}");
-        }
-        for bad in ["", "1 GB", "Gi", "1.2.3", "-1", "1gb", "abc", "1e"] {
-            assert!(!is_quantity(bad), "{bad}");
-        }
     }
 }

@@ -378,15 +378,15 @@ impl<T: ContainerTask> TaskInstance<T> {
             .as_ref()
             .filter(|s| !s.size_limit.is_empty())
         {
-            if !super::resources::is_quantity(&sm.size_limit) {
-                return Err(DefinitionError::Quantity {
-                    task: self.name.clone(),
-                    source: QuantityError {
-                        field: "shared_memory.size_limit".into(),
-                        value: sm.size_limit.clone(),
-                    },
-                });
-            }
+            super::resources::check_quantity(
+                "shared_memory.size_limit".into(),
+                &sm.size_limit,
+                true,
+            )
+            .map_err(|source| DefinitionError::Quantity {
+                task: self.name.clone(),
+                source,
+            })?;
         }
         Ok(())
     }

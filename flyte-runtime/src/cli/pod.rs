@@ -1,0 +1,91 @@
+//! `pod TASK`: prints the Kubernetes Pod that flytepropeller 1.16 would create for a
+//! registered task (YAML), for an operator to read, diff or `kubectl apply`. The same model
+//! drives `run --container`.
+
+use std::process::ExitCode;
+
+use clap::Args;
+
+use super::platform_args::PlatformArgs;
+use super::run::inputs_from_args;
+use crate::pod::{build_pod, to_yaml, PodRun};
+use crate::registry;
+use crate::task::SerializationSettings;
+
+/// Arguments of `pod`.
+#[derive(Debug, Clone, Args)]
+pub struct PodArgs {
+    /// The registered task's name (see `list`).
+    pub task: String,
+    /// An input, `NAME=VALUE` (for `{{.inputs.NAME}}` placeholders; optional otherwise).
+    #[arg(long = "input", short = 'i', value_name = "NAME=VALUE")]
+    pub inputs: Vec<String>,
+    /// All inputs as one JSON object.
+    #[arg(long, value_name = "JSON")]
+    pub inputs_json: Option<String>,
+    /// The node's metadata prefix: inputs at `<prefix>/inputs.pb`, the template at
+    /// `<prefix>/task.pb`, outputs at `<prefix>/<attempt>`.
+    #[arg(long, default_value = "s3://my-s3-bucket/metadata/propeller/run/n0/data")]
+    pub prefix: String,
+    /// The attempt number.
+    #[arg(long, default_value_t = 0)]
+    pub attempt: u32,
+    /// The execution's name (the pod is `<execution>-n0-<attempt>`).
+    #[arg(long, default_value = "local")]
+    pub execution: String,
+    /// Replace the task type's image.
+    #[arg(long)]
+    pub image: Option<String>,
+    /// The task's registered version (registration fills in the id's version; the
+    /// project and domain are the execution's).
+    #[arg(long, default_value = "local")]
+    pub version: String,
+    /// The cluster's settings.
+    #[command(flatten)]
+    pub platform: PlatformArgs,
+}
+
+pub(crate) fn pod(args: PodArgs) -> ExitCode {
+    match try_pod(&args) {
+        Ok(yaml) => {
+            print!("{yaml}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn try_pod(args: &PodArgs) -> Result<String, String> {
+    let instance = registry::instance(&args.task)
+        .map_err(|e| e.to_string())?
+        .instance;
+    let mut run = PodRun::under(&args.prefix, args.attempt);
+    let settings = SerializationSettings {
+        image: args.image.clone(),
+        project: run.project.clone(),
+        domain: run.domain.clone(),
+        version: args.version.clone(),
+        ..SerializationSettings::default()
+    };
+    let template = instance.template(&settings).map_err(|e| e.to_string())?;
+    let vars = template
+        .interface
+        .as_ref()
+        .and_then(|i| i.inputs.clone())
+        .unwrap_or_default();
+    let inputs = if args.inputs.is_empty() && args.inputs_json.is_none() {
+        Default::default()
+    } else {
+        inputs_from_args(&args.task, &args.inputs, args.inputs_json.as_deref(), &vars)?
+    };
+    run.execution = args.execution.clone();
+    run.placeholders.generated_name = run.pod_name();
+    run.placeholders.inputs = inputs;
+    let platform = args.platform.platform()?;
+    let pod = build_pod(&template, &run, &platform)
+        .map_err(|e| format!("propeller would not create the pod: {e}"))?;
+    to_yaml(&pod).map_err(|e| format!("cannot write the pod as YAML: {e}"))
+}

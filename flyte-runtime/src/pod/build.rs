@@ -1,0 +1,339 @@
+//! The pod flytepropeller 1.16 creates for a task template, step by step as flyteplugins'
+//! pod plugin does (`plugins/k8s/pod/plugin.go`, `BuildResource`): the raw pod
+//! (`flytek8s/pod_helper.go`, `BuildRawPod`), Flyte's configuration of every container
+//! (`ApplyFlytePodConfiguration` → `container_helper.go`, `AddFlyteCustomizationsToContainer`),
+//! the object metadata (propeller's `PluginManager.addObjectMetadata`) and the secrets
+//! webhook (`pkg/webhook/k8s_secrets.go`).
+
+use std::collections::BTreeMap;
+
+use super::env::decorate_env_vars;
+use super::model::{
+    Container, EnvVar, ObjectMeta, Pod, PodSpec, ResourceRequirements, Volume, VolumeMount,
+};
+use super::platform::{Platform, PodRun};
+use super::placeholders::RenderError;
+use super::quantity::Quantity;
+use super::resources::{apply_resource_overrides, Assign};
+use super::secrets::inject_secret;
+use crate::proto::core::{resources::ResourceName, task_template, Identifier, TaskTemplate};
+use crate::types::struct_value::struct_to_json_object;
+
+/// The key of `TaskTemplate.config` that names a pod template's primary container.
+pub const PRIMARY_CONTAINER_KEY: &str = "primary_container_name";
+
+/// The task types propeller runs as raw containers (no primary-container annotation).
+const RAW_CONTAINER_TASK_TYPE: &str = "raw-container";
+
+/// Why propeller would not create the pod (its `BadTaskSpecification` and render errors):
+/// the task fails before it starts.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PodError {
+    /// The template has neither a container nor a pod spec.
+    #[error("invalid TaskSpecification, unable to determine Pod configuration (the template has neither `container` nor `k8s_pod`)")]
+    NoTarget,
+    /// A `k8s_pod` target without a pod spec.
+    #[error("Pod tasks with task type version > 1 should specify their target as a K8sPod with a defined pod spec")]
+    NoPodSpec,
+    /// The pod spec is not a Kubernetes `PodSpec`.
+    #[error("Unable to unmarshal task k8s pod: {0}")]
+    BadPodSpec(String),
+    /// A `k8s_pod` target whose `config` lacks `primary_container_name`.
+    #[error("invalid TaskSpecification, config missing [{PRIMARY_CONTAINER_KEY}] key in {0:?}")]
+    NoPrimaryContainerName(BTreeMap<String, String>),
+    /// The named primary container is not in the pod spec.
+    #[error("invalid TaskSpecification, primary container [{0}] not defined")]
+    PrimaryContainerMissing(String),
+    /// A resource quantity Kubernetes would refuse.
+    #[error("Failed to parse resource as a valid quantity: {name} = {value:?}")]
+    Quantity {
+        /// The resource.
+        name: String,
+        /// The value.
+        value: String,
+    },
+    /// A placeholder propeller cannot render.
+    #[error(transparent)]
+    Render(#[from] RenderError),
+    /// A secret without group or key.
+    #[error("k8s Secrets Webhook require both key and group to be set. Secret: group {group:?}, key {key:?}")]
+    Secret {
+        /// The group.
+        group: String,
+        /// The key.
+        key: String,
+    },
+    /// Shared memory without a name or path, or clashing with a volume.
+    #[error("shared memory: {0}")]
+    SharedMemory(String),
+}
+
+/// The pod propeller 1.16 would create for `template` in `run` on `platform`.
+///
+/// ```
+/// use flyte_runtime::pod::{build_pod, Platform, PodRun};
+/// use flyte_runtime::proto::core::{task_template::Target, Container, TaskTemplate};
+///
+/// let template = TaskTemplate {
+///     r#type: "adder".into(),
+///     target: Some(Target::Container(Container {
+///         image: "flyte-examples:0.1.0".into(),
+///         args: vec!["flyte-examples".into(), "execute".into(), "--inputs".into(), "{{.input}}".into()],
+///         ..Default::default()
+///     })),
+///     ..Default::default()
+/// };
+/// let pod = build_pod(&template, &PodRun::under("s3://b/run", 0), &Platform::default()).unwrap();
+/// let c = &pod.spec.containers[0];
+/// assert_eq!(c.args[3], "s3://b/run/inputs.pb");
+/// assert_eq!(c.resources.limits["cpu"].as_str(), "1000m"); // neither set: the platform's default
+/// assert_eq!(pod.spec.restart_policy, "Never");
+/// ```
+pub fn build_pod(template: &TaskTemplate, run: &PodRun, platform: &Platform) -> Result<Pod, PodError> {
+    let (mut spec, mut meta, primary) = build_raw_pod(template, run)?;
+    apply_flyte_pod_configuration(template, run, platform, &mut spec, &primary)?;
+
+    // BuildResource: mark the primary container when the pod has one container.
+    if spec.containers.len() == 1 && template.r#type != RAW_CONTAINER_TASK_TYPE {
+        meta.annotations
+            .insert(PRIMARY_CONTAINER_KEY.to_string(), primary.clone());
+    }
+    // addObjectMetadata: the template's own labels and annotations, the namespace, the name.
+    if let Some(m) = template.metadata.as_ref().and_then(|m| m.metadata.as_ref()) {
+        meta.annotations.extend(m.annotations.clone());
+        meta.labels.extend(m.labels.clone());
+    }
+    meta.namespace = run.namespace.clone();
+    meta.name = run.pod_name();
+
+    let secrets = template
+        .security_context
+        .as_ref()
+        .map(|c| c.secrets.as_slice())
+        .unwrap_or_default();
+    if !secrets.is_empty() {
+        // Propeller labels the pod for its secrets webhook, which then mounts each secret.
+        meta.labels
+            .insert("inject-flyte-secrets".to_string(), "true".to_string());
+    }
+    for secret in secrets {
+        inject_secret(secret, &mut spec)?;
+    }
+    Ok(Pod {
+        api_version: "v1".to_string(),
+        kind: "Pod".to_string(),
+        metadata: meta,
+        spec,
+    })
+}
+
+/// `BuildRawPod`: the pod spec, its metadata and the primary container's name.
+fn build_raw_pod(template: &TaskTemplate, run: &PodRun) -> Result<(PodSpec, ObjectMeta, String), PodError> {
+    let mut meta = ObjectMeta::default();
+    match &template.target {
+        Some(task_template::Target::Container(c)) => {
+            let container = Container {
+                name: container_name(&run.pod_name()),
+                image: c.image.clone(),
+                command: c.command.clone(),
+                args: c.args.clone(),
+                env: c
+                    .env
+                    .iter()
+                    .map(|kv| EnvVar::value(&kv.key, &kv.value))
+                    .collect(),
+                resources: k8s_resources(c.resources.as_ref())?,
+                termination_message_policy: "FallbackToLogsOnError".to_string(),
+                ..Container::default()
+            };
+            let primary = container.name.clone();
+            let spec = PodSpec {
+                containers: vec![container],
+                ..PodSpec::default()
+            };
+            Ok((spec, meta, primary))
+        }
+        Some(task_template::Target::K8sPod(pod)) => {
+            let raw = pod.pod_spec.as_ref().ok_or(PodError::NoPodSpec)?;
+            let spec: PodSpec = serde_json::from_value(serde_json::Value::Object(struct_to_json_object(raw)))
+                .map_err(|e| PodError::BadPodSpec(e.to_string()))?;
+            let primary = template
+                .config
+                .get(PRIMARY_CONTAINER_KEY)
+                .cloned()
+                .ok_or_else(|| {
+                    PodError::NoPrimaryContainerName(
+                        template.config.clone().into_iter().collect(),
+                    )
+                })?;
+            if let Some(m) = &pod.metadata {
+                meta.annotations.extend(m.annotations.clone());
+                meta.labels.extend(m.labels.clone());
+            }
+            Ok((spec, meta, primary))
+        }
+        _ => Err(PodError::NoTarget),
+    }
+}
+
+/// `ApplyFlytePodConfiguration`: placeholders, env and resources of every container; the
+/// pod-wide settings (`UpdatePod`); shared memory.
+fn apply_flyte_pod_configuration(
+    template: &TaskTemplate,
+    run: &PodRun,
+    platform: &Platform,
+    spec: &mut PodSpec,
+    primary: &str,
+) -> Result<(), PodError> {
+    let task = template.id.clone().unwrap_or_default();
+    for c in &mut spec.init_containers {
+        add_flyte_customizations(c, &task, run, platform, Assign::IfUnset)?;
+    }
+    for c in &mut spec.containers {
+        let mode = if c.name == primary {
+            Assign::IfUnset
+        } else {
+            Assign::OnlyClamp
+        };
+        add_flyte_customizations(c, &task, run, platform, mode)?;
+    }
+    if !spec.containers.iter().any(|c| c.name == primary) {
+        return Err(PodError::PrimaryContainerMissing(primary.to_string()));
+    }
+    // UpdatePod.
+    if spec.restart_policy.is_empty() {
+        spec.restart_policy = "Never".to_string();
+    }
+    if platform.host_network {
+        spec.host_network = true;
+    }
+    if spec.dns_config.is_none() {
+        if let Some(dns) = &platform.dns_config {
+            spec.dns_config = Some(dns.clone());
+            // A pod's own name servers are used only with the `None` policy.
+            if spec.dns_policy.is_empty() {
+                spec.dns_policy = "None".to_string();
+            }
+        }
+    }
+    spec.host_aliases.extend(platform.host_aliases.iter().cloned());
+    if let Some(shm) = template
+        .extended_resources
+        .as_ref()
+        .and_then(|e| e.shared_memory.as_ref())
+    {
+        apply_shared_memory(spec, primary, shm)?;
+    }
+    Ok(())
+}
+
+/// `AddFlyteCustomizationsToContainer`.
+fn add_flyte_customizations(
+    c: &mut Container,
+    task: &Identifier,
+    run: &PodRun,
+    platform: &Platform,
+    mode: Assign,
+) -> Result<(), PodError> {
+    c.command = run.placeholders.render(&c.command)?;
+    c.args = run.placeholders.render(&c.args)?;
+    decorate_env_vars(&mut c.env, task, run, platform);
+    // SanitizeGPUResourceRequirements: `gpu` is the platform's GPU resource.
+    for side in [&mut c.resources.requests, &mut c.resources.limits] {
+        if let Some(q) = side.remove("gpu") {
+            side.insert(platform.gpu_resource_name.clone(), q);
+        }
+    }
+    apply_resource_overrides(&mut c.resources, platform, mode);
+    Ok(())
+}
+
+/// `ApplySharedMemory`: an in-memory `emptyDir` mounted into the primary container.
+fn apply_shared_memory(
+    spec: &mut PodSpec,
+    primary: &str,
+    shm: &crate::proto::core::SharedMemory,
+) -> Result<(), PodError> {
+    let err = |m: String| Err(PodError::SharedMemory(m));
+    if shm.mount_name.is_empty() {
+        return err("mount name is not set".into());
+    }
+    if shm.mount_path.is_empty() {
+        return err("mount path is not set".into());
+    }
+    if spec.volumes.iter().any(|v| v.name == shm.mount_name) {
+        return err(format!("A volume is already named {} in pod spec", shm.mount_name));
+    }
+    let mut empty_dir = serde_json::json!({ "medium": "Memory" });
+    if !shm.size_limit.is_empty() {
+        let q: Quantity = shm.size_limit.parse().map_err(|_| PodError::Quantity {
+            name: "shared memory size limit".into(),
+            value: shm.size_limit.clone(),
+        })?;
+        empty_dir["sizeLimit"] = serde_json::Value::String(q.as_str().to_string());
+    }
+    let Some(c) = spec.containers.iter_mut().find(|c| c.name == primary) else {
+        return err("Unable to find primary container".into());
+    };
+    if c.volume_mounts.iter().any(|m| m.mount_path == shm.mount_path) {
+        return err(format!("{} is already mounted in container", shm.mount_path));
+    }
+    c.volume_mounts.push(VolumeMount {
+        name: shm.mount_name.clone(),
+        mount_path: shm.mount_path.clone(),
+        ..VolumeMount::default()
+    });
+    spec.volumes.push(Volume {
+        name: shm.mount_name.clone(),
+        extra: [("emptyDir".to_string(), empty_dir)].into_iter().collect(),
+        ..Volume::default()
+    });
+    Ok(())
+}
+
+/// `ToK8sResourceRequirements`: the template's entries under Kubernetes' names.
+fn k8s_resources(r: Option<&crate::proto::core::Resources>) -> Result<ResourceRequirements, PodError> {
+    let mut out = ResourceRequirements::default();
+    let Some(r) = r else {
+        return Ok(out);
+    };
+    for (entries, side) in [(&r.requests, &mut out.requests), (&r.limits, &mut out.limits)] {
+        for e in entries {
+            let name = match ResourceName::try_from(e.name) {
+                Ok(ResourceName::Cpu) => "cpu",
+                Ok(ResourceName::Memory) => "memory",
+                Ok(ResourceName::Gpu) => "gpu",
+                Ok(ResourceName::EphemeralStorage) => "ephemeral-storage",
+                _ => continue,
+            };
+            let q: Quantity = e.value.parse().map_err(|_| PodError::Quantity {
+                name: name.to_string(),
+                value: e.value.clone(),
+            })?;
+            side.insert(name.to_string(), q);
+        }
+    }
+    Ok(out)
+}
+
+/// The container is named after the pod when that is a DNS-1123 label (propeller picks a
+/// random 4-letter name otherwise; ours is derived from the pod name, so runs repeat).
+fn container_name(pod: &str) -> String {
+    let label = !pod.is_empty()
+        && pod.len() <= 63
+        && pod
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !pod.starts_with('-')
+        && !pod.ends_with('-');
+    if label {
+        return pod.to_string();
+    }
+    let hash = pod
+        .bytes()
+        .fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b)));
+    (0..4)
+        .map(|i| char::from(b'a' + ((hash >> (i * 5)) % 26) as u8))
+        .collect()
+}

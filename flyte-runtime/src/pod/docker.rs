@@ -1,0 +1,213 @@
+//! A [`Pod`] run on the local Docker engine: `docker run` derived field by field from the pod
+//! model, so a local run has what the pod has and nothing more. The primary container runs
+//! with the image's own user and filesystem; its env in order; its limits as `--cpus` and
+//! `--memory`; secret volumes as read-only files; `emptyDir` volumes as tmpfs; the pod's
+//! host network, DNS configuration and host aliases. Hardening a pod does not have (no
+//! network, read-only root, no capabilities) is an explicit opt-in.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use super::model::{Container, Pod, Volume};
+use super::secrets::SECRETS_ENV_PREFIX;
+
+/// Why a pod cannot be run on Docker as it is.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum DockerError {
+    /// The pod has no container of the primary container's name.
+    #[error("the pod has no container named `{0}`")]
+    NoPrimary(String),
+    /// A volume kind that has no local equivalent.
+    #[error("volume `{name}` ({kind}) cannot be provided by a local run; only secret and emptyDir volumes can")]
+    Volume {
+        /// The volume.
+        name: String,
+        /// Its kind (`hostPath`, `persistentVolumeClaim`, …).
+        kind: String,
+    },
+    /// A secret file could not be staged for the container.
+    #[error("cannot stage secret file {path}: {source}")]
+    Secret {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+}
+
+/// How the local run differs from the pod, explicitly.
+#[derive(Debug, Clone, Default)]
+pub struct DockerOptions {
+    /// Host folders mounted at the same path (the run folder standing in for object storage,
+    /// folders of local file inputs), read-write when the flag is false.
+    pub mounts: Vec<(PathBuf, bool)>,
+    /// Where secret files are staged for the container (a folder of the run's).
+    pub secrets_dir: PathBuf,
+    /// Opt-in hardening a pod does not have: no network, a read-only root filesystem, no
+    /// capabilities, no privilege escalation.
+    pub harden: bool,
+    /// The container's name on the engine.
+    pub name: String,
+}
+
+/// Where a secret's value comes from locally: `_FSEC_<GROUP>_<KEY>`, else `<GROUP>_<KEY>`, in
+/// this process's environment (a Kubernetes secret's stand-in).
+pub fn local_secret_value(group: &str, key: &str) -> Option<String> {
+    let bare = format!("{group}_{key}").to_uppercase();
+    std::env::var(format!("{SECRETS_ENV_PREFIX}{bare}"))
+        .or_else(|_| std::env::var(&bare))
+        .ok()
+}
+
+/// The `docker run` command (without `--rm`: the caller inspects how it ended) for the pod's
+/// primary container `primary`.
+pub fn docker_run(pod: &Pod, primary: &str, options: &DockerOptions) -> Result<Command, DockerError> {
+    let c = pod
+        .spec
+        .containers
+        .iter()
+        .find(|c| c.name == primary)
+        .ok_or_else(|| DockerError::NoPrimary(primary.to_string()))?;
+    let mut cmd = Command::new("docker");
+    cmd.args(["run", "--name", &options.name]);
+    if options.harden {
+        cmd.args(["--network", "none", "--read-only", "--cap-drop", "ALL"])
+            .args(["--security-opt", "no-new-privileges"]);
+    } else if pod.spec.host_network {
+        cmd.args(["--network", "host"]);
+    }
+    if let Some(dns) = &pod.spec.dns_config {
+        for ns in &dns.nameservers {
+            cmd.args(["--dns", ns]);
+        }
+        for s in &dns.searches {
+            cmd.args(["--dns-search", s]);
+        }
+    }
+    for alias in &pod.spec.host_aliases {
+        for host in &alias.hostnames {
+            cmd.arg("--add-host").arg(format!("{host}:{}", alias.ip));
+        }
+    }
+    for (dir, read_only) in &options.mounts {
+        let ro = if *read_only { ":ro" } else { "" };
+        cmd.arg("--volume")
+            .arg(format!("{0}:{0}{ro}", dir.display()));
+    }
+    mount_volumes(&mut cmd, pod, c, options)?;
+    env(&mut cmd, c);
+    limits(&mut cmd, c);
+    match c.command.split_first() {
+        Some((entrypoint, rest)) => {
+            cmd.args(["--entrypoint", entrypoint]).arg(&c.image).args(rest);
+        }
+        None => {
+            cmd.arg(&c.image);
+        }
+    }
+    cmd.args(&c.args);
+    Ok(cmd)
+}
+
+/// The container's env, in order; values from secrets pass through docker's own
+/// environment (`--env NAME`), never on its command line.
+fn env(cmd: &mut Command, c: &Container) {
+    for var in &c.env {
+        if let Some(value) = &var.value {
+            cmd.arg("--env").arg(format!("{}={value}", var.name));
+        } else if let Some(secret) = var.value_from.as_ref().and_then(|f| f.secret_key_ref.as_ref()) {
+            // An optional secret that does not exist leaves the variable unset, as in a pod.
+            if let Some(value) = local_secret_value(&secret.name, &secret.key) {
+                cmd.env(&var.name, value).arg("--env").arg(&var.name);
+            }
+        }
+    }
+}
+
+/// `--cpus` and `--memory` from the limits (after propeller's defaulting they are always
+/// set for CPU and memory).
+fn limits(cmd: &mut Command, c: &Container) {
+    if let Some(cpu) = c.resources.limits.get("cpu").filter(|q| !q.is_zero()) {
+        cmd.args(["--cpus", &format!("{}", cpu.millis() as f64 / 1000.0)]);
+    }
+    if let Some(mem) = c.resources.limits.get("memory").filter(|q| !q.is_zero()) {
+        // Fractions of a byte (refused when a task is defined) round up.
+        let bytes = mem.whole_units().unwrap_or_else(|| (mem.millis() as u64).div_ceil(1000));
+        cmd.args(["--memory", &bytes.to_string()]);
+    }
+}
+
+fn mount_volumes(
+    cmd: &mut Command,
+    pod: &Pod,
+    c: &Container,
+    options: &DockerOptions,
+) -> Result<(), DockerError> {
+    for mount in &c.volume_mounts {
+        let Some(volume) = pod.spec.volumes.iter().find(|v| v.name == mount.name) else {
+            continue;
+        };
+        if let Some(secret) = &volume.secret {
+            let dir = options.secrets_dir.join(&volume.name);
+            stage_dir(&dir)?;
+            for item in &secret.items {
+                if let Some(value) = local_secret_value(&secret.secret_name, &item.key) {
+                    stage_file(&dir.join(&item.path), &value)?;
+                }
+            }
+            cmd.arg("--volume")
+                .arg(format!("{}:{}:ro", dir.display(), mount.mount_path));
+        } else if let Some(empty_dir) = volume.extra.get("emptyDir") {
+            let size = empty_dir
+                .get("sizeLimit")
+                .and_then(|s| s.as_str())
+                .and_then(|s| s.parse::<super::Quantity>().ok())
+                .and_then(|q| q.whole_units());
+            let spec = match size {
+                Some(bytes) => format!("{}:rw,size={bytes}", mount.mount_path),
+                None => format!("{}:rw", mount.mount_path),
+            };
+            cmd.arg("--tmpfs").arg(spec);
+        } else {
+            return Err(volume_error(volume));
+        }
+    }
+    Ok(())
+}
+
+fn volume_error(v: &Volume) -> DockerError {
+    DockerError::Volume {
+        name: v.name.clone(),
+        kind: v.extra.keys().next().cloned().unwrap_or_else(|| "unknown".into()),
+    }
+}
+
+fn stage_dir(dir: &Path) -> Result<(), DockerError> {
+    let err = |source| DockerError::Secret {
+        path: dir.to_path_buf(),
+        source,
+    };
+    std::fs::create_dir_all(dir).map_err(err)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).map_err(err)?;
+    }
+    Ok(())
+}
+
+/// A secret file as Kubernetes writes it: mode 0644, readable by the image's user.
+fn stage_file(path: &Path, value: &str) -> Result<(), DockerError> {
+    let err = |source| DockerError::Secret {
+        path: path.to_path_buf(),
+        source,
+    };
+    crate::storage::write_local_atomically(path, value.as_bytes()).map_err(err)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o644)).map_err(err)?;
+    }
+    Ok(())
+}

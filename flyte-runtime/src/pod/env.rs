@@ -1,0 +1,49 @@
+//! The environment propeller gives a task container, in its order (flyteplugins 1.16
+//! `flytek8s/k8s_resource_adds.go`, `DecorateEnvVars`): the template's env first, then the
+//! execution's identity, the task's id, literal offloading, the execution's own env and the
+//! platform's defaults. The secrets webhook appends its variables later
+//! ([`inject_secret`](super::secrets::inject_secret)).
+
+use super::model::EnvVar;
+use super::platform::{Platform, PodRun};
+use crate::proto::core::Identifier;
+
+/// Appends propeller's variables to a container's `env` (which holds the template's).
+pub(crate) fn decorate_env_vars(
+    env: &mut Vec<EnvVar>,
+    task: &Identifier,
+    run: &PodRun,
+    platform: &Platform,
+) {
+    // GetContextEnvVars.
+    if let Some(workflow) = &run.workflow {
+        env.push(EnvVar::value("FLYTE_INTERNAL_EXECUTION_WORKFLOW", workflow));
+    }
+    // GetExecutionEnvVars: the execution, then the task's id (registration fills it in).
+    env.extend([
+        EnvVar::value("FLYTE_INTERNAL_EXECUTION_ID", &run.execution),
+        EnvVar::value("FLYTE_INTERNAL_EXECUTION_PROJECT", &run.project),
+        EnvVar::value("FLYTE_INTERNAL_EXECUTION_DOMAIN", &run.domain),
+        EnvVar::value("FLYTE_ATTEMPT_NUMBER", run.attempt.to_string()),
+    ]);
+    env.extend([
+        EnvVar::value("FLYTE_INTERNAL_TASK_PROJECT", &task.project),
+        EnvVar::value("FLYTE_INTERNAL_TASK_DOMAIN", &task.domain),
+        EnvVar::value("FLYTE_INTERNAL_TASK_NAME", &task.name),
+        EnvVar::value("FLYTE_INTERNAL_TASK_VERSION", &task.version),
+    ]);
+    // GetLiteralOffloadingEnvVars.
+    if let Some(o) = &platform.literal_offloading {
+        if o.min_size_mb > 0 {
+            env.push(EnvVar::value("_F_L_MIN_SIZE_MB", o.min_size_mb.to_string()));
+        }
+        if o.max_size_mb > 0 {
+            env.push(EnvVar::value("_F_L_MAX_SIZE_MB", o.max_size_mb.to_string()));
+        }
+    }
+    // The execution's env, then the platform's (Go maps: propeller's order is random; ours
+    // is the order given).
+    for (k, v) in run.execution_env.iter().chain(&platform.default_env_vars) {
+        env.push(EnvVar::value(k, v));
+    }
+}

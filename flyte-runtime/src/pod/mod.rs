@@ -1,0 +1,44 @@
+//! The pod flytepropeller 1.16 creates for a task template, modelled from propeller's and
+//! flyteplugins' own source (tag v1.16.8): placeholders, environment, resources, secrets and
+//! how the results are read. `pod TASK` prints it; `run --container` derives its
+//! `docker run` from it, so the local check is exactly as strict as a cluster.
+//!
+//! ```
+//! use flyte_runtime::pod::{build_pod, Platform, PodRun};
+//! # use flyte_runtime::proto::core::{task_template::Target, Container, TaskTemplate};
+//! # let template = TaskTemplate { target: Some(Target::Container(Container::default())), ..Default::default() };
+//! let pod = build_pod(&template, &PodRun::under("s3://bucket/run", 0), &Platform::default()).unwrap();
+//! let yaml = flyte_runtime::pod::to_yaml(&pod).unwrap();
+//! assert!(yaml.starts_with("apiVersion: v1\nkind: Pod\n"));
+//! ```
+
+mod build;
+mod docker;
+mod env;
+mod model;
+mod placeholders;
+mod platform;
+mod quantity;
+mod resources;
+mod results;
+mod secrets;
+
+pub use build::{build_pod, PodError, PRIMARY_CONTAINER_KEY};
+pub use docker::{docker_run, local_secret_value, DockerError, DockerOptions};
+pub use model::{
+    Container, DnsConfig, EnvVar, EnvVarSource, HostAlias, KeyToPath, ObjectMeta, Pod, PodSpec,
+    ResourceRequirements, SecretKeySelector, SecretVolumeSource, Volume, VolumeMount,
+};
+pub use placeholders::{Placeholders, RenderError};
+pub use platform::{LiteralOffloading, Platform, PodRun};
+pub use quantity::{NotAQuantity, Quantity};
+pub use results::{
+    clear_results, read_results, ContainerExit, FailureSource, TaskFailure, TaskResult,
+    RESULT_FILES,
+};
+pub use secrets::{secret_env_var, secret_file, SECRETS_DIR, SECRETS_ENV_PREFIX};
+
+/// The pod as YAML, for `kubectl apply -f -` or a diff.
+pub fn to_yaml(pod: &Pod) -> Result<String, serde_yaml_ng::Error> {
+    serde_yaml_ng::to_string(pod)
+}

@@ -1,0 +1,162 @@
+//! What the cluster knows that the template does not: the execution's identity and where its
+//! files are ([`PodRun`]), and the operator's configuration of the k8s plugin and propeller
+//! ([`Platform`]), with flyteplugins 1.16's defaults.
+
+use super::model::{DnsConfig, HostAlias};
+use super::placeholders::Placeholders;
+use super::quantity::Quantity;
+
+/// Literal offloading as propeller's `literal-offloading-config` turns it on: propeller then
+/// sets `_F_L_MIN_SIZE_MB` and `_F_L_MAX_SIZE_MB` in every task pod.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LiteralOffloading {
+    /// Outputs of at least this many MiB are offloaded (`min-size-in-mb-for-offloading`, 10).
+    pub min_size_mb: i64,
+    /// Outputs of at least this many MiB fail the task (`max-size-in-mb-for-offloading`, 1000).
+    pub max_size_mb: i64,
+}
+
+impl Default for LiteralOffloading {
+    fn default() -> Self {
+        Self {
+            min_size_mb: 10,
+            max_size_mb: 1000,
+        }
+    }
+}
+
+/// The operator's configuration that shapes a task pod (flyteplugins' k8s plugin config and
+/// propeller's config). [`Platform::default`] is a default Flyte 1.16 installation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Platform {
+    /// CPU request when the task sets neither request nor limit (`default-cpus`: `1000m`).
+    pub default_cpu: Quantity,
+    /// Memory request when the task sets neither (`default-memory`: `1024Mi`).
+    pub default_memory: Quantity,
+    /// The GPU resource name (`gpu-resource-name`: `nvidia.com/gpu`).
+    pub gpu_resource_name: String,
+    /// Literal offloading (propeller's default: off).
+    pub literal_offloading: Option<LiteralOffloading>,
+    /// Added to every task container's environment (`default-env-vars`), e.g. the storage
+    /// endpoint and keys of a sandbox.
+    pub default_env_vars: Vec<(String, String)>,
+    /// Pods on the node's network (`enable-host-networking-pod`).
+    pub host_network: bool,
+    /// The pods' DNS configuration (`default-pod-dns-config`).
+    pub dns_config: Option<DnsConfig>,
+    /// Extra `/etc/hosts` entries (a default pod template's `hostAliases`).
+    pub host_aliases: Vec<HostAlias>,
+    /// The largest `outputs.pb` propeller reads (flytestdlib `storage.limits.maxDownloadMBs`:
+    /// 2 MiB by default; flyte-core's chart sets 10).
+    pub max_download_bytes: u64,
+}
+
+impl Default for Platform {
+    fn default() -> Self {
+        Self {
+            // Both are valid quantities; a unit test parses them.
+            default_cpu: quantity("1000m"),
+            default_memory: quantity("1024Mi"),
+            gpu_resource_name: "nvidia.com/gpu".to_string(),
+            literal_offloading: None,
+            default_env_vars: Vec::new(),
+            host_network: false,
+            dns_config: None,
+            host_aliases: Vec::new(),
+            max_download_bytes: 2 << 20,
+        }
+    }
+}
+
+fn quantity(s: &str) -> Quantity {
+    match s.parse() {
+        Ok(q) => q,
+        Err(e) => unreachable!("a constant quantity: {e}"),
+    }
+}
+
+/// One run of a task as propeller starts it: the execution's identity and the paths that
+/// fill the placeholders.
+///
+/// ```
+/// use flyte_runtime::pod::PodRun;
+///
+/// let run = PodRun::under("s3://bucket/metadata/run-1", 0);
+/// assert_eq!(run.placeholders.input, "s3://bucket/metadata/run-1/inputs.pb");
+/// assert_eq!(run.placeholders.output_prefix, "s3://bucket/metadata/run-1/0");
+/// assert_eq!(run.pod_name(), "local-n0-0");
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct PodRun {
+    /// Execution project.
+    pub project: String,
+    /// Execution domain.
+    pub domain: String,
+    /// Execution name.
+    pub execution: String,
+    /// The workflow's name, when the task runs in one.
+    pub workflow: Option<String>,
+    /// The node's id.
+    pub node_id: String,
+    /// The attempt (retry) number, from 0.
+    pub attempt: u32,
+    /// The Kubernetes namespace (`<project>-<domain>` by default).
+    pub namespace: String,
+    /// Environment given to this execution (`pyflyte run --env`, a launch plan's envs).
+    pub execution_env: Vec<(String, String)>,
+    /// The paths and inputs of the placeholders.
+    pub placeholders: Placeholders,
+}
+
+impl PodRun {
+    /// A run whose files are under `prefix` as propeller lays them out for a node: the
+    /// inputs at `<prefix>/inputs.pb`, the template at `<prefix>/task.pb`, and per attempt
+    /// `<prefix>/<attempt>` for outputs, `<prefix>/raw/<attempt>` for raw data and
+    /// `<prefix>/checkpoints/<attempt>` for checkpoints (the previous attempt's is
+    /// `{{.prevCheckpointPrefix}}`).
+    pub fn under(prefix: &str, attempt: u32) -> Self {
+        let p = |n: &str| format!("{}/{n}", prefix.trim_end_matches('/'));
+        let placeholders = Placeholders {
+            input: p("inputs.pb"),
+            input_prefix: prefix.trim_end_matches('/').to_string(),
+            output_prefix: p(&attempt.to_string()),
+            raw_output_data_prefix: p(&format!("raw/{attempt}")),
+            checkpoint_output_prefix: p(&format!("checkpoints/{attempt}")),
+            prev_checkpoint_prefix: attempt
+                .checked_sub(1)
+                .map(|prev| p(&format!("checkpoints/{prev}")))
+                .unwrap_or_default(),
+            task_template_path: p("task.pb"),
+            ..Placeholders::default()
+        };
+        let mut run = Self {
+            project: "flytesnacks".to_string(),
+            domain: "development".to_string(),
+            execution: "local".to_string(),
+            workflow: None,
+            node_id: "n0".to_string(),
+            attempt,
+            namespace: "flytesnacks-development".to_string(),
+            execution_env: Vec::new(),
+            placeholders,
+        };
+        run.placeholders.generated_name = run.pod_name();
+        run.placeholders.namespace = run.namespace.clone();
+        run
+    }
+
+    /// The task execution's generated name, which names the pod: `<execution>-<node>-<attempt>`.
+    pub fn pod_name(&self) -> String {
+        format!("{}-{}-{}", self.execution, self.node_id, self.attempt)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn defaults_parse() {
+        let p = super::Platform::default();
+        assert_eq!(p.default_cpu.millis(), 1000);
+        assert_eq!(p.default_memory.whole_units(), Some(1 << 30));
+    }
+}
