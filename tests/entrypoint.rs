@@ -153,7 +153,10 @@ fn sigterm_during_a_run_writes_an_error_document() {
         &template.encode_to_vec(),
         &misbehave_inputs("sleep", 30.0).encode_to_vec(),
     );
-    let args = pod.placeholders.substitute(&container_args(&template));
+    let args = pod
+        .placeholders
+        .render(&container_args(&template))
+        .expect("propeller renders the args");
     let child = Command::new(BIN)
         .args(&args[1..])
         .stderr(std::process::Stdio::piped())

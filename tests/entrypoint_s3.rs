@@ -5,9 +5,9 @@
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
+use flyte_runtime::pod::Placeholders;
 use flyte_runtime::proto::core::{ErrorDocument, LiteralMap, TaskTemplate};
 use flyte_runtime::storage::Storage;
-use flyte_runtime::task::Placeholders;
 use flyte_runtime::types::FlyteType;
 use flyte_tests::moto::Moto;
 use flyte_tests::pod::{container_args, misbehave_inputs, scratch, template_of};
@@ -58,9 +58,14 @@ fn s3_end_to_end_and_flytekit_reads_the_outputs() {
     let inputs =
         LiteralMap::decode(flyte_tests::read_fixture("runs/add_ok/inputs.pb").as_slice()).unwrap();
     upload(&s, &p, &template, &inputs);
-    let out = command(&moto, &p.substitute(&container_args(&template)), &[])
-        .output()
-        .unwrap();
+    let out = command(
+        &moto,
+        &p.render(&container_args(&template))
+            .expect("propeller renders the args"),
+        &[],
+    )
+    .output()
+    .unwrap();
     assert!(
         out.status.success(),
         "{}",
@@ -103,9 +108,14 @@ fn a_missing_s3_input_is_a_system_error_in_s3() {
     let template = template_of(BIN, "examples.add");
     let p = placeholders("missing");
     block_on(s.write(&p.task_template_path, template.encode_to_vec())).unwrap();
-    let out = command(&moto, &p.substitute(&container_args(&template)), &[])
-        .output()
-        .unwrap();
+    let out = command(
+        &moto,
+        &p.render(&container_args(&template))
+            .expect("propeller renders the args"),
+        &[],
+    )
+    .output()
+    .unwrap();
     assert_eq!(out.status.code(), Some(0));
     let doc = block_on(s.read(&format!("{}/error.pb", p.output_prefix))).unwrap();
     let e = ErrorDocument::decode(doc).unwrap().error.unwrap();
@@ -138,7 +148,8 @@ fn an_outage_during_the_run_is_retried_through_and_a_lasting_one_is_reported() {
     );
     let child = command(
         &moto,
-        &p.substitute(&container_args(&template)),
+        &p.render(&container_args(&template))
+            .expect("propeller renders the args"),
         &[
             ("FLYTE_RS_STORAGE_MAX_ATTEMPTS", "12"),
             ("FLYTE_RS_STORAGE_BACKOFF_MS", "200"),
@@ -174,7 +185,8 @@ fn an_outage_during_the_run_is_retried_through_and_a_lasting_one_is_reported() {
     );
     let child = command(
         &moto,
-        &p.substitute(&container_args(&template)),
+        &p.render(&container_args(&template))
+            .expect("propeller renders the args"),
         &[
             ("FLYTE_RS_STORAGE_MAX_ATTEMPTS", "3"),
             ("FLYTE_RS_STORAGE_BACKOFF_MS", "100"),

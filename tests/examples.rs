@@ -406,7 +406,9 @@ fn a_zipped_database_in_s3_runs_through_the_pod_path() {
             .await
             .unwrap();
     });
-    let args = placeholders.substitute(&container_args(&template));
+    let args = placeholders
+        .render(&container_args(&template))
+        .expect("propeller renders the args");
     let out = Command::new(TEST_TASKS)
         .args(&args[1..])
         .envs(moto.env())

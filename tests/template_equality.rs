@@ -439,19 +439,28 @@ fn executors_and_task_types_are_registered() {
     );
 }
 
+/// flytekit's pod-template task (`fixtures/templates/pod_template_task`, made by
+/// `make_pod_template_fixture.py`): the same pod template, resources and env must give the
+/// same `k8s_pod` (spec and metadata) and `config`, field by field; only the primary
+/// container's args differ (a function task's `pyflyte-execute` args against ours).
 #[test]
-fn a_pod_template_carries_the_primary_container_and_extended_resources() {
-    use flyte_runtime::types::struct_value::pb_to_json;
+fn a_pod_template_matches_flytekit_field_by_field() {
+    use flyte_runtime::types::struct_value::struct_to_json_object;
     let pod = PodTemplate {
         primary_container_name: "primary".into(),
+        // What flytekit's V1PodSpec serializes to (Kubernetes' JSON names).
         pod_spec: serde_json::json!({
             "nodeSelector": {"pool": "gpu"},
-            "containers": [{"name": "primary", "volumeMounts": [{"name": "data", "mountPath": "/data"}]}, {"name": "sidecar", "image": "busybox"}],
+            "containers": [
+                {"name": "primary", "env": [{"name": "FROM_POD", "value": "1"}], "volumeMounts": [{"name": "data", "mountPath": "/data"}]},
+                {"name": "sidecar", "image": "busybox"},
+            ],
         }),
         labels: [("team".to_string(), "ml".to_string())].into(),
-        annotations: Default::default(),
+        annotations: [("owner".to_string(), "data".to_string())].into(),
     };
-    let t = TaskInstance::new(
+    let theirs = flytekit_template("pod_template_task");
+    let ours = TaskInstance::new(
         "t.pod",
         Sqlite {
             uri: "u".into(),
@@ -460,10 +469,53 @@ fn a_pod_template_carries_the_primary_container_and_extended_resources() {
         },
     )
     .input::<i64>("limit")
+    .requests(Resources::new().cpu("1").mem("500Mi"))
     .limits(Resources::new().mem("1Gi").gpu("1"))
     .env("K", "V")
     .pod_template(pod)
     .pod_template_name("base")
+    .template(&SerializationSettings {
+        image: Some("ghcr.io/example/flyte-rs-demo:v1".into()),
+        ..settings()
+    })
+    .expect("valid task");
+    assert_eq!(
+        ours.config, theirs.config,
+        "config (propeller's BuildRawPod reads primary_container_name there)"
+    );
+    assert_eq!(
+        ours.metadata.as_ref().map(|m| &m.pod_template_name),
+        theirs.metadata.as_ref().map(|m| &m.pod_template_name)
+    );
+    let (Some(task_template::Target::K8sPod(o)), Some(task_template::Target::K8sPod(t))) =
+        (&ours.target, &theirs.target)
+    else {
+        panic!("both have a k8s_pod target: ours {:?}", ours.target)
+    };
+    assert_eq!(o.metadata, t.metadata, "pod labels and annotations");
+    assert_eq!(o.primary_container_name, t.primary_container_name);
+    let spec = |p: &flyte_runtime::proto::core::K8sPod| {
+        serde_json::Value::Object(struct_to_json_object(
+            p.pod_spec.as_ref().expect("pod spec"),
+        ))
+    };
+    let (mut o_spec, t_spec) = (spec(o), spec(t));
+    // The one allowed difference: the primary container's args.
+    assert_eq!(o_spec["containers"][0]["args"][15], "{{.taskTemplatePath}}");
+    o_spec["containers"][0]["args"] = t_spec["containers"][0]["args"].clone();
+    assert_eq!(o_spec, t_spec, "pod spec, field by field");
+}
+
+#[test]
+fn extended_resources_get_flytekits_shared_memory_defaults() {
+    let t = TaskInstance::new(
+        "t.shm",
+        Sqlite {
+            uri: "u".into(),
+            compressed: false,
+            query_template: "q".into(),
+        },
+    )
     .accelerator("nvidia-tesla-t4")
     .shared_memory(SharedMemory {
         size_limit: "2Gi".into(),
@@ -471,49 +523,19 @@ fn a_pod_template_carries_the_primary_container_and_extended_resources() {
     })
     .template(&settings())
     .expect("valid task");
-    let Some(task_template::Target::K8sPod(k8s)) = &t.target else {
-        panic!("a pod template gives a k8s_pod target, got {:?}", t.target)
-    };
-    assert_eq!(k8s.primary_container_name, "primary");
-    assert_eq!(
-        k8s.metadata.as_ref().map(|m| m.labels.get("team").cloned()),
-        Some(Some("ml".into()))
-    );
-    let spec = pb_to_json(&prost_types::Value {
-        kind: k8s
-            .pod_spec
-            .clone()
-            .map(prost_types::value::Kind::StructValue),
-    });
-    assert_eq!(spec["nodeSelector"]["pool"], "gpu");
-    let primary = &spec["containers"][0];
-    assert_eq!(primary["name"], "primary");
-    assert_eq!(
-        primary["volumeMounts"][0]["mountPath"], "/data",
-        "the author's fields are kept"
-    );
-    assert_eq!(
-        primary["image"],
-        "cr.flyte.org/flyteorg/flytekit:py3.11-1.16.31"
-    );
-    assert_eq!(primary["args"][15], "{{.taskTemplatePath}}");
-    assert_eq!(
-        primary["env"][0],
-        serde_json::json!({"name": "K", "value": "V"})
-    );
-    assert_eq!(
-        primary["resources"]["limits"],
-        serde_json::json!({"memory": "1Gi", "nvidia.com/gpu": "1"})
-    );
-    assert_eq!(spec["containers"][1]["name"], "sidecar");
-    assert_eq!(
-        t.metadata.as_ref().map(|m| m.pod_template_name.as_str()),
-        Some("base")
-    );
     let ext = t.extended_resources.expect("extended resources");
     assert_eq!(
         ext.gpu_accelerator.map(|g| g.device),
         Some("nvidia-tesla-t4".into())
     );
-    assert_eq!(ext.shared_memory.map(|s| s.size_limit), Some("2Gi".into()));
+    let shm = ext.shared_memory.expect("shared memory");
+    // propeller's ApplySharedMemory refuses an empty name or path.
+    assert_eq!(
+        (
+            shm.mount_name.as_str(),
+            shm.mount_path.as_str(),
+            shm.size_limit.as_str()
+        ),
+        ("flyte-shared-memory", "/dev/shm", "2Gi")
+    );
 }

@@ -25,7 +25,8 @@ RUSTFLAGS="-C target-feature=+crt-static" \
 
 context=target/image-context/$package
 rm -rf "$context"
-mkdir -p "$context/bin"
+mkdir -p "$context/bin" "$context/rootfs/tmp"
+chmod 1777 "$context/rootfs/tmp"
 cp "target/$target/release/$binary" "$context/bin/$binary"
 strip "$context/bin/$binary" 2>/dev/null || true
 cp /etc/ssl/certs/ca-certificates.crt "$context/ca-certificates.crt"

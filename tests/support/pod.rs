@@ -7,10 +7,10 @@ use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use flyte_runtime::execute::{resolvers, EntrypointArgs};
+use flyte_runtime::pod::Placeholders;
 use flyte_runtime::proto::core::{
     task_template, ContainerError, ErrorDocument, LiteralMap, TaskTemplate,
 };
-use flyte_runtime::task::Placeholders;
 use flyte_runtime::types::FlyteType;
 use prost::Message;
 
@@ -149,6 +149,7 @@ pub fn placeholders_under(prefix: &str) -> Placeholders {
         checkpoint_output_prefix: p("checkpoint"),
         prev_checkpoint_prefix: String::new(),
         task_template_path: p("template.pb"),
+        ..Placeholders::default()
     }
 }
 
@@ -195,7 +196,11 @@ impl LocalPod {
 
     /// Runs `bin` with the template's args substituted as propeller would.
     pub fn run(&self, bin: &str, args: &[String], env: &[(&str, &str)]) -> PodOutcome {
-        run_pod(bin, &self.placeholders.substitute(args), env, &self.out())
+        let args = self
+            .placeholders
+            .render(args)
+            .expect("propeller renders the args");
+        run_pod(bin, &args, env, &self.out())
     }
 }
 

@@ -38,10 +38,14 @@ pub struct ExecuteArgs {
 
 impl From<ExecuteArgs> for EntrypointArgs {
     fn from(a: ExecuteArgs) -> Self {
+        // flytekit's normalize_inputs: a placeholder propeller did not fill means "none".
+        let raw = a
+            .raw_output_data_prefix
+            .filter(|p| p != "{{.rawOutputDataPrefix}}");
         EntrypointArgs {
             inputs: a.inputs,
             output_prefix: a.output_prefix,
-            raw_output_data_prefix: a.raw_output_data_prefix,
+            raw_output_data_prefix: raw,
             checkpoint_path: a.checkpoint_path,
             prev_checkpoint: a.prev_checkpoint,
             resolver: a.resolver,

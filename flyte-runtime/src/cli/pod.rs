@@ -25,7 +25,10 @@ pub struct PodArgs {
     pub inputs_json: Option<String>,
     /// The node's metadata prefix: inputs at `<prefix>/inputs.pb`, the template at
     /// `<prefix>/task.pb`, outputs at `<prefix>/<attempt>`.
-    #[arg(long, default_value = "s3://my-s3-bucket/metadata/propeller/run/n0/data")]
+    #[arg(
+        long,
+        default_value = "s3://my-s3-bucket/metadata/propeller/run/n0/data"
+    )]
     pub prefix: String,
     /// The attempt number.
     #[arg(long, default_value_t = 0)]

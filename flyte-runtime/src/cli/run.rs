@@ -185,7 +185,11 @@ impl RunLayout {
     /// The pod's view of the run (the placeholders filled with this layout).
     fn pod_run(&self, task: &str, attempt: u32, inputs: &LiteralMap) -> PodRun {
         let mut run = PodRun::under(&self.output_prefix, attempt);
-        run.execution = format!("run-{}", task.replace(|c: char| !c.is_ascii_alphanumeric(), "-").to_lowercase());
+        run.execution = format!(
+            "run-{}",
+            task.replace(|c: char| !c.is_ascii_alphanumeric(), "-")
+                .to_lowercase()
+        );
         run.placeholders = Placeholders {
             input: self.inputs.clone(),
             input_prefix: self.output_prefix.clone(),
@@ -269,9 +273,15 @@ fn try_run(args: &RunArgs) -> Result<ExitCode, String> {
     let Some(executor_path) = executor_path else {
         // An echo task: propeller copies the inputs to the outputs, and so do we.
         runtime
-            .block_on(storage.write(&join(&layout.output_prefix, "outputs.pb"), inputs.encode_to_vec()))
+            .block_on(storage.write(
+                &join(&layout.output_prefix, "outputs.pb"),
+                inputs.encode_to_vec(),
+            ))
             .map_err(|e| format!("cannot write the outputs: {e}"))?;
-        println!("task {} (echo: outputs are the inputs) ran in {base}", args.task);
+        println!(
+            "task {} (echo: outputs are the inputs) ran in {base}",
+            args.task
+        );
         print_outputs(&runtime, &storage, &inputs);
         return Ok(ExitCode::SUCCESS);
     };
@@ -285,7 +295,11 @@ fn try_run(args: &RunArgs) -> Result<ExitCode, String> {
             super::container::open_for_container(&dir)?;
             mounts.push((dir.clone(), false));
         }
-        for v in args.volumes.iter().chain(&super::container::input_folders(&inputs)) {
+        for v in args
+            .volumes
+            .iter()
+            .chain(&super::container::input_folders(&inputs))
+        {
             let v = std::path::absolute(v).map_err(|e| format!("{}: {e}", v.display()))?;
             mounts.push((v, true));
         }
@@ -321,7 +335,11 @@ fn try_run(args: &RunArgs) -> Result<ExitCode, String> {
         };
         let outcome: Outcome =
             runtime.block_on(execute_with(entry, storage.clone(), shutdown_signal()));
-        println!("task {} ({}) ran in {base}", args.task, instance.task_type());
+        println!(
+            "task {} ({}) ran in {base}",
+            args.task,
+            instance.task_type()
+        );
         let code = match outcome {
             Outcome::Unreported(..) => i32::from(crate::execute::EXIT_UNREPORTED),
             _ => 0,
@@ -357,7 +375,11 @@ fn try_run(args: &RunArgs) -> Result<ExitCode, String> {
                 f.code,
                 f.message,
                 f.kind,
-                if f.recoverable { "recoverable" } else { "not recoverable" }
+                if f.recoverable {
+                    "recoverable"
+                } else {
+                    "not recoverable"
+                }
             );
             ExitCode::FAILURE
         }
@@ -373,7 +395,10 @@ fn print_outputs(runtime: &tokio::runtime::Runtime, storage: &Storage, outputs: 
     for (name, lit) in &outputs.literals {
         let offloaded = match &lit.value {
             Some(literal::Value::OffloadedMetadata(meta)) => {
-                println!("  {name}: offloaded to {} ({} bytes)", meta.uri, meta.size_bytes);
+                println!(
+                    "  {name}: offloaded to {} ({} bytes)",
+                    meta.uri, meta.size_bytes
+                );
                 runtime
                     .block_on(storage.read(&meta.uri))
                     .ok()

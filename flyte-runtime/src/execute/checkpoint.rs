@@ -44,13 +44,30 @@ pub enum CheckpointError {
 
 impl Checkpoint {
     /// Checkpoints under `write_prefix`, reading the previous one from `read_prefix`.
-    /// Empty strings (what propeller substitutes when there is none) count as absent.
+    /// What propeller passes when there is none counts as absent, as flytekit's
+    /// `normalize_inputs` takes it: an empty string, the two characters `""` (propeller's
+    /// `{{.prevCheckpointPrefix}}` on a first attempt), or the placeholder left unrendered.
+    ///
+    /// ```
+    /// # use flyte_runtime::{execute::Checkpoint, storage::Storage};
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let first = Checkpoint::new(Storage::in_memory(), None, Some("\"\"".into()));
+    /// assert_eq!(first.read().await.unwrap(), None);
+    /// # });
+    /// ```
     pub fn new(
         storage: Storage,
         write_prefix: Option<String>,
         read_prefix: Option<String>,
     ) -> Self {
-        let present = |p: Option<String>| p.filter(|p| !p.is_empty());
+        let present = |p: Option<String>| {
+            p.filter(|p| {
+                !p.is_empty()
+                    && p != "\"\""
+                    && p != "{{.prevCheckpointPrefix}}"
+                    && p != "{{.checkpointOutputPrefix}}"
+            })
+        };
         Self {
             storage,
             write_prefix: present(write_prefix),

@@ -16,9 +16,10 @@ use tracing::{error, info, warn};
 use super::checkpoint::Checkpoint;
 use super::context::ExecutionContext;
 use super::failure::Failure;
+use super::output_limits::{prepare_outputs, OutputLimits};
 use super::resolvers::{resolve, task_name};
 use super::run::{run_task, template_timeout};
-use crate::proto::core::{literal, Literal, LiteralMap};
+use crate::proto::core::{literal, Literal, LiteralMap, VariableMap};
 use crate::storage::{join, Storage, StorageError};
 
 /// Exit code when neither `outputs.pb` nor an error document could be written.
@@ -217,6 +218,19 @@ pub async fn execute_with(
         )),
     };
 
+    let result = match result {
+        Ok(ran) => prepare_outputs(
+            &storage,
+            &args.output_prefix,
+            &ran.task,
+            ran.outputs,
+            &ran.output_types,
+            &OutputLimits::from_env(),
+        )
+        .await
+        .map_err(|f| (f, true)),
+        Err(f) => Err((f, false)),
+    };
     let failure = match result {
         Ok(outputs) => {
             let bytes = outputs.encode_to_vec();
@@ -232,11 +246,18 @@ pub async fn execute_with(
                     if let Err(d) = storage.delete(&outputs_uri).await {
                         warn!(uri = %outputs_uri, error = %d, "cannot remove a possibly written outputs.pb");
                     }
+                    remove_offloaded(&storage, &outputs).await;
                     storage_failure("writing the outputs", &e)
                 }
             }
         }
-        Err(f) => f,
+        Err((f, ran)) => {
+            if ran {
+                // Offloaded files of a run that then failed would point nowhere.
+                remove_offloaded_files(&storage, &args.output_prefix).await;
+            }
+            f
+        }
     };
     error!(code = %failure.code(), recoverable = failure.recoverable, message = %failure.message, "task failed");
     let doc = failure.to_error_document(&worker, SystemTime::now());
@@ -259,17 +280,41 @@ struct ScratchDir {
 }
 
 impl ScratchDir {
+    /// A private folder under the first writable of `TMPDIR` (the system's temporary
+    /// directory), `/tmp` and `/var/tmp`. An image without a writable one gets a warning that
+    /// names each place and why, and executors that need scratch space fail naming the path.
     fn create() -> Self {
-        let path = std::env::temp_dir().join(format!("flyte-rs-{}", super::context::unique_name()));
-        match std::fs::create_dir_all(&path) {
-            Ok(()) => Self { path, owned: true },
-            Err(e) => {
-                warn!(path = %path.display(), error = %e, "cannot create a scratch folder; using the temporary directory");
-                Self {
-                    path: std::env::temp_dir(),
-                    owned: false,
-                }
+        let name = format!("flyte-rs-{}", super::context::unique_name());
+        let mut tried = Vec::new();
+        let candidates = [
+            std::env::temp_dir(),
+            std::path::PathBuf::from("/tmp"),
+            std::path::PathBuf::from("/var/tmp"),
+        ];
+        for base in &candidates {
+            if tried
+                .iter()
+                .any(|(b, _): &(std::path::PathBuf, String)| b == base)
+            {
+                continue;
             }
+            let path = base.join(&name);
+            match std::fs::create_dir_all(&path) {
+                Ok(()) => return Self { path, owned: true },
+                Err(e) => tried.push((base.clone(), e.to_string())),
+            }
+        }
+        let tried: Vec<String> = tried
+            .iter()
+            .map(|(b, e)| format!("{}: {e}", b.display()))
+            .collect();
+        warn!(
+            tried = %tried.join("; "),
+            "no writable scratch folder: give the image a /tmp of mode 1777, or the pod an emptyDir volume and TMPDIR pointing at it"
+        );
+        Self {
+            path: std::env::temp_dir().join(name),
+            owned: false,
         }
     }
 }
@@ -282,6 +327,40 @@ impl Drop for ScratchDir {
             }
         }
     }
+}
+
+/// Removes the offloaded outputs a failed write left.
+async fn remove_offloaded(storage: &Storage, outputs: &LiteralMap) {
+    for lit in outputs.literals.values() {
+        if let Some(literal::Value::OffloadedMetadata(meta)) = &lit.value {
+            if let Err(e) = storage.delete(&meta.uri).await {
+                warn!(uri = %meta.uri, error = %e, "cannot remove an offloaded output");
+            }
+        }
+    }
+}
+
+/// Removes every `*_offloaded_metadata.pb` under the output prefix.
+async fn remove_offloaded_files(storage: &Storage, output_prefix: &str) {
+    let Ok(names) = storage.list(output_prefix).await else {
+        return;
+    };
+    for name in names
+        .iter()
+        .filter(|n| n.ends_with("_offloaded_metadata.pb"))
+    {
+        let uri = join(output_prefix, name);
+        if let Err(e) = storage.delete(&uri).await {
+            warn!(uri = %uri, error = %e, "cannot remove an offloaded output");
+        }
+    }
+}
+
+/// What a run produced: the outputs and the template's output types.
+struct Ran {
+    task: String,
+    outputs: LiteralMap,
+    output_types: VariableMap,
 }
 
 /// Replaces each input that flytekit or propeller offloaded (`offloaded_metadata`) by the
@@ -314,7 +393,7 @@ async fn run(
     args: &EntrypointArgs,
     storage: &Storage,
     ctx: ExecutionContext,
-) -> Result<LiteralMap, Failure> {
+) -> Result<Ran, Failure> {
     let started = Instant::now();
     let resolved = resolve(&args.resolver, &args.loader_args, storage)
         .await
@@ -339,6 +418,28 @@ async fn run(
     let inputs = fetch_offloaded(storage, &task, inputs).await?;
     info!(task = %task, uri = %args.inputs, bytes = bytes.len(), inputs = inputs.literals.len(), ms = read_started.elapsed().as_secs_f64() * 1e3, "inputs read");
 
+    let mut ctx = ctx;
+    if args.local {
+        // A local run sees only the secrets its task requested, as its pod would.
+        let requested = resolved
+            .template
+            .security_context
+            .as_ref()
+            .map(|c| {
+                c.secrets
+                    .iter()
+                    .map(|s| (s.group.clone(), s.key.clone()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        ctx.secrets = ctx.secrets.clone().only(requested);
+    }
+    let output_types = resolved
+        .template
+        .interface
+        .as_ref()
+        .and_then(|i| i.outputs.clone())
+        .unwrap_or_default();
     let ctx = ctx
         .with_storage(storage.clone())
         .with_checkpoint(Checkpoint::new(
@@ -379,5 +480,9 @@ async fn run(
         )
     })??;
     info!(task = %task, outputs = outputs.literals.len(), ms = exec_started.elapsed().as_secs_f64() * 1e3, "executor finished");
-    Ok(outputs)
+    Ok(Ran {
+        task,
+        outputs,
+        output_types,
+    })
 }

@@ -7,6 +7,7 @@ mod entrypoint;
 mod executor;
 mod failure;
 mod local;
+mod output_limits;
 mod panic_capture;
 mod redact;
 pub mod resolvers;
@@ -27,6 +28,7 @@ pub use executor::{
 };
 pub use failure::{Failure, Origin};
 pub use local::{run_template, LocalRunError};
+pub use output_limits::{offloaded_file_name, OutputLimits, DEFAULT_MAX_OUTPUTS_BYTES};
 pub use redact::{redact, RedactingWriter, MIN_REDACTED_LEN, REDACTED};
 pub use resolvers::{resolve, ResolveError, ResolvedTask};
 pub use run::{run_task, template_timeout};

@@ -1,6 +1,9 @@
 //! Reading requested secrets at run time, as flytekit does: the environment variable
-//! `_FSEC_<GROUP>_<KEY>` first, then the file `/etc/secrets/<group>/<key>` (prefix and folder
-//! configurable); for local runs also the bare `<GROUP>_<KEY>`. A value is never logged,
+//! `_FSEC_<GROUP>_<KEY>` first, then the file `<dir>/<group>/<file prefix><key>` (lower
+//! case; `FLYTE_SECRETS_DEFAULT_DIR` and `FLYTE_SECRETS_FILE_PREFIX`, which propeller's secrets
+//! webhook sets to `/etc/flyte/secrets` and `""`); values are stripped of surrounding
+//! whitespace, as flytekit strips them. Local runs also try the bare `<GROUP>_<KEY>`, and see
+//! only the secrets their task requested, as a pod does. A value is never logged,
 //! printed by `Debug`, or put in an error message: `Debug` and `Display` print `<redacted>`,
 //! and every value read is remembered so that the runtime [redacts](super::redact) it from
 //! error documents and log lines, even where an executor writes it there itself.
@@ -13,7 +16,11 @@ use std::path::PathBuf;
 pub struct Secrets {
     env_prefix: String,
     dir: PathBuf,
+    file_prefix: String,
     local_fallback: bool,
+    /// `(group, key)` pairs a local run may read (those its task requested); `None` on a
+    /// cluster, where the pod holds only what the webhook mounted.
+    requested: Option<Vec<(String, String)>>,
 }
 
 /// A secret's value. `Debug` and `Display` print `<redacted>`; read it with [`expose`](Self::expose).
@@ -39,15 +46,15 @@ impl fmt::Display for SecretValue {
     }
 }
 
-/// A secret that is not where it should be.
+/// A secret that is not where it should be, or that the task did not request.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("secret `{group}/{key}` not found: looked in environment variable(s) {} and file {}", env_vars.join(", "), file.display())]
+#[error("secret `{group}/{key}` {}", if env_vars.is_empty() { "was not requested by the task (add it to the task's secrets: a pod gets only the secrets its template requests)".to_string() } else { format!("not found: looked in environment variable(s) {} and file {}", env_vars.join(", "), file.display()) })]
 pub struct SecretError {
     /// The group.
     pub group: String,
     /// The key.
     pub key: String,
-    /// The variables looked at.
+    /// The variables looked at (none when the secret was not requested).
     pub env_vars: Vec<String>,
     /// The file looked at.
     pub file: PathBuf,
@@ -58,21 +65,33 @@ impl Default for Secrets {
         Self {
             env_prefix: "_FSEC_".into(),
             dir: PathBuf::from("/etc/secrets"),
+            file_prefix: String::new(),
             local_fallback: false,
+            requested: None,
         }
     }
 }
 
 impl Secrets {
-    /// flytekit's places, or those set by `FLYTE_SECRETS_ENV_PREFIX` and
-    /// `FLYTE_SECRETS_DEFAULT_DIR`.
+    /// flytekit's places, or those set by `FLYTE_SECRETS_ENV_PREFIX`,
+    /// `FLYTE_SECRETS_DEFAULT_DIR` and `FLYTE_SECRETS_FILE_PREFIX` (stripped, as flytekit
+    /// strips them).
     pub fn from_env() -> Self {
         let d = Self::default();
+        let var = |k: &str| std::env::var(k).ok().map(|v| v.trim().to_string());
         Self {
-            env_prefix: std::env::var("FLYTE_SECRETS_ENV_PREFIX").unwrap_or(d.env_prefix),
-            dir: std::env::var_os("FLYTE_SECRETS_DEFAULT_DIR").map_or(d.dir, PathBuf::from),
-            local_fallback: false,
+            env_prefix: var("FLYTE_SECRETS_ENV_PREFIX").unwrap_or(d.env_prefix),
+            dir: var("FLYTE_SECRETS_DEFAULT_DIR").map_or(d.dir, PathBuf::from),
+            file_prefix: var("FLYTE_SECRETS_FILE_PREFIX").unwrap_or_default(),
+            ..d
         }
+    }
+
+    /// Only these `(group, key)` pairs may be read (a local run sees what its task requested).
+    #[must_use]
+    pub fn only(mut self, requested: Vec<(String, String)>) -> Self {
+        self.requested = Some(requested);
+        self
     }
 
     /// Looks in `dir` instead of `/etc/secrets`.
@@ -111,21 +130,36 @@ impl Secrets {
     /// assert!(secrets.get("db", "user").unwrap_err().to_string().contains("_DOC_FSEC_DB_USER"));
     /// ```
     pub fn get(&self, group: &str, key: &str) -> Result<SecretValue, SecretError> {
+        let file = self.dir.join(group.to_lowercase()).join(format!(
+            "{}{}",
+            self.file_prefix,
+            key.to_lowercase()
+        ));
+        if let Some(requested) = &self.requested {
+            if !requested.iter().any(|(g, k)| g == group && k == key) {
+                return Err(SecretError {
+                    group: group.to_string(),
+                    key: key.to_string(),
+                    env_vars: Vec::new(),
+                    file,
+                });
+            }
+        }
         let mut env_vars = vec![format!("{}{}_{}", self.env_prefix, group, key).to_uppercase()];
         if self.local_fallback {
             env_vars.push(format!("{group}_{key}").to_uppercase());
         }
         for var in &env_vars {
             if let Ok(v) = std::env::var(var) {
-                super::redact::remember(&v);
-                return Ok(SecretValue(v));
+                let v = v.trim();
+                super::redact::remember(v);
+                return Ok(SecretValue(v.to_string()));
             }
         }
-        let file = self.dir.join(group.to_lowercase()).join(key.to_lowercase());
         match std::fs::read_to_string(&file) {
             // Mounted secret files often end with a newline that is not part of the value.
             Ok(v) => {
-                let v = v.trim_end_matches(['\n', '\r']);
+                let v = v.trim();
                 super::redact::remember(v);
                 Ok(SecretValue(v.to_string()))
             }

@@ -11,8 +11,8 @@ use super::env::decorate_env_vars;
 use super::model::{
     Container, EnvVar, ObjectMeta, Pod, PodSpec, ResourceRequirements, Volume, VolumeMount,
 };
-use super::platform::{Platform, PodRun};
 use super::placeholders::RenderError;
+use super::platform::{Platform, PodRun};
 use super::quantity::Quantity;
 use super::resources::{apply_resource_overrides, Assign};
 use super::secrets::inject_secret;
@@ -90,7 +90,11 @@ pub enum PodError {
 /// assert_eq!(c.resources.limits["cpu"].as_str(), "1000m"); // neither set: the platform's default
 /// assert_eq!(pod.spec.restart_policy, "Never");
 /// ```
-pub fn build_pod(template: &TaskTemplate, run: &PodRun, platform: &Platform) -> Result<Pod, PodError> {
+pub fn build_pod(
+    template: &TaskTemplate,
+    run: &PodRun,
+    platform: &Platform,
+) -> Result<Pod, PodError> {
     let (mut spec, mut meta, primary) = build_raw_pod(template, run)?;
     apply_flyte_pod_configuration(template, run, platform, &mut spec, &primary)?;
 
@@ -129,7 +133,10 @@ pub fn build_pod(template: &TaskTemplate, run: &PodRun, platform: &Platform) -> 
 }
 
 /// `BuildRawPod`: the pod spec, its metadata and the primary container's name.
-fn build_raw_pod(template: &TaskTemplate, run: &PodRun) -> Result<(PodSpec, ObjectMeta, String), PodError> {
+fn build_raw_pod(
+    template: &TaskTemplate,
+    run: &PodRun,
+) -> Result<(PodSpec, ObjectMeta, String), PodError> {
     let mut meta = ObjectMeta::default();
     match &template.target {
         Some(task_template::Target::Container(c)) => {
@@ -156,16 +163,15 @@ fn build_raw_pod(template: &TaskTemplate, run: &PodRun) -> Result<(PodSpec, Obje
         }
         Some(task_template::Target::K8sPod(pod)) => {
             let raw = pod.pod_spec.as_ref().ok_or(PodError::NoPodSpec)?;
-            let spec: PodSpec = serde_json::from_value(serde_json::Value::Object(struct_to_json_object(raw)))
-                .map_err(|e| PodError::BadPodSpec(e.to_string()))?;
+            let spec: PodSpec =
+                serde_json::from_value(serde_json::Value::Object(struct_to_json_object(raw)))
+                    .map_err(|e| PodError::BadPodSpec(e.to_string()))?;
             let primary = template
                 .config
                 .get(PRIMARY_CONTAINER_KEY)
                 .cloned()
                 .ok_or_else(|| {
-                    PodError::NoPrimaryContainerName(
-                        template.config.clone().into_iter().collect(),
-                    )
+                    PodError::NoPrimaryContainerName(template.config.clone().into_iter().collect())
                 })?;
             if let Some(m) = &pod.metadata {
                 meta.annotations.extend(m.annotations.clone());
@@ -217,7 +223,8 @@ fn apply_flyte_pod_configuration(
             }
         }
     }
-    spec.host_aliases.extend(platform.host_aliases.iter().cloned());
+    spec.host_aliases
+        .extend(platform.host_aliases.iter().cloned());
     if let Some(shm) = template
         .extended_resources
         .as_ref()
@@ -263,7 +270,10 @@ fn apply_shared_memory(
         return err("mount path is not set".into());
     }
     if spec.volumes.iter().any(|v| v.name == shm.mount_name) {
-        return err(format!("A volume is already named {} in pod spec", shm.mount_name));
+        return err(format!(
+            "A volume is already named {} in pod spec",
+            shm.mount_name
+        ));
     }
     let mut empty_dir = serde_json::json!({ "medium": "Memory" });
     if !shm.size_limit.is_empty() {
@@ -276,8 +286,14 @@ fn apply_shared_memory(
     let Some(c) = spec.containers.iter_mut().find(|c| c.name == primary) else {
         return err("Unable to find primary container".into());
     };
-    if c.volume_mounts.iter().any(|m| m.mount_path == shm.mount_path) {
-        return err(format!("{} is already mounted in container", shm.mount_path));
+    if c.volume_mounts
+        .iter()
+        .any(|m| m.mount_path == shm.mount_path)
+    {
+        return err(format!(
+            "{} is already mounted in container",
+            shm.mount_path
+        ));
     }
     c.volume_mounts.push(VolumeMount {
         name: shm.mount_name.clone(),
@@ -293,12 +309,17 @@ fn apply_shared_memory(
 }
 
 /// `ToK8sResourceRequirements`: the template's entries under Kubernetes' names.
-fn k8s_resources(r: Option<&crate::proto::core::Resources>) -> Result<ResourceRequirements, PodError> {
+fn k8s_resources(
+    r: Option<&crate::proto::core::Resources>,
+) -> Result<ResourceRequirements, PodError> {
     let mut out = ResourceRequirements::default();
     let Some(r) = r else {
         return Ok(out);
     };
-    for (entries, side) in [(&r.requests, &mut out.requests), (&r.limits, &mut out.limits)] {
+    for (entries, side) in [
+        (&r.requests, &mut out.requests),
+        (&r.limits, &mut out.limits),
+    ] {
         for e in entries {
             let name = match ResourceName::try_from(e.name) {
                 Ok(ResourceName::Cpu) => "cpu",

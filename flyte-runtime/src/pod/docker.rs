@@ -62,7 +62,11 @@ pub fn local_secret_value(group: &str, key: &str) -> Option<String> {
 
 /// The `docker run` command (without `--rm`: the caller inspects how it ended) for the pod's
 /// primary container `primary`.
-pub fn docker_run(pod: &Pod, primary: &str, options: &DockerOptions) -> Result<Command, DockerError> {
+pub fn docker_run(
+    pod: &Pod,
+    primary: &str,
+    options: &DockerOptions,
+) -> Result<Command, DockerError> {
     let c = pod
         .spec
         .containers
@@ -100,7 +104,9 @@ pub fn docker_run(pod: &Pod, primary: &str, options: &DockerOptions) -> Result<C
     limits(&mut cmd, c);
     match c.command.split_first() {
         Some((entrypoint, rest)) => {
-            cmd.args(["--entrypoint", entrypoint]).arg(&c.image).args(rest);
+            cmd.args(["--entrypoint", entrypoint])
+                .arg(&c.image)
+                .args(rest);
         }
         None => {
             cmd.arg(&c.image);
@@ -116,7 +122,11 @@ fn env(cmd: &mut Command, c: &Container) {
     for var in &c.env {
         if let Some(value) = &var.value {
             cmd.arg("--env").arg(format!("{}={value}", var.name));
-        } else if let Some(secret) = var.value_from.as_ref().and_then(|f| f.secret_key_ref.as_ref()) {
+        } else if let Some(secret) = var
+            .value_from
+            .as_ref()
+            .and_then(|f| f.secret_key_ref.as_ref())
+        {
             // An optional secret that does not exist leaves the variable unset, as in a pod.
             if let Some(value) = local_secret_value(&secret.name, &secret.key) {
                 cmd.env(&var.name, value).arg("--env").arg(&var.name);
@@ -133,7 +143,9 @@ fn limits(cmd: &mut Command, c: &Container) {
     }
     if let Some(mem) = c.resources.limits.get("memory").filter(|q| !q.is_zero()) {
         // Fractions of a byte (refused when a task is defined) round up.
-        let bytes = mem.whole_units().unwrap_or_else(|| (mem.millis() as u64).div_ceil(1000));
+        let bytes = mem
+            .whole_units()
+            .unwrap_or_else(|| (mem.millis() as u64).div_ceil(1000));
         cmd.args(["--memory", &bytes.to_string()]);
     }
 }
@@ -179,7 +191,12 @@ fn mount_volumes(
 fn volume_error(v: &Volume) -> DockerError {
     DockerError::Volume {
         name: v.name.clone(),
-        kind: v.extra.keys().next().cloned().unwrap_or_else(|| "unknown".into()),
+        kind: v
+            .extra
+            .keys()
+            .next()
+            .cloned()
+            .unwrap_or_else(|| "unknown".into()),
     }
 }
 

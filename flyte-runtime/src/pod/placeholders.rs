@@ -66,7 +66,9 @@ pub struct RenderError {
 
 fn pattern(name: &str) -> Regex {
     // Go's RE2 `\s` is ASCII whitespace; `regex`'s is Unicode, so spell it out.
-    match Regex::new(&format!(r"(?i)\{{\{{[\t\n\f\r ]*[.$]{name}[\t\n\f\r ]*\}}\}}")) {
+    match Regex::new(&format!(
+        r"(?i)\{{\{{[\t\n\f\r ]*[.$]{name}[\t\n\f\r ]*\}}\}}"
+    )) {
         Ok(r) => r,
         // The patterns are constants of this file; a test compiles every one.
         Err(e) => unreachable!("placeholder pattern {name}: {e}"),
@@ -209,12 +211,14 @@ fn primitive_text(p: &Primitive) -> Result<String, String> {
         Some(primitive::Value::StringValue(s)) => s.clone(),
         Some(primitive::Value::Datetime(t)) => rfc3339_nano(t.seconds, t.nanos),
         // Go prints the Duration message in protobuf text format.
-        Some(primitive::Value::Duration(d)) => [("seconds", d.seconds), ("nanos", i64::from(d.nanos))]
-            .iter()
-            .filter(|(_, v)| *v != 0)
-            .map(|(k, v)| format!("{k}:{v}"))
-            .collect::<Vec<_>>()
-            .join(" "),
+        Some(primitive::Value::Duration(d)) => {
+            [("seconds", d.seconds), ("nanos", i64::from(d.nanos))]
+                .iter()
+                .filter(|(_, v)| *v != 0)
+                .map(|(k, v)| format!("{k}:{v}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        }
         None => return Err("received an unexpected primitive type".to_string()),
     })
 }
@@ -227,7 +231,11 @@ fn go_float(f: f64) -> String {
         return "NaN".into();
     }
     if f.is_infinite() {
-        return if f > 0.0 { "+Inf".into() } else { "-Inf".into() };
+        return if f > 0.0 {
+            "+Inf".into()
+        } else {
+            "-Inf".into()
+        };
     }
     let sci = format!("{f:e}"); // shortest round-trip digits, e.g. `-1.5e-5`
     let Some((mantissa, exp)) = sci.split_once('e') else {
@@ -324,7 +332,10 @@ mod tests {
             ("{{.inputs.a}}", "{{.inputs.a}}"), // no inputs: left as it is
             ("{{.unknown}}", "{{.unknown}}"),
             ("{{input}}", "{{input}}"), // the dot (or $) is required
-            ("a{{.input}}b{{.input}}", "as3://b/in/inputs.pbbs3://b/in/inputs.pb"),
+            (
+                "a{{.input}}b{{.input}}",
+                "as3://b/in/inputs.pbbs3://b/in/inputs.pb",
+            ),
         ];
         for (arg, want) in cases {
             assert_eq!(p.render_one(arg).unwrap(), want, "{arg}");

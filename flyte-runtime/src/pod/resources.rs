@@ -83,9 +83,16 @@ mod tests {
         s.parse().unwrap()
     }
 
-    fn settle(requests: &[(&str, &str)], limits: &[(&str, &str)], mode: Assign) -> ResourceRequirements {
+    fn settle(
+        requests: &[(&str, &str)],
+        limits: &[(&str, &str)],
+        mode: Assign,
+    ) -> ResourceRequirements {
         let mut r = ResourceRequirements {
-            requests: requests.iter().map(|(k, v)| (k.to_string(), q(v))).collect(),
+            requests: requests
+                .iter()
+                .map(|(k, v)| (k.to_string(), q(v)))
+                .collect(),
             limits: limits.iter().map(|(k, v)| (k.to_string(), q(v))).collect(),
         };
         apply_resource_overrides(&mut r, &Platform::default(), mode);
@@ -94,9 +101,16 @@ mod tests {
 
     fn text(r: &ResourceRequirements) -> String {
         let side = |m: &std::collections::BTreeMap<String, Quantity>| {
-            m.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(",")
+            m.iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join(",")
         };
-        format!("requests[{}] limits[{}]", side(&r.requests), side(&r.limits))
+        format!(
+            "requests[{}] limits[{}]",
+            side(&r.requests),
+            side(&r.limits)
+        )
     }
 
     #[test]

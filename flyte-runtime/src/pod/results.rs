@@ -199,7 +199,10 @@ mod tests {
                 storage,
                 "memory://r/out",
                 template,
-                ContainerExit { code: exit, oom_killed: false },
+                ContainerExit {
+                    code: exit,
+                    oom_killed: false,
+                },
                 2 << 20,
                 "",
             ))
@@ -237,7 +240,11 @@ mod tests {
         };
         put(&s, "error.pb", doc.encode_to_vec());
         assert_eq!(code(read(&s, &t, 0)), "USER:ValueError", "error.pb first");
-        assert_eq!(code(read(&s, &t, 1)), "Error", "a non-zero exit, whatever the files");
+        assert_eq!(
+            code(read(&s, &t, 1)),
+            "Error",
+            "a non-zero exit, whatever the files"
+        );
         put(&s, "outputs.pb", vec![0; (2 << 20) + 1]);
         put(&s, "error.pb", Vec::new());
         assert_eq!(code(read(&s, &t, 0)), "ErrorFileBadFormat");

@@ -43,7 +43,11 @@ pub fn secret_env_var(group: &str, key: &str) -> String {
 
 /// The file a FILE (or ANY) secret becomes.
 pub fn secret_file(group: &str, key: &str) -> String {
-    format!("{SECRETS_DIR}/{}/{}", group.to_lowercase(), key.to_lowercase())
+    format!(
+        "{SECRETS_DIR}/{}/{}",
+        group.to_lowercase(),
+        key.to_lowercase()
+    )
 }
 
 fn append_env(containers: &mut [Container], var: &EnvVar) {
@@ -87,23 +91,35 @@ pub(crate) fn inject_secret(secret: &Secret, spec: &mut PodSpec) -> Result<(), P
                 ..VolumeMount::default()
             };
             // AppendVolume: a second key of the same group joins the group's volume.
-            match spec.volumes.iter_mut().find_map(|v| {
-                v.secret
-                    .as_mut()
-                    .filter(|s| s.secret_name == secret.group)
-            }) {
-                Some(existing) => existing.items.extend(volume.secret.into_iter().flat_map(|s| s.items)),
+            match spec
+                .volumes
+                .iter_mut()
+                .find_map(|v| v.secret.as_mut().filter(|s| s.secret_name == secret.group))
+            {
+                Some(existing) => existing
+                    .items
+                    .extend(volume.secret.into_iter().flat_map(|s| s.items)),
                 None => spec.volumes.push(volume),
             }
-            for c in spec.init_containers.iter_mut().chain(spec.containers.iter_mut()) {
+            for c in spec
+                .init_containers
+                .iter_mut()
+                .chain(spec.containers.iter_mut())
+            {
                 if !c.volume_mounts.iter().any(|m| m.name == mount.name) {
                     c.volume_mounts.push(mount.clone());
                 }
             }
-            everywhere(spec, EnvVar::value("FLYTE_SECRETS_DEFAULT_DIR", SECRETS_DIR));
+            everywhere(
+                spec,
+                EnvVar::value("FLYTE_SECRETS_DEFAULT_DIR", SECRETS_DIR),
+            );
             everywhere(spec, EnvVar::value("FLYTE_SECRETS_FILE_PREFIX", ""));
             if !secret.env_var.is_empty() {
-                everywhere(spec, EnvVar::value(&secret.env_var, secret_file(&secret.group, &secret.key)));
+                everywhere(
+                    spec,
+                    EnvVar::value(&secret.env_var, secret_file(&secret.group, &secret.key)),
+                );
             }
         }
         MountType::EnvVar => {
@@ -121,9 +137,18 @@ pub(crate) fn inject_secret(secret: &Secret, spec: &mut PodSpec) -> Result<(), P
             };
             everywhere(spec, var.clone());
             if !secret.env_var.is_empty() {
-                everywhere(spec, EnvVar { name: secret.env_var.clone(), ..var });
+                everywhere(
+                    spec,
+                    EnvVar {
+                        name: secret.env_var.clone(),
+                        ..var
+                    },
+                );
             }
-            everywhere(spec, EnvVar::value("FLYTE_SECRETS_ENV_PREFIX", SECRETS_ENV_PREFIX));
+            everywhere(
+                spec,
+                EnvVar::value("FLYTE_SECRETS_ENV_PREFIX", SECRETS_ENV_PREFIX),
+            );
         }
     }
     Ok(())

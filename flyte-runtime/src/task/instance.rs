@@ -39,9 +39,9 @@ pub struct PodTemplate {
 /// Shared memory mounted into the task's container.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SharedMemory {
-    /// Where it is mounted (Flyte's default when empty).
+    /// Where it is mounted (`/dev/shm`, flytekit's default, when empty).
     pub mount_path: String,
-    /// The volume name (Flyte's default when empty).
+    /// The volume name (`flyte-shared-memory`, flytekit's default, when empty).
     pub mount_name: String,
     /// The size limit (a quantity, e.g. `"2Gi"`); empty for no limit.
     pub size_limit: String,

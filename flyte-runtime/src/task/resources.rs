@@ -52,7 +52,11 @@ impl QuantityError {
 /// Checks one quantity; `bytes` for memory and storage, which must be whole bytes (`500m` of
 /// memory is half a byte, which a container runtime cannot give: almost always a slip for
 /// `500Mi`).
-pub(crate) fn check_quantity(field: String, value: &str, bytes: bool) -> Result<Quantity, QuantityError> {
+pub(crate) fn check_quantity(
+    field: String,
+    value: &str,
+    bytes: bool,
+) -> Result<Quantity, QuantityError> {
     let q: Quantity = value
         .parse()
         .map_err(|_| QuantityError::not_a_quantity(field.clone(), value))?;

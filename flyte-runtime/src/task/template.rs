@@ -26,6 +26,15 @@ pub const RUNTIME_FLAVOR: &str = "rust";
 /// Our version, written into `metadata.runtime.version`.
 pub const RUNTIME_VERSION: &str = env!("CARGO_PKG_VERSION");
 
+/// Where shared memory is mounted when the task does not say (flytekit's default).
+pub const SHARED_MEMORY_MOUNT_PATH: &str = "/dev/shm";
+/// The shared memory volume's name when the task does not say (flytekit's default).
+pub const SHARED_MEMORY_MOUNT_NAME: &str = "flyte-shared-memory";
+
+fn non_empty(s: &str, default: &str) -> String {
+    if s.is_empty() { default } else { s }.to_string()
+}
+
 /// What registration adds to a template: the id's project, domain and version, and
 /// optionally another image and extra environment (as `pyflyte package --image/--env`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -421,9 +430,10 @@ impl<T: ContainerTask> TaskInstance<T> {
                 device: device.clone(),
                 partition_size_value: None::<gpu_accelerator::PartitionSizeValue>,
             }),
+            // propeller refuses shared memory without a name or path; flytekit's defaults.
             shared_memory: self.shared_memory.as_ref().map(|s| SharedMemory {
-                mount_path: s.mount_path.clone(),
-                mount_name: s.mount_name.clone(),
+                mount_path: non_empty(&s.mount_path, SHARED_MEMORY_MOUNT_PATH),
+                mount_name: non_empty(&s.mount_name, SHARED_MEMORY_MOUNT_NAME),
                 size_limit: s.size_limit.clone(),
             }),
         };
@@ -440,7 +450,18 @@ impl<T: ContainerTask> TaskInstance<T> {
                 ..Default::default()
             }),
             extended_resources: (extended != ExtendedResources::default()).then_some(extended),
-            config: Default::default(),
+            // propeller's BuildRawPod refuses a k8s_pod target without it.
+            config: self
+                .pod_template
+                .as_ref()
+                .map(|p| {
+                    [(
+                        crate::pod::PRIMARY_CONTAINER_KEY.to_string(),
+                        p.primary_container_name.clone(),
+                    )]
+                    .into()
+                })
+                .unwrap_or_default(),
         })
     }
 
@@ -459,7 +480,7 @@ fn k8s_resources(entries: &[crate::proto::core::resources::ResourceEntry]) -> Js
         let key = match ResourceName::try_from(e.name) {
             Ok(ResourceName::Cpu) => "cpu",
             Ok(ResourceName::Memory) => "memory",
-            Ok(ResourceName::Gpu) => "nvidia.com/gpu",
+            Ok(ResourceName::Gpu) => "gpu",
             Ok(ResourceName::EphemeralStorage) => "ephemeral-storage",
             _ => continue,
         };
@@ -468,17 +489,12 @@ fn k8s_resources(entries: &[crate::proto::core::resources::ResourceEntry]) -> Js
     Json::Object(out)
 }
 
-/// The pod of a pod template, with the primary container set to the task's container
-/// (merged into a container of that name if the spec has one), as flytekit does.
+/// The pod of a pod template with the task's container merged in as its primary container,
+/// as flytekit's `_serialize_pod_spec` does: a container of that name is added when the spec
+/// has none; its image is the task's unless the spec sets one; command and args are the
+/// task's; resources only when the task sets any; env is the task's, then the spec's own.
 fn k8s_pod(pod: &super::instance::PodTemplate, c: &Container) -> K8sPod {
     let resources = c.resources.clone().unwrap_or_default();
-    let primary = json!({
-        "name": pod.primary_container_name,
-        "image": c.image,
-        "args": c.args,
-        "env": c.env.iter().map(|kv| json!({"name": kv.key, "value": kv.value})).collect::<Vec<_>>(),
-        "resources": {"requests": k8s_resources(&resources.requests), "limits": k8s_resources(&resources.limits)},
-    });
     let mut spec = match &pod.pod_spec {
         Json::Object(m) => m.clone(),
         _ => serde_json::Map::new(),
@@ -487,16 +503,43 @@ fn k8s_pod(pod: &super::instance::PodTemplate, c: &Container) -> K8sPod {
         Some(Json::Array(cs)) => cs,
         _ => Vec::new(),
     };
-    match containers
-        .iter_mut()
-        .find(|c| c.get("name").and_then(Json::as_str) == Some(pod.primary_container_name.as_str()))
-    {
-        Some(Json::Object(existing)) => {
-            if let Json::Object(p) = primary {
-                existing.extend(p);
-            }
+    let is_primary = |c: &Json| {
+        c.get("name").and_then(Json::as_str) == Some(pod.primary_container_name.as_str())
+    };
+    if !containers.iter().any(is_primary) {
+        containers.push(json!({ "name": pod.primary_container_name }));
+    }
+    for container in containers.iter_mut().filter(|c| is_primary(c)) {
+        let Json::Object(primary) = container else {
+            continue;
+        };
+        if primary.get("image").is_none_or(Json::is_null) {
+            primary.insert("image".into(), Json::from(c.image.clone()));
         }
-        _ => containers.push(primary),
+        primary.insert("command".into(), Json::from(c.command.clone()));
+        primary.insert("args".into(), Json::from(c.args.clone()));
+        let (requests, limits) = (
+            k8s_resources(&resources.requests),
+            k8s_resources(&resources.limits),
+        );
+        let empty = |r: &Json| r.as_object().is_none_or(serde_json::Map::is_empty);
+        if !empty(&requests) || !empty(&limits) {
+            primary.insert(
+                "resources".into(),
+                json!({"requests": requests, "limits": limits}),
+            );
+        }
+        let mut env: Vec<Json> = c
+            .env
+            .iter()
+            .map(|kv| json!({"name": kv.key, "value": kv.value}))
+            .collect();
+        if let Some(Json::Array(own)) = primary.get("env") {
+            env.extend(own.iter().cloned());
+        }
+        if !env.is_empty() || primary.contains_key("env") {
+            primary.insert("env".into(), Json::Array(env));
+        }
     }
     spec.insert("containers".into(), Json::Array(containers));
     K8sPod {
@@ -506,6 +549,8 @@ fn k8s_pod(pod: &super::instance::PodTemplate, c: &Container) -> K8sPod {
         }),
         pod_spec: Some(json_object_to_struct(&spec)),
         data_config: None,
-        primary_container_name: pod.primary_container_name.clone(),
+        // flytekit names the primary container in `TaskTemplate.config` only, which is where
+        // propeller's BuildRawPod reads it.
+        primary_container_name: String::new(),
     }
 }
