@@ -77,3 +77,26 @@ pub fn add_task() -> TaskInstance<AddTask> {
 }
 
 register_task!(add_task);
+
+/// `examples.add_in_pod`: the adder in a pod template, as a task that needs more of its pod
+/// than a container (here a label, an `emptyDir` scratch volume and an env variable of the
+/// template's own); the task's container is merged into the template's `adder` container.
+pub fn add_in_pod() -> TaskInstance<AddTask> {
+    TaskInstance::new("examples.add_in_pod", AddTask { offset: 100 })
+        .pod_template(PodTemplate {
+            primary_container_name: "adder".to_string(),
+            pod_spec: serde_json::json!({
+                "containers": [{
+                    "name": "adder",
+                    "env": [{"name": "SCRATCH", "value": "/scratch"}],
+                    "volumeMounts": [{"name": "scratch", "mountPath": "/scratch"}],
+                }],
+                "volumes": [{"name": "scratch", "emptyDir": {}}],
+            }),
+            labels: [("app".to_string(), "adder".to_string())].into(),
+            annotations: Default::default(),
+        })
+        .docs("Adds two integers and 100, in a pod template.")
+}
+
+register_task!(add_in_pod);

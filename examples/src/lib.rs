@@ -5,4 +5,6 @@
 pub mod adder;
 pub mod checksum;
 pub mod echo;
+pub mod resumable;
 pub mod sqlite;
+pub mod squares;

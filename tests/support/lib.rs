@@ -1,6 +1,7 @@
 //! Helpers shared by the workspace integration tests: where the fixtures are, and how to
 //! run the flytekit venv that judges our bytes. Not a public API.
 
+pub mod dns;
 pub mod faulty_store;
 pub mod fixture_types;
 pub mod moto;
@@ -63,10 +64,21 @@ pub fn python() -> PathBuf {
 /// Runs `tests/python/<script>` in the venv with `args`, feeding `stdin`; returns stdout.
 /// Fails the test, with stderr, if the script fails.
 pub fn run_python(script: &str, args: &[&str], stdin: &[u8]) -> Vec<u8> {
+    run_python_with_env(script, args, stdin, &[])
+}
+
+/// [`run_python`] with extra environment (an S3 endpoint for flytekit, say).
+pub fn run_python_with_env(
+    script: &str,
+    args: &[&str],
+    stdin: &[u8],
+    env: &[(&str, String)],
+) -> Vec<u8> {
     let path = workspace_root().join("tests/python").join(script);
     let mut child = Command::new(python())
         .arg(&path)
         .args(args)
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

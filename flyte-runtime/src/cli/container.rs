@@ -96,6 +96,7 @@ pub(crate) fn run_pod(pod: &Pod, image: &str, options: &DockerOptions) -> Result
     let (code, oom) = state.split_once(' ').unwrap_or((state.as_str(), "false"));
     Ok(Ran {
         exit: ContainerExit {
+            name: primary,
             code: code.parse().unwrap_or(-1),
             oom_killed: oom == "true",
         },

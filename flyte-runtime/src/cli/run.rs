@@ -346,6 +346,7 @@ fn try_run(args: &RunArgs) -> Result<ExitCode, String> {
         };
         (
             ContainerExit {
+                name: "in-process".to_string(),
                 code,
                 oom_killed: false,
             },

@@ -228,3 +228,118 @@ fn stage_file(path: &Path, value: &str) -> Result<(), DockerError> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pod::{build_pod, Platform, PodRun};
+    use crate::proto::core::{
+        resources::{ResourceEntry, ResourceName},
+        secret::MountType,
+        task_template, Container as TemplateContainer, KeyValuePair, Resources, Secret,
+        SecurityContext, TaskTemplate,
+    };
+
+    fn template() -> TaskTemplate {
+        TaskTemplate {
+            r#type: "t".into(),
+            target: Some(task_template::Target::Container(TemplateContainer {
+                image: "img:1".into(),
+                args: vec![
+                    "bin".into(),
+                    "execute".into(),
+                    "--inputs".into(),
+                    "{{.input}}".into(),
+                ],
+                env: vec![KeyValuePair {
+                    key: "A".into(),
+                    value: "1".into(),
+                }],
+                resources: Some(Resources {
+                    requests: vec![ResourceEntry {
+                        name: ResourceName::Cpu as i32,
+                        value: "250m".into(),
+                    }],
+                    limits: vec![],
+                }),
+                ..Default::default()
+            })),
+            security_context: Some(SecurityContext {
+                secrets: vec![
+                    Secret {
+                        group: "g".into(),
+                        key: "file-key".into(),
+                        ..Default::default()
+                    },
+                    Secret {
+                        group: "g".into(),
+                        key: "env-key".into(),
+                        mount_requirement: MountType::EnvVar as i32,
+                        ..Default::default()
+                    },
+                ],
+                ..Default::default()
+            }),
+            ..Default::default()
+        }
+    }
+
+    fn line(harden: bool) -> String {
+        let pod = build_pod(
+            &template(),
+            &PodRun::under("/runs/r1", 0),
+            &Platform::default(),
+        )
+        .unwrap();
+        let options = DockerOptions {
+            mounts: vec![(PathBuf::from("/runs/r1"), false)],
+            secrets_dir: std::env::temp_dir()
+                .join(format!("flyte-rs-docker-test-{}", std::process::id())),
+            harden,
+            name: "c1".into(),
+        };
+        let primary = pod.spec.containers[0].name.clone();
+        let cmd = docker_run(&pod, &primary, &options).unwrap();
+        cmd.get_args()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    #[test]
+    fn docker_run_has_what_the_pod_has_and_nothing_more() {
+        let line = line(false);
+        for part in [
+            "run --name c1 --volume /runs/r1:/runs/r1 --volume ",
+            "/m4pq:/etc/flyte/secrets/g:ro", // flyteplugins' base32 of `g_`
+            "--env A=1 --env FLYTE_INTERNAL_EXECUTION_ID=local",
+            "--env FLYTE_SECRETS_DEFAULT_DIR=/etc/flyte/secrets --env FLYTE_SECRETS_FILE_PREFIX=",
+            // request 250m, no limit: the limit is the request; memory the platform's 1024Mi.
+            "--cpus 0.25 --memory 1073741824 img:1 bin execute --inputs /runs/r1/inputs.pb",
+        ] {
+            assert!(line.contains(part), "`{part}` not in: {line}");
+        }
+        for absent in [
+            "--tmpfs",
+            "--read-only",
+            "--user",
+            "--network",
+            "--cap-drop",
+        ] {
+            assert!(
+                !line.contains(absent),
+                "`{absent}` (a pod has no such thing) in: {line}"
+            );
+        }
+        // The ENV_VAR secret is passed by name only when this process has a value for it.
+        assert!(!line.contains("_FSEC_G_ENV-KEY"), "{line}");
+        assert!(line.contains("FLYTE_SECRETS_ENV_PREFIX=_FSEC_"), "{line}");
+    }
+
+    #[test]
+    fn hardening_is_opt_in() {
+        assert!(line(true).contains(
+            "--network none --read-only --cap-drop ALL --security-opt no-new-privileges"
+        ));
+    }
+}

@@ -48,8 +48,10 @@ pub enum FailureSource {
 }
 
 /// How the primary container ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ContainerExit {
+    /// The container's name.
+    pub name: String,
     /// The exit code.
     pub code: i32,
     /// Whether the kernel killed it for memory.
@@ -93,8 +95,8 @@ pub async fn read_results(
         return Ok(TaskResult::Failed(TaskFailure {
             code: reason.to_string(),
             message: format!(
-                "[primary] terminated with exit code ({}). Reason [{reason}]. Message: \n{logs_tail}.",
-                exit.code
+                "[{}] terminated with exit code ({}). Reason [{reason}]. Message: \n{logs_tail}.",
+                exit.name, exit.code
             ),
             kind,
             recoverable: true,
@@ -200,6 +202,7 @@ mod tests {
                 "memory://r/out",
                 template,
                 ContainerExit {
+                    name: "c".into(),
                     code: exit,
                     oom_killed: false,
                 },

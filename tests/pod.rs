@@ -1,0 +1,248 @@
+//! `<binary> pod TASK`: the Kubernetes Pod propeller 1.16 would create, checked against
+//! Kubernetes' own model (the official Python client's `V1Pod`: every field name and type
+//! must survive its round trip) and against the rules of propeller's source, each test
+//! naming the function it models (flyteplugins / flytepropeller v1.16.8).
+
+use std::process::Command;
+
+use flyte_runtime::pod::{build_pod, Platform, PodError, PodRun};
+use flyte_runtime::proto::core::TaskTemplate;
+use serde_json::{json, Value as Json};
+
+fn examples_bin() -> std::path::PathBuf {
+    flyte_tests::pod::workspace_bin("flyte-examples")
+}
+
+/// `flyte-examples pod ARGS…` loaded into `V1Pod`; returns the pod as the model holds it.
+fn pod(args: &[&str]) -> Json {
+    let out = Command::new(examples_bin())
+        .arg("pod")
+        .args(args)
+        .output()
+        .expect("run flyte-examples pod");
+    assert!(
+        out.status.success(),
+        "pod {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let checked = flyte_tests::run_python("check_pod.py", &[], &out.stdout);
+    let checked: Json = serde_json::from_slice(&checked).expect("check_pod.py prints JSON");
+    assert_eq!(
+        checked["equal"], true,
+        "V1Pod dropped or changed a field:\nprinted: {:#}\nmodel:   {:#}",
+        checked["printed"], checked["pod"]
+    );
+    checked["pod"].clone()
+}
+
+fn env_names(container: &Json) -> Vec<String> {
+    container["env"]
+        .as_array()
+        .map(|e| {
+            e.iter()
+                .map(|v| v["name"].as_str().unwrap_or_default().to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Models: k8s_resource_adds.go `DecorateEnvVars` (the order), container_helper.go
+/// `ApplyResourceOverrides` (platform defaults), template.go `render`, pod_helper.go
+/// `UpdatePod` (`restartPolicy: Never`).
+#[test]
+fn the_adders_pod_is_a_kubernetes_pod_in_propellers_shape() {
+    let p = pod(&["examples.add", "--prefix", "s3://b/meta/n0/data"]);
+    assert_eq!(p["kind"], "Pod");
+    assert_eq!(p["metadata"]["name"], "local-n0-0");
+    assert_eq!(
+        p["metadata"]["annotations"]["primary_container_name"],
+        "local-n0-0"
+    );
+    assert_eq!(p["spec"]["restartPolicy"], "Never");
+    let c = &p["spec"]["containers"][0];
+    assert_eq!(
+        c["name"], "local-n0-0",
+        "the container is named after the pod"
+    );
+    assert_eq!(c["terminationMessagePolicy"], "FallbackToLogsOnError");
+    let args: Vec<&str> = c["args"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        args[..4],
+        [
+            "flyte-examples",
+            "execute",
+            "--inputs",
+            "s3://b/meta/n0/data/inputs.pb"
+        ]
+    );
+    let after = |flag: &str| args[args.iter().position(|a| *a == flag).unwrap() + 1];
+    assert_eq!(after("--output-prefix"), "s3://b/meta/n0/data/0");
+    assert_eq!(
+        after("--prev-checkpoint"),
+        "\"\"",
+        "propeller's empty previous checkpoint"
+    );
+    assert_eq!(args[args.len() - 2], "s3://b/meta/n0/data/task.pb");
+    assert_eq!(
+        env_names(c),
+        [
+            "FLYTE_INTERNAL_EXECUTION_ID",
+            "FLYTE_INTERNAL_EXECUTION_PROJECT",
+            "FLYTE_INTERNAL_EXECUTION_DOMAIN",
+            "FLYTE_ATTEMPT_NUMBER",
+            "FLYTE_INTERNAL_TASK_PROJECT",
+            "FLYTE_INTERNAL_TASK_DOMAIN",
+            "FLYTE_INTERNAL_TASK_NAME",
+            "FLYTE_INTERNAL_TASK_VERSION",
+        ]
+    );
+    assert_eq!(
+        c["resources"],
+        json!({"requests": {"cpu": "1000m", "memory": "1024Mi"}, "limits": {"cpu": "1000m", "memory": "1024Mi"}}),
+        "neither requests nor limits: flyteplugins' default-cpus and default-memory"
+    );
+    assert!(p["spec"].get("volumes").is_none());
+
+    // A retry: the previous attempt's checkpoint, the attempt's own output prefix.
+    let p = pod(&[
+        "examples.add",
+        "--prefix",
+        "s3://b/meta/n0/data",
+        "--attempt",
+        "2",
+    ]);
+    let args: Vec<&str> = p["spec"]["containers"][0]["args"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect();
+    let after = |flag: &str| args[args.iter().position(|a| *a == flag).unwrap() + 1];
+    assert_eq!(
+        after("--prev-checkpoint"),
+        "s3://b/meta/n0/data/checkpoints/1"
+    );
+    assert_eq!(after("--output-prefix"), "s3://b/meta/n0/data/2");
+    assert_eq!(p["metadata"]["name"], "local-n0-2");
+}
+
+/// Models: `GetLiteralOffloadingEnvVars` and the k8s plugin's `default-env-vars` (after the
+/// execution's variables), `default-pod-dns-config`, `enable-host-networking-pod`.
+#[test]
+fn platform_settings_land_where_propeller_puts_them() {
+    let p = pod(&[
+        "examples.add",
+        "--offload-min-mb",
+        "10",
+        "--platform-env",
+        "FLYTE_AWS_ENDPOINT=http://minio.flyte:9000",
+        "--dns",
+        "10.96.0.10",
+        "--add-host",
+        "minio.flyte:10.0.0.5",
+        "--host-network",
+    ]);
+    let c = &p["spec"]["containers"][0];
+    let names = env_names(c);
+    assert_eq!(
+        names[8..],
+        ["_F_L_MIN_SIZE_MB", "_F_L_MAX_SIZE_MB", "FLYTE_AWS_ENDPOINT"]
+    );
+    assert_eq!(c["env"][9]["value"], "1000", "propeller's default maximum");
+    assert_eq!(p["spec"]["hostNetwork"], true);
+    assert_eq!(p["spec"]["dnsPolicy"], "None");
+    assert_eq!(p["spec"]["dnsConfig"]["nameservers"], json!(["10.96.0.10"]));
+    assert_eq!(
+        p["spec"]["hostAliases"],
+        json!([{"ip": "10.0.0.5", "hostnames": ["minio.flyte"]}])
+    );
+}
+
+/// Models: webhook/k8s_secrets.go `K8sSecretInjector.Inject` and webhook/utils.go: a secret
+/// without a mount requirement is a file from a secret volume (named by flyteplugins'
+/// base32 of `<group>_<version>`), with the two variables that say where.
+#[test]
+fn a_requested_secret_is_a_file_from_a_secret_volume() {
+    let p = pod(&["examples.checksum"]);
+    assert_eq!(p["metadata"]["labels"]["inject-flyte-secrets"], "true");
+    assert_eq!(
+        p["spec"]["volumes"],
+        json!([{"name": "mnugky2lon1w1xy", "secret": {"secretName": "checksum", "items": [{"key": "key", "path": "key"}], "optional": true}}])
+    );
+    let c = &p["spec"]["containers"][0];
+    assert_eq!(
+        c["volumeMounts"],
+        json!([{"name": "mnugky2lon1w1xy", "mountPath": "/etc/flyte/secrets/checksum", "readOnly": true}])
+    );
+    let names = env_names(c);
+    assert_eq!(
+        names[8..],
+        ["FLYTE_SECRETS_DEFAULT_DIR", "FLYTE_SECRETS_FILE_PREFIX"]
+    );
+    assert_eq!(c["env"][8]["value"], "/etc/flyte/secrets");
+    assert_eq!(c["env"][9]["value"], "");
+    assert!(!names.iter().any(|n| n.starts_with("_FSEC_")), "{names:?}");
+}
+
+/// Models: pod_helper.go `BuildRawPod` for a `k8s_pod` target (the primary container named
+/// by `config.primary_container_name`) and `ApplyFlytePodConfiguration`.
+#[test]
+fn a_pod_template_keeps_its_own_containers_volumes_and_labels() {
+    let p = pod(&["examples.add_in_pod"]);
+    assert_eq!(p["metadata"]["labels"]["app"], "adder");
+    assert_eq!(
+        p["metadata"]["annotations"]["primary_container_name"],
+        "adder"
+    );
+    let c = &p["spec"]["containers"][0];
+    assert_eq!(c["name"], "adder");
+    assert_eq!(env_names(c)[0], "SCRATCH", "the template's env comes first");
+    assert_eq!(c["volumeMounts"][0]["mountPath"], "/scratch");
+    assert_eq!(
+        p["spec"]["volumes"],
+        json!([{"name": "scratch", "emptyDir": {}}])
+    );
+    assert_eq!(c["resources"]["limits"]["cpu"], "1000m");
+}
+
+/// Models: pod_helper.go `BuildRawPod`: propeller refuses a `k8s_pod` target whose config
+/// lacks `primary_container_name`, and one that names a container the spec lacks.
+#[test]
+fn propeller_refuses_a_pod_template_without_its_primary_container() {
+    let t_path = flyte_tests::pod::scratch("pod-refused").join("t.pb");
+    let written = Command::new(examples_bin())
+        .args(["template", "examples.add_in_pod", "--output"])
+        .arg(&t_path)
+        .status()
+        .unwrap();
+    assert!(written.success());
+    let template: TaskTemplate =
+        prost::Message::decode(std::fs::read(&t_path).unwrap().as_slice()).unwrap();
+    let run = PodRun::under("s3://b/x", 0);
+    assert!(build_pod(&template, &run, &Platform::default()).is_ok());
+
+    let mut no_key = template.clone();
+    no_key.config.clear();
+    let e = build_pod(&no_key, &run, &Platform::default()).unwrap_err();
+    assert!(matches!(e, PodError::NoPrimaryContainerName(_)), "{e}");
+    assert!(
+        e.to_string()
+            .contains("config missing [primary_container_name] key"),
+        "{e}"
+    );
+
+    let mut wrong = template;
+    wrong
+        .config
+        .insert("primary_container_name".into(), "nope".into());
+    let e = build_pod(&wrong, &run, &Platform::default()).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "invalid TaskSpecification, primary container [nope] not defined"
+    );
+}
