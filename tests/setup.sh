@@ -1,9 +1,21 @@
 #!/usr/bin/env bash
 # Installs what the tests need that cargo does not: a Python venv (.venv) with flytekit
-# 1.16.31 (the peer that judges our bytes) and moto's S3 server. Idempotent: a venv that
-# already has the pinned versions is kept.
+# 1.16.31 (the peer that judges our bytes), moto's S3 server and the Kubernetes client; and
+# dnsmasq (Debian's dnsmasq-base), the DNS server the container tests start on loopback.
+# Idempotent: a venv that already has the pinned versions is kept.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+if ! command -v dnsmasq >/dev/null && [ ! -x /usr/sbin/dnsmasq ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "setup: installing dnsmasq-base"
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dnsmasq-base >/dev/null
+  else
+    echo "setup: dnsmasq is missing and cannot be installed here (need root and apt-get);" \
+      "the container tests will fail" >&2
+  fi
+fi
 
 venv=.venv
 req=tests/python/requirements.txt

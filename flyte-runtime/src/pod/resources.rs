@@ -115,7 +115,8 @@ mod tests {
 
     #[test]
     fn limits_default_to_requests_and_requests_to_limits() {
-        let cases: [(&[(&str, &str)], &[(&str, &str)], &str); 5] = [
+        type Entries<'a> = &'a [(&'a str, &'a str)];
+        let cases: [(Entries<'_>, Entries<'_>, &str); 5] = [
             (&[], &[], "requests[cpu=1000m,memory=1024Mi] limits[cpu=1000m,memory=1024Mi]"),
             (&[("cpu", "500m")], &[], "requests[cpu=500m,memory=1024Mi] limits[cpu=500m,memory=1024Mi]"),
             (&[], &[("memory", "2Gi")], "requests[cpu=1000m,memory=2Gi] limits[cpu=1000m,memory=2Gi]"),
