@@ -72,10 +72,13 @@ fn package_of_flyte_examples_is_read_whole_by_flytekit() {
         files,
         [
             "0_examples.add_1.pb",
-            "1_examples.checksum_1.pb",
-            "2_examples.echo_1.pb",
-            "3_examples.sqlite_by_composer_1.pb",
-            "4_examples.sqlite_demo_1.pb",
+            "1_examples.add_in_pod_1.pb",
+            "2_examples.checksum_1.pb",
+            "3_examples.echo_1.pb",
+            "4_examples.resumable_count_1.pb",
+            "5_examples.sqlite_by_composer_1.pb",
+            "6_examples.sqlite_demo_1.pb",
+            "7_examples.squares_1.pb",
         ]
     );
     // pyflyte's own package names its files the same way.

@@ -433,8 +433,10 @@ fn executors_and_task_types_are_registered() {
             "adder",
             "keyed-checksum",
             "my-custom-task",
+            "resumable-count",
             "sqlite",
-            "sqlite"
+            "sqlite",
+            "squares"
         ]
     );
 }

@@ -89,7 +89,8 @@ fn an_unknown_task_or_executor_lists_what_is_registered() {
     assert_eq!(
         err.to_string(),
         "no task `examples.nope` is registered in this binary; registered: examples.add, \
-         examples.checksum, examples.echo, examples.sqlite_by_composer, examples.sqlite_demo"
+         examples.add_in_pod, examples.checksum, examples.echo, examples.resumable_count, \
+         examples.sqlite_by_composer, examples.sqlite_demo, examples.squares"
     );
     let err = flyte_runtime::registry::executor("fixture_tasks.AddExecutor")
         .err()
@@ -98,6 +99,7 @@ fn an_unknown_task_or_executor_lists_what_is_registered() {
         err.to_string(),
         "no executor `fixture_tasks.AddExecutor` is registered in this binary; registered: \
          flyte_examples::adder::AddExecutor, flyte_examples::checksum::ChecksumExecutor, \
-         flyte_examples::sqlite::SqliteExecutor"
+         flyte_examples::resumable::CountExecutor, flyte_examples::sqlite::SqliteExecutor, \
+         flyte_examples::squares::SquaresExecutor"
     );
 }

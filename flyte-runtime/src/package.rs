@@ -23,7 +23,6 @@ use std::io::Write;
 
 use flate2::write::GzEncoder;
 use flate2::Compression;
-use prost::Message;
 
 use crate::registry::{AnyTaskInstance, TaskKind};
 use crate::task::{DefinitionError, SerializationSettings};
@@ -79,7 +78,7 @@ pub fn write_package(
     }
     let mut files = Vec::with_capacity(packaged.len());
     for (index, task) in packaged.iter().enumerate() {
-        let spec = task.task_spec(settings)?.encode_to_vec();
+        let spec = crate::proto::encode_task_spec(&task.task_spec(settings)?);
         let listed = PackagedTask {
             file: package_file_name(index, packaged.len(), task.name()),
             task: task.name().to_string(),

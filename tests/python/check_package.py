@@ -23,6 +23,15 @@ with tarfile.open(sys.argv[1], "r:gz") as tar:
         spec = TaskSpec.from_flyte_idl(pb)
         t = spec.template
         container = t.container
+        image = args = env = None
+        if container:
+            image, args, env = container.image, list(container.args), dict(container.env)
+        elif t.k8s_pod:
+            # A pod template: the task runs in the container `config` names.
+            primary = t.config["primary_container_name"]
+            pc = next(c for c in t.k8s_pod.pod_spec["containers"] if c["name"] == primary)
+            image, args = pc.get("image"), pc.get("args")
+            env = {e["name"]: e.get("value") for e in pc.get("env", [])}
         out.append(
             {
                 "file": member.name,
@@ -30,9 +39,9 @@ with tarfile.open(sys.argv[1], "r:gz") as tar:
                 "regular": member.isreg(),
                 "name": t.id.name,
                 "type": t.type,
-                "image": container.image if container else None,
-                "args": list(container.args) if container else None,
-                "env": dict(container.env) if container else None,
+                "image": image,
+                "args": args,
+                "env": env,
                 "inputs": sorted(t.interface.inputs.keys()),
                 "outputs": sorted(t.interface.outputs.keys()),
                 "custom": t.custom,

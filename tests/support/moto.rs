@@ -90,21 +90,29 @@ impl Moto {
         panic!("moto_server did not start on port {}", self.port);
     }
 
-    /// Creates a bucket (an unsigned `PUT /<bucket>`, which moto accepts).
+    /// Creates a bucket (an unsigned `PUT /<bucket>`, which moto accepts). A server that
+    /// has just started may accept a connection before it answers: tried for up to 10 s.
     pub fn create_bucket(&self, bucket: &str) {
-        let mut s = TcpStream::connect(("127.0.0.1", self.port)).expect("connect to moto");
-        write!(
-            s,
-            "PUT /{bucket} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
-            self.port
-        )
-        .expect("send");
+        let deadline = Instant::now() + Duration::from_secs(10);
         let mut response = String::new();
-        let _ = s.read_to_string(&mut response);
-        assert!(
-            response.starts_with("HTTP/1.1 200"),
-            "create bucket {bucket}: {response}"
-        );
+        while Instant::now() < deadline {
+            response.clear();
+            if let Ok(mut s) = TcpStream::connect(("127.0.0.1", self.port)) {
+                let sent = write!(
+                    s,
+                    "PUT /{bucket} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                    self.port
+                );
+                if sent.is_ok() {
+                    let _ = s.read_to_string(&mut response);
+                }
+            }
+            if response.starts_with("HTTP/1.1 200") {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("create bucket {bucket}: {response:?}");
     }
 }
 

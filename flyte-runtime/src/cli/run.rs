@@ -256,7 +256,10 @@ fn try_run(args: &RunArgs) -> Result<ExitCode, String> {
     let runtime = runtime()?;
     runtime.block_on(async {
         for (uri, bytes) in [
-            (&layout.template, template.encode_to_vec()),
+            (
+                &layout.template,
+                crate::proto::encode_task_template(&template),
+            ),
             (&layout.inputs, inputs.encode_to_vec()),
         ] {
             storage

@@ -6,7 +6,6 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use prost::Message;
 
 use crate::execute::serialize_task;
 use crate::registry;
@@ -41,10 +40,9 @@ pub(crate) fn template(args: TemplateArgs) -> ExitCode {
         let bytes = if args.serialized {
             serialize_task(instance.as_ref(), &settings).map_err(|e| e.to_string())?
         } else {
-            instance
-                .template(&settings)
-                .map_err(|e| e.to_string())?
-                .encode_to_vec()
+            crate::proto::encode_task_template(
+                &instance.template(&settings).map_err(|e| e.to_string())?,
+            )
         };
         crate::storage::write_local_atomically(&args.output, &bytes)
             .map_err(|e| format!("cannot write {}: {e}", args.output.display()))

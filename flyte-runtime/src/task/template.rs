@@ -442,7 +442,8 @@ impl<T: ContainerTask> TaskInstance<T> {
             r#type: T::TASK_TYPE.to_string(),
             metadata: Some(self.metadata()),
             interface: Some(interface),
-            custom: Some(custom),
+            // flytekit omits an empty `custom` (a task type without configuration).
+            custom: (!custom.fields.is_empty()).then_some(custom),
             target: Some(target),
             task_type_version: T::TASK_TYPE_VERSION,
             security_context: (!self.secrets.is_empty()).then(|| SecurityContext {
