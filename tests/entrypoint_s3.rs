@@ -146,7 +146,7 @@ fn an_outage_during_the_run_is_retried_through_and_a_lasting_one_is_reported() {
         &template,
         &misbehave_inputs("sleep", 1.5),
     );
-    let child = command(
+    let mut child = command(
         &moto,
         &p.render(&container_args(&template))
             .expect("propeller renders the args"),
@@ -158,14 +158,17 @@ fn an_outage_during_the_run_is_retried_through_and_a_lasting_one_is_reported() {
     .stderr(Stdio::piped())
     .spawn()
     .unwrap();
-    std::thread::sleep(Duration::from_millis(700));
+    // Down once the inputs are in (however slowly a loaded machine starts the process),
+    // back after the 1.5 s executor has finished and its write is being retried.
+    let stderr = StderrWatch::new(&mut child);
+    stderr.wait_for("inputs read");
     moto.stop();
-    std::thread::sleep(Duration::from_millis(1800));
+    std::thread::sleep(Duration::from_millis(2000));
     moto.restart();
     moto.create_bucket("flyte");
-    let out = child.wait_with_output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{stderr}");
+    let status = child.wait().unwrap();
+    let stderr = stderr.all();
+    assert!(status.success(), "{stderr}");
     assert!(stderr.contains("retrying"), "no retry logged:\n{stderr}");
     let s = storage(&moto);
     let outputs = block_on(s.read(&format!("{}/outputs.pb", p.output_prefix)))
@@ -183,7 +186,7 @@ fn an_outage_during_the_run_is_retried_through_and_a_lasting_one_is_reported() {
         &template,
         &misbehave_inputs("sleep", 1.0),
     );
-    let child = command(
+    let mut child = command(
         &moto,
         &p.render(&container_args(&template))
             .expect("propeller renders the args"),
@@ -195,14 +198,61 @@ fn an_outage_during_the_run_is_retried_through_and_a_lasting_one_is_reported() {
     .stderr(Stdio::piped())
     .spawn()
     .unwrap();
-    std::thread::sleep(Duration::from_millis(500));
+    let stderr = StderrWatch::new(&mut child);
+    stderr.wait_for("inputs read");
     moto.stop();
-    let out = child.wait_with_output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    let status = child.wait().unwrap();
+    let stderr = stderr.all();
+    assert_eq!(status.code(), Some(3), "{stderr}");
     assert!(
         stderr.contains("cannot write the error document"),
         "{stderr}"
     );
     assert!(stderr.contains("s3://flyte/down/out/error.pb"), "{stderr}");
+}
+
+/// A child's stderr, read line by line on a thread, so a test can wait for a log line.
+struct StderrWatch {
+    lines: std::sync::Arc<(std::sync::Mutex<String>, std::sync::Condvar)>,
+    reader: std::thread::JoinHandle<()>,
+}
+
+impl StderrWatch {
+    fn new(child: &mut std::process::Child) -> Self {
+        use std::io::BufRead;
+        let pipe = child.stderr.take().expect("stderr is piped");
+        let lines = std::sync::Arc::new((
+            std::sync::Mutex::new(String::new()),
+            std::sync::Condvar::new(),
+        ));
+        let shared = lines.clone();
+        let reader = std::thread::spawn(move || {
+            for line in std::io::BufReader::new(pipe).lines().map_while(Result::ok) {
+                let (text, changed) = &*shared;
+                let mut text = text.lock().unwrap();
+                text.push_str(&line);
+                text.push('\n');
+                changed.notify_all();
+            }
+        });
+        Self { lines, reader }
+    }
+
+    /// Blocks until a line holding `marker` was written (30 s at most).
+    fn wait_for(&self, marker: &str) {
+        let (text, changed) = &*self.lines;
+        let (text, timeout) = changed
+            .wait_timeout_while(text.lock().unwrap(), Duration::from_secs(30), |t| {
+                !t.contains(marker)
+            })
+            .unwrap();
+        assert!(!timeout.timed_out(), "no `{marker}` in 30 s:\n{text}");
+    }
+
+    /// Everything written, once the child has closed its stderr.
+    fn all(self) -> String {
+        self.reader.join().expect("stderr reader");
+        let text = self.lines.0.lock().unwrap().clone();
+        text
+    }
 }
