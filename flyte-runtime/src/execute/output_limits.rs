@@ -168,3 +168,114 @@ pub(crate) async fn prepare_outputs(
     }
     Ok(kept)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::proto::core::Variable;
+    use crate::types::FlyteType;
+
+    fn run(
+        outputs: &[(&str, usize)],
+        limits: OutputLimits,
+    ) -> (Result<LiteralMap, Failure>, Storage) {
+        let storage = Storage::in_memory();
+        let map = LiteralMap {
+            literals: outputs
+                .iter()
+                .map(|(n, len)| (n.to_string(), "x".repeat(*len).to_literal()))
+                .collect(),
+        };
+        let types = VariableMap {
+            variables: outputs
+                .iter()
+                .map(|(n, _)| {
+                    (
+                        n.to_string(),
+                        Variable {
+                            r#type: Some(String::literal_type()),
+                            description: String::new(),
+                        },
+                    )
+                })
+                .collect(),
+        };
+        let out = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(prepare_outputs(
+                &storage,
+                "memory://b/out",
+                "t",
+                map,
+                &types,
+                &limits,
+            ));
+        (out, storage)
+    }
+
+    const OFFLOADING: OutputLimits = OutputLimits {
+        offload_min_bytes: Some(1_000),
+        offload_max_bytes: 10_000,
+        max_outputs_bytes: 2_000,
+    };
+
+    #[test]
+    fn outputs_over_the_minimum_are_offloaded_with_their_type() {
+        let (out, storage) = run(&[("small", 10), ("big", 5_000)], OFFLOADING);
+        let out = out.unwrap();
+        assert!(matches!(
+            out.literals["small"].value,
+            Some(literal::Value::Scalar(_))
+        ));
+        let Some(literal::Value::OffloadedMetadata(meta)) = &out.literals["big"].value else {
+            panic!("big is not offloaded")
+        };
+        assert_eq!(meta.uri, "memory://b/out/big_offloaded_metadata.pb");
+        assert_eq!(meta.inferred_type, Some(String::literal_type()));
+        assert!(!out.literals["big"].hash.is_empty());
+        let stored = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(storage.read(&meta.uri))
+            .unwrap();
+        assert_eq!(stored.len() as u64, meta.size_bytes);
+        assert_eq!(
+            String::from_literal(&Literal::decode(stored).unwrap())
+                .unwrap()
+                .len(),
+            5_000
+        );
+    }
+
+    #[test]
+    fn too_large_outputs_are_user_errors_naming_them() {
+        let (out, _) = run(&[("huge", 20_000)], OFFLOADING);
+        let f = out.unwrap_err();
+        assert_eq!(f.code(), "USER:OutputSizeExceeded");
+        assert!(
+            f.message.contains("output `huge`") && f.message.contains("_F_L_MAX_SIZE_MB"),
+            "{}",
+            f.message
+        );
+
+        // Offloading off: the map must fit the download limit.
+        let off = OutputLimits {
+            offload_min_bytes: None,
+            ..OFFLOADING
+        };
+        let (out, _) = run(&[("a", 1_500), ("b", 900)], off);
+        let f = out.unwrap_err();
+        assert!(
+            f.message.contains("`a` 15") && f.message.contains("`b` 9"),
+            "{}",
+            f.message
+        );
+        assert!(
+            f.message.contains("turn on propeller's literal offloading"),
+            "{}",
+            f.message
+        );
+        assert!(run(&[("a", 1_500)], off).0.is_ok());
+    }
+}

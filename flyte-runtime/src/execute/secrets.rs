@@ -172,3 +172,31 @@ impl Secrets {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_local_run_sees_only_requested_secrets_and_values_are_stripped() {
+        let dir = std::env::temp_dir().join(format!("flyte-rs-secrets-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("grp")).unwrap();
+        std::fs::write(dir.join("grp/pfx-asked"), "  v1\n").unwrap();
+        std::fs::write(dir.join("grp/pfx-other"), "v2").unwrap();
+        let secrets = Secrets {
+            file_prefix: "pfx-".into(),
+            ..Secrets::default()
+                .with_dir(&dir)
+                .with_env_prefix("_UNIT_FSEC_")
+        }
+        .only(vec![("grp".into(), "asked".into())]);
+        assert_eq!(secrets.get("grp", "asked").unwrap().expose(), "v1");
+        let refused = secrets.get("grp", "other").unwrap_err();
+        assert!(
+            refused
+                .to_string()
+                .contains("was not requested by the task"),
+            "{refused}"
+        );
+    }
+}
