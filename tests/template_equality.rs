@@ -18,7 +18,8 @@ const ALLOWED: &[&str] = &[
     "container.args: `--checkpoint-path`/`--prev-checkpoint` are passed (flytekit passes them for function tasks only)",
     "container.args: the resolver is ours (flyte_rs.task_template_resolver)",
     "container.args[-1]: the executor's registered Rust path instead of a Python class path",
-    "metadata.runtime: flavor `rust` and our crate version instead of `python` 1.16.31",
+    "metadata.runtime: flavor `rust` and version `1.16.31+flyte-rs.<our version>` instead of \
+     `python` 1.16.31 (propeller reads the leading 1.16.31 to allow offloaded inputs)",
     "examples' sqlite only: container.image is the examples' image (the comparison sets flytekit's)",
     "examples' sqlite only: interface.outputs.results is a StructuredDataset (what flytekit gives a \
      pandas DataFrame, read back as one) instead of SQLite3Task's default, the legacy FlyteSchema \
@@ -212,6 +213,26 @@ fn custom_task_matches_flytekit() {
             .and_then(|m| m.runtime.as_ref())
             .map(|r| r.flavor.as_str()),
         Some("rust")
+    );
+    // Propeller's IsSupportedSDKVersion: the first x.y.z of the version, at least 1.13.14,
+    // or a task may not consume offloaded literals.
+    let version = ours
+        .metadata
+        .as_ref()
+        .and_then(|m| m.runtime.as_ref())
+        .map(|r| r.version.clone())
+        .unwrap();
+    let first: Vec<u64> = version
+        .split(|c: char| !c.is_ascii_digit() && c != '.')
+        .next()
+        .unwrap()
+        .split('.')
+        .map(|n| n.parse().unwrap())
+        .collect();
+    assert!(first[..] >= [1, 13, 14][..], "{version}");
+    assert_eq!(
+        version,
+        format!("1.16.31+flyte-rs.{}", flyte_runtime::task::RUNTIME_VERSION)
     );
     let diffs = differences(
         ours,

@@ -19,5 +19,6 @@ pub use reference::{ReferenceTask, REFERENCE_TASK_TYPE};
 pub use resources::{QuantityError, Resources};
 pub use secrets::{SecretMount, SecretRequest};
 pub use template::{
-    default_args, DefinitionError, SerializationSettings, RUNTIME_FLAVOR, RUNTIME_VERSION,
+    default_args, runtime_version, DefinitionError, SerializationSettings,
+    FLYTEKIT_PROTOCOL_VERSION, RUNTIME_FLAVOR, RUNTIME_VERSION,
 };

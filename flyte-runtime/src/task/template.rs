@@ -23,8 +23,23 @@ use crate::types::struct_value::json_object_to_struct;
 
 /// The runtime flavor written into `metadata.runtime` (flytekit writes `python`).
 pub const RUNTIME_FLAVOR: &str = "rust";
-/// Our version, written into `metadata.runtime.version`.
+/// Our crate's version (in `metadata.runtime.version` after the protocol version, and in
+/// serialized tasks).
 pub const RUNTIME_VERSION: &str = env!("CARGO_PKG_VERSION");
+/// The flytekit release whose wire protocol this runtime implements.
+pub const FLYTEKIT_PROTOCOL_VERSION: &str = "1.16.31";
+
+/// `metadata.runtime.version`: `<flytekit protocol version>+flyte-rs.<our version>` (semver
+/// build metadata). Propeller reads the first `x.y.z` of it to decide whether the task may
+/// consume offloaded literals (`LiteralOffloadingConfig.IsSupportedSDKVersion`: FLYTE_SDK at
+/// least 1.13.14); our own version alone (0.x) would make it refuse them.
+///
+/// ```
+/// assert_eq!(flyte_runtime::task::runtime_version(), format!("1.16.31+flyte-rs.{}", env!("CARGO_PKG_VERSION")));
+/// ```
+pub fn runtime_version() -> String {
+    format!("{FLYTEKIT_PROTOCOL_VERSION}+flyte-rs.{RUNTIME_VERSION}")
+}
 
 /// Where shared memory is mounted when the task does not say (flytekit's default).
 pub const SHARED_MEMORY_MOUNT_PATH: &str = "/dev/shm";
@@ -137,7 +152,7 @@ pub(crate) fn base_metadata() -> TaskMetadata {
     TaskMetadata {
         runtime: Some(RuntimeMetadata {
             r#type: RuntimeType::FlyteSdk as i32,
-            version: RUNTIME_VERSION.to_string(),
+            version: runtime_version(),
             flavor: RUNTIME_FLAVOR.to_string(),
         }),
         retries: Some(RetryStrategy::default()),
