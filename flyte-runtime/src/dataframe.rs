@@ -38,6 +38,7 @@ pub const PART_NAME: &str = "00000";
 
 /// Why a table could not be written or read.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum DataFrameError {
     /// Reading or writing the folder failed.
     #[error(transparent)]

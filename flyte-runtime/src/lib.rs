@@ -5,7 +5,10 @@
 //! - [`proto`]: the Flyte IDL wire types (our `flyteidl.core`/`flyteidl.admin` subset).
 //! - [`task`]: task types, task instances and their templates; [`registry`]: what a binary
 //!   holds; [`execute`]: the container entrypoint; [`storage`]: object storage; [`cli`]: the
-//!   author's binary (`execute`, `run`, `list`, `template`, `package`).
+//!   author's binary (`execute`, `run`, `list`, `template`, `package`, `pod`); [`pod`]: the
+//!   Kubernetes Pod propeller 1.16 creates for a template.
+//! - The macros: [`container_task`](macro@container_task), [`shim_executor`](macro@shim_executor),
+//!   [`TaskIo`](derive@TaskIo), [`FlyteType`](derive@FlyteType).
 //! - `dataframe` (feature `dataframe`): tables as parquet, as pandas reads them.
 
 pub mod cli;
@@ -43,7 +46,81 @@ pub use flyte_macros::FlyteType;
 /// The conversion trait (same name as the derive, as with serde's `Serialize`).
 pub use types::FlyteType;
 
-pub use flyte_macros::{container_task, shim_executor, TaskIo};
+/// `#[container_task(...)]`: a struct becomes a prebuilt-container task type; its fields are
+/// the configuration that travels in `TaskTemplate.custom`.
+///
+/// | key | required | value |
+/// |---|---|---|
+/// | `task_type` | yes | the `TaskTemplate.type` string |
+/// | `image` | yes | the image; `{version}` is replaced by the declaring crate's version |
+/// | `executor` | yes | the executor type (it carries [`#[shim_executor]`](macro@shim_executor) and runs this task type) |
+/// | `inputs`, `outputs` | no | [`#[derive(TaskIo)]`](derive@TaskIo) structs that fix the interface; without them each instance declares its own (`.input::<T>(name)`), and the executor gets [`task::Literals`] |
+/// | `entrypoint` | no | `args[0]`, the program on the image's `PATH`; default: the declaring crate's package name |
+/// | `resolver` | no | the `--resolver` string; default `flyte_rs.task_template_resolver`; also `flyte_rs.default_task_resolver` or `flyte_rs.class_storage_resolver` |
+/// | `task_type_version` | no | `TaskTemplate.task_type_version` (an integer) |
+/// | `custom_with` | no | a module with `to_custom(&T)` / `from_custom(&Struct)` for a hand-shaped `custom` (flytekit's `get_custom` override) |
+/// | `validate_with` | no | `fn(&T, &TypedInterface) -> Result<(), String>`, run on each instance's interface when its template is built |
+///
+/// Misuse is a compile error at the offending token (missing or unknown keys with a
+/// suggestion, values of the wrong kind, empty strings, enums, generics, an executor for
+/// another task type; `flyte-macros/tests/ui/` has a case for each).
+///
+/// ```
+/// use flyte_runtime::prelude::*;
+///
+/// #[derive(TaskIo)]
+/// pub struct In { pub text: String }
+/// #[derive(TaskIo)]
+/// pub struct Out { pub shouted: String }
+///
+/// /// Shouts its input; `suffix` is the configuration.
+/// #[derive(serde::Serialize, serde::Deserialize)]
+/// #[container_task(task_type = "shout", image = "ghcr.io/you/shout:{version}",
+///                  executor = ShoutExecutor, inputs = In, outputs = Out)]
+/// pub struct Shout { pub suffix: String }
+///
+/// #[derive(Default)]
+/// pub struct ShoutExecutor;
+///
+/// #[shim_executor]
+/// impl ShimTaskExecutor for ShoutExecutor {
+///     type Task = Shout;
+///     fn execute_from_model(&self, _ctx: &ExecutionContext, task: Shout, i: In) -> Result<Out, TaskError> {
+///         Ok(Out { shouted: format!("{}{}", i.text.to_uppercase(), task.suffix) })
+///     }
+/// }
+///
+/// let template = TaskInstance::new("demo.shout", Shout { suffix: "!".into() })
+///     .template(&Default::default())
+///     .unwrap();
+/// assert_eq!(template.r#type, "shout");
+/// ```
+pub use flyte_macros::container_task;
+
+/// `#[shim_executor]` on `impl ShimTaskExecutor for E`: registers `E` as the executor of its
+/// `type Task` under its path (`module_path::E`, the template's last loader arg), so that
+/// `execute` finds it at run time. `execute_from_model` may be `fn` or `async fn`; it gets the
+/// configuration already deserialized and the inputs already typed. See
+/// [`container_task`](macro@container_task) for a whole example.
+///
+/// A plugin crate is linked, and so registered, only if the binary refers to it:
+/// `use my_plugin as _;`.
+pub use flyte_macros::shim_executor;
+
+/// `#[derive(TaskIo)]`: a struct of [`FlyteType`] fields as a task's inputs or outputs (each
+/// field a variable of the interface, named as the field).
+///
+/// ```
+/// use flyte_runtime::prelude::*;
+/// use flyte_runtime::task::TaskIo;
+///
+/// #[derive(TaskIo)]
+/// struct Inputs { limit: i64, label: Option<String> }
+///
+/// let vars = Inputs::variables().unwrap();
+/// assert_eq!(vars.iter().map(|(n, _)| *n).collect::<Vec<_>>(), ["limit", "label"]);
+/// ```
+pub use flyte_macros::TaskIo;
 
 #[doc(hidden)]
 pub mod __private;

@@ -42,6 +42,7 @@ pub struct PackagedTask {
 
 /// Why a package was not written.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum PackageError {
     /// A task does not make a valid spec.
     #[error(transparent)]

@@ -111,6 +111,7 @@ impl<T: ContainerTask> AnyTaskInstance for TaskInstance<T> {
 
 /// A lookup that failed, with what this binary has.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum RegistryError {
     /// No executor has this path.
     #[error("no executor `{path}` is registered in this binary; registered: {}", list(.registered))]
@@ -230,11 +231,6 @@ impl TaskPlugins {
         inventory::iter::<TaskTypeEntry>
             .into_iter()
             .find(|e| e.task_type == task_type)
-    }
-
-    /// Every registered plugin, by task type.
-    pub fn all() -> Vec<&'static TaskTypeEntry> {
-        task_types()
     }
 }
 

@@ -310,7 +310,16 @@ fn try_run(args: &RunArgs) -> Result<ExitCode, String> {
             mounts,
             secrets_dir: dir.join("secrets"),
             harden: args.harden,
-            name: format!("flyte-rs-{}-{}", run.pod_name(), std::process::id()),
+            // Unique per run, so that the engine's record read afterwards is this run's.
+            name: format!(
+                "flyte-rs-{}-{}-{}",
+                run.pod_name(),
+                std::process::id(),
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map(|d| d.subsec_nanos())
+                    .unwrap_or(0)
+            ),
         };
         let ran = super::container::run_pod(&pod, image, &options)?;
         println!(

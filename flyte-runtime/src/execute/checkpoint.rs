@@ -33,6 +33,7 @@ pub struct Checkpoint {
 
 /// A checkpoint that could not be written.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum CheckpointError {
     /// The run was started without `--checkpoint-path`.
     #[error("this run has no checkpoint path (--checkpoint-path was not given)")]

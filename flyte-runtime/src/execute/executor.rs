@@ -43,6 +43,7 @@ pub trait RegisteredExecutor: ShimTaskExecutor {
 
 /// Why a run failed before, inside or after the executor.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum RunError {
     /// `custom` did not hold the task type's configuration.
     #[error(transparent)]

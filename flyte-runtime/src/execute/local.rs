@@ -11,6 +11,7 @@ use crate::registry::{self, RegistryError};
 
 /// Why a local run did not produce outputs.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum LocalRunError {
     /// The template has no container args to find the executor in.
     #[error("template of task `{task}` has no container args naming an executor")]

@@ -68,6 +68,7 @@ pub fn task_name(template: &TaskTemplate) -> &str {
 
 /// Why no task was found.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum ResolveError {
     /// No resolver has this name.
     #[error("unknown resolver `{name}`; this binary has: {}", ALL.join(", "))]

@@ -28,6 +28,7 @@ struct Envelope {
 
 /// A serialized task that cannot be loaded.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum SerializedError {
     /// The file could not be read.
     #[error("cannot read the serialized task: {0}")]

@@ -2,6 +2,7 @@
 
 /// A storage operation that failed.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum StorageError {
     /// The text is not a location we can address.
     #[error("invalid storage URI `{uri}`: {reason}")]

@@ -11,6 +11,7 @@ use crate::types::struct_value::{json_object_to_struct, struct_to_json_object};
 
 /// Why a configuration did not convert to or from `custom`.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum CustomError {
     /// The configuration did not serialize to a JSON object.
     #[error("the configuration of task type `{task_type}` must serialize to a map of fields, got {found}")]

@@ -68,6 +68,7 @@ pub struct SerializationSettings {
 
 /// Why a task instance does not make a valid template.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum DefinitionError {
     /// A resource quantity Kubernetes would refuse.
     #[error("task `{task}`: {source}")]

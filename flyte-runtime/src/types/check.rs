@@ -139,6 +139,7 @@ pub fn check_literal(lit: &Literal, ty: &LiteralType) -> Result<(), TypeError> {
 
 /// A literal map that does not match an interface's variables.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
 pub enum InterfaceError {
     /// A declared variable has no literal.
     #[error("{side} `{name}` is missing (expected {expected})")]

@@ -16,6 +16,7 @@ pub enum PathSegment {
 
 /// What went wrong, without where.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
 pub enum TypeErrorKind {
     /// The literal (or msgpack value) has another shape than the type asks for.
     #[error("expected {expected}, found {found}")]
