@@ -1,6 +1,6 @@
 //! Paths the macros' generated code uses. Not a public API: names here may change in any release.
 
-pub use crate::execute::{RegisteredExecutor, ShimTaskExecutor};
+pub use crate::execute::{ExecutionContext, RegisteredExecutor, ShimTaskExecutor, TaskError};
 pub use crate::proto::core::LiteralMap;
 pub use crate::proto::core::TypedInterface;
 pub use crate::proto::core::{Literal, LiteralType};
@@ -22,3 +22,34 @@ pub use prost_types::Struct;
 pub use rmpv;
 pub use serde_json;
 pub use std;
+
+/// The executor of a `#[container_task]` whose attribute has errors (the macro's fallback
+/// impl names it so that only the attribute's own errors are reported). It is never
+/// registered and never runs.
+pub struct FallbackExecutor<T>(std::marker::PhantomData<fn() -> T>);
+
+impl<T> Default for FallbackExecutor<T> {
+    fn default() -> Self {
+        Self(std::marker::PhantomData)
+    }
+}
+
+impl<T: ContainerTask> ShimTaskExecutor for FallbackExecutor<T> {
+    type Task = T;
+
+    fn execute_from_model(
+        &self,
+        _ctx: &crate::execute::ExecutionContext,
+        _task: T,
+        _inputs: T::Inputs,
+    ) -> impl std::future::Future<Output = Result<T::Outputs, crate::execute::TaskError>> + Send
+    {
+        std::future::ready(Err(crate::execute::TaskError::new(
+            "this task type's #[container_task] attribute did not compile",
+        )))
+    }
+}
+
+impl<T: ContainerTask> RegisteredExecutor for FallbackExecutor<T> {
+    const PATH: &'static str = "";
+}

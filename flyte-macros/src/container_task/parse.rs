@@ -1,14 +1,18 @@
 //! Parses `#[container_task(key = value, ...)]` and the struct it is on into a
-//! [`TaskModel`], reporting every problem at its token: missing or unknown keys (with a
-//! suggestion), values of the wrong kind, empty strings, enums, unions and generics.
+//! [`TaskModel`], reporting every problem at its token in one compile: unknown keys (with a
+//! suggestion), keys given twice, values of the wrong kind, empty strings, missing keys,
+//! enums, unions and generics. Every key is read, even after a bad one (syn's nested-meta
+//! parser stops at the first error); on errors, what did parse is kept for the fallback impl.
 
 use proc_macro2::{Span, TokenStream};
+use quote::ToTokens;
 use syn::parse::Parser;
-use syn::{Data, DeriveInput, LitInt, LitStr};
+use syn::punctuated::Punctuated;
+use syn::{Data, DeriveInput, Expr, Lit, Meta, Token};
 
 use super::model::TaskModel;
 use crate::ctxt::Ctxt;
-use crate::suggest::unknown_key_message;
+use crate::suggest::{closest, unknown_key_message};
 
 const KEYS: &[&str] = &[
     "task_type",
@@ -23,114 +27,164 @@ const KEYS: &[&str] = &[
     "validate_with",
 ];
 
+/// What the attribute said, key by key, as far as it parsed.
 #[derive(Default)]
-struct Raw {
+pub struct Raw {
     task_type: Option<String>,
     image: Option<String>,
-    executor: Option<syn::Type>,
+    pub executor: Option<syn::Type>,
     entrypoint: Option<String>,
     resolver: Option<String>,
     task_type_version: Option<i32>,
-    inputs: Option<syn::Type>,
-    outputs: Option<syn::Type>,
+    pub inputs: Option<syn::Type>,
+    pub outputs: Option<syn::Type>,
     custom_with: Option<syn::Path>,
     validate_with: Option<syn::Path>,
 }
 
-fn non_empty(cx: &mut Ctxt, key: &str, lit: LitStr) -> Option<String> {
-    let v = lit.value();
-    if v.trim().is_empty() {
-        cx.error_spanned_by(&lit, format!("`{key}` must not be empty"));
-        None
-    } else {
-        Some(v)
-    }
+/// The parse failed: every error, and what parsed (for a fallback impl).
+pub struct Failed {
+    pub errors: Vec<syn::Error>,
+    pub raw: Box<Raw>,
 }
 
-fn string_value(meta: &syn::meta::ParseNestedMeta, key: &str) -> syn::Result<LitStr> {
-    let value = meta.value()?;
-    value.parse::<LitStr>().map_err(|e| {
-        syn::Error::new(
-            e.span(),
-            format!("`{key}` takes a string literal, e.g. {key} = \"...\""),
-        )
-    })
-}
-
-fn type_value(meta: &syn::meta::ParseNestedMeta, key: &str) -> syn::Result<syn::Type> {
-    let value = meta.value()?;
-    if value.peek(LitStr) {
-        return Err(value.error(format!(
-            "`{key}` takes a type, not a string: {key} = MyType"
-        )));
-    }
-    value.parse::<syn::Type>()
-}
-
-pub fn parse(args: TokenStream, input: &DeriveInput) -> Result<TaskModel, Vec<syn::Error>> {
-    let mut cx = Ctxt::default();
-    let mut raw = Raw::default();
-    let mut deferred: Vec<(String, LitStr)> = Vec::new();
-    let parser = syn::meta::parser(|meta| {
-        let key = meta
-            .path
-            .get_ident()
-            .map(ToString::to_string)
-            .unwrap_or_default();
-        match key.as_str() {
-            "task_type" | "image" | "entrypoint" | "resolver" => {
-                deferred.push((key.clone(), string_value(&meta, &key)?));
+fn string(cx: &mut Ctxt, key: &str, value: &Expr) -> Option<String> {
+    match value {
+        Expr::Lit(syn::ExprLit {
+            lit: Lit::Str(lit), ..
+        }) => {
+            let v = lit.value();
+            if v.trim().is_empty() {
+                cx.error_spanned_by(lit, format!("`{key}` must not be empty"));
+                None
+            } else {
+                Some(v)
             }
-            "executor" => raw.executor = Some(type_value(&meta, &key)?),
-            "inputs" => raw.inputs = Some(type_value(&meta, &key)?),
-            "outputs" => raw.outputs = Some(type_value(&meta, &key)?),
-            "custom_with" => {
-                let value = meta.value()?;
-                raw.custom_with = Some(value.parse::<syn::Path>().map_err(|e| {
-                    syn::Error::new(e.span(), "`custom_with` takes the path of a module with `to_custom` and `from_custom`")
-                })?);
-            }
-            "validate_with" => {
-                let value = meta.value()?;
-                raw.validate_with = Some(value.parse::<syn::Path>().map_err(|e| {
-                    syn::Error::new(e.span(), "`validate_with` takes the path of a function `fn(&Self, &TypedInterface) -> Result<(), String>`")
-                })?);
-            }
-            "task_type_version" => {
-                let lit = meta.value()?.parse::<LitInt>().map_err(|e| {
-                    syn::Error::new(
-                        e.span(),
-                        "`task_type_version` takes an integer, e.g. task_type_version = 1",
-                    )
-                })?;
-                raw.task_type_version = Some(lit.base10_parse::<i32>()?);
-            }
-            _ => return Err(meta.error(unknown_key_message("key", &key, KEYS))),
         }
-        Ok(())
-    });
-    // syn stops at the first malformed key; then the keys after it were never read, so
-    // "missing" would be a false report.
-    let parsed_all = match parser.parse2(args) {
-        Ok(()) => true,
+        other => {
+            cx.error_spanned_by(
+                other,
+                format!("`{key}` takes a string literal, e.g. {key} = \"...\""),
+            );
+            None
+        }
+    }
+}
+
+fn type_of(cx: &mut Ctxt, key: &str, value: &Expr) -> Option<syn::Type> {
+    if let Expr::Lit(syn::ExprLit {
+        lit: Lit::Str(lit), ..
+    }) = value
+    {
+        cx.error_spanned_by(
+            lit,
+            format!("`{key}` takes a type, not a string: {key} = MyType"),
+        );
+        return None;
+    }
+    match syn::parse2::<syn::Type>(value.to_token_stream()) {
+        Ok(t) => Some(t),
+        Err(_) => {
+            cx.error_spanned_by(value, format!("`{key}` takes a type: {key} = MyType"));
+            None
+        }
+    }
+}
+
+fn path_of(cx: &mut Ctxt, value: &Expr, message: &str) -> Option<syn::Path> {
+    match value {
+        Expr::Path(p) => Some(p.path.clone()),
+        other => {
+            cx.error_spanned_by(other, message);
+            None
+        }
+    }
+}
+
+fn int_of(cx: &mut Ctxt, value: &Expr) -> Option<i32> {
+    let message = "`task_type_version` takes an integer, e.g. task_type_version = 1";
+    match value {
+        Expr::Lit(syn::ExprLit {
+            lit: Lit::Int(lit), ..
+        }) => match lit.base10_parse::<i32>() {
+            Ok(v) => Some(v),
+            Err(e) => {
+                cx.syn_error(e);
+                None
+            }
+        },
+        other => {
+            cx.error_spanned_by(other, message);
+            None
+        }
+    }
+}
+
+/// Reads the keys into `raw`; returns the keys given (known or not) and whether the list
+/// itself parsed.
+fn read_keys(cx: &mut Ctxt, args: TokenStream, raw: &mut Raw) -> (Vec<String>, bool) {
+    let metas = match Punctuated::<Meta, Token![,]>::parse_terminated.parse2(args) {
+        Ok(m) => m,
         Err(e) => {
             cx.syn_error(e);
-            false
+            return (Vec::new(), false);
         }
     };
-    let mut seen: Vec<String> = deferred.iter().map(|(k, _)| k.clone()).collect();
-    if raw.executor.is_some() {
-        seen.push("executor".to_string());
-    }
-    for (key, lit) in deferred {
-        let v = non_empty(&mut cx, &key, lit);
+    let mut given: Vec<String> = Vec::new();
+    for meta in metas {
+        let path = meta.path().clone();
+        let key = path
+            .get_ident()
+            .map(ToString::to_string)
+            .unwrap_or_else(|| path.to_token_stream().to_string());
+        if given.contains(&key) {
+            cx.error_spanned_by(&path, format!("`{key}` is given twice; keep one"));
+            continue;
+        }
+        given.push(key.clone());
+        if !KEYS.contains(&key.as_str()) {
+            cx.error_spanned_by(&path, unknown_key_message("key", &key, KEYS));
+            continue;
+        }
+        let value = match &meta {
+            Meta::NameValue(nv) => &nv.value,
+            other => {
+                cx.error_spanned_by(other, format!("`{key}` takes a value: {key} = ..."));
+                continue;
+            }
+        };
         match key.as_str() {
-            "task_type" => raw.task_type = v,
-            "image" => raw.image = v,
-            "entrypoint" => raw.entrypoint = v,
-            _ => raw.resolver = v,
+            "task_type" => raw.task_type = string(cx, &key, value),
+            "image" => raw.image = string(cx, &key, value),
+            "entrypoint" => raw.entrypoint = string(cx, &key, value),
+            "resolver" => raw.resolver = string(cx, &key, value),
+            "executor" => raw.executor = type_of(cx, &key, value),
+            "inputs" => raw.inputs = type_of(cx, &key, value),
+            "outputs" => raw.outputs = type_of(cx, &key, value),
+            "custom_with" => {
+                raw.custom_with = path_of(
+                    cx,
+                    value,
+                    "`custom_with` takes the path of a module with `to_custom` and `from_custom`",
+                )
+            }
+            "validate_with" => {
+                raw.validate_with = path_of(
+                    cx,
+                    value,
+                    "`validate_with` takes the path of a function `fn(&Self, &TypedInterface) -> Result<(), String>`",
+                )
+            }
+            _ => raw.task_type_version = int_of(cx, value),
         }
     }
+    (given, true)
+}
+
+pub fn parse(args: TokenStream, input: &DeriveInput) -> Result<TaskModel, Failed> {
+    let mut cx = Ctxt::default();
+    let mut raw = Raw::default();
+    let (given, parsed_all) = read_keys(&mut cx, args, &mut raw);
 
     match &input.data {
         Data::Struct(_) => {}
@@ -149,21 +203,29 @@ pub fn parse(args: TokenStream, input: &DeriveInput) -> Result<TaskModel, Vec<sy
             "a task type cannot be generic: the template must name one concrete configuration",
         );
     }
-    let span = Span::call_site();
     for (key, example) in [
         ("task_type", "task_type = \"...\""),
         ("image", "image = \"registry/name:tag\""),
         ("executor", "executor = YourExecutor"),
     ] {
-        // An empty string was reported as empty above; do not also call it missing.
-        if parsed_all && !seen.iter().any(|k| k == key) {
+        // A key given with a bad value was reported above; a misspelt one whose suggestion
+        // is this key was too (one error per mistake).
+        let misspelt = given
+            .iter()
+            .any(|g| !KEYS.contains(&g.as_str()) && closest(g, KEYS) == Some(key));
+        if parsed_all && !misspelt && !given.iter().any(|k| k == key) {
             cx.syn_error(syn::Error::new(
-                span,
+                Span::call_site(),
                 format!("#[container_task] is missing `{example}`"),
             ));
         }
     }
-    cx.check()?;
+    if let Err(errors) = cx.check() {
+        return Err(Failed {
+            errors,
+            raw: Box::new(raw),
+        });
+    }
     match (raw.task_type, raw.image, raw.executor) {
         (Some(task_type), Some(image), Some(executor)) => Ok(TaskModel {
             task_type,
@@ -177,7 +239,10 @@ pub fn parse(args: TokenStream, input: &DeriveInput) -> Result<TaskModel, Vec<sy
             custom_with: raw.custom_with,
             validate_with: raw.validate_with,
         }),
-        // check() passed, so the three required keys were found above.
-        _ => Err(Vec::new()),
+        // check() passed, so the three required keys were read above.
+        _ => Err(Failed {
+            errors: Vec::new(),
+            raw: Box::default(),
+        }),
     }
 }

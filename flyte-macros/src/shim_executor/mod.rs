@@ -26,13 +26,17 @@ pub fn shim_executor(args: TokenStream, item: TokenStream) -> TokenStream {
             return quote!(#item #err);
         }
     };
-    validate(&mut cx, &mut imp);
+    let bad_signature = validate(&mut cx, &mut imp);
+    let path = registered_path(&mut cx, &imp.self_ty);
+    let self_ty = &imp.self_ty;
     if let Err(errors) = cx.check() {
         let errors = crate::ctxt::to_compile_errors(errors);
-        return quote!(#item #errors);
+        return fallback(&imp, bad_signature, errors, item);
     }
-    let self_ty = &imp.self_ty;
-    let name = quote!(#self_ty).to_string().replace(' ', "");
+    let path = path.unwrap_or_else(|| {
+        let name = quote!(#self_ty).to_string().replace(' ', "");
+        quote!(::core::concat!(::core::module_path!(), "::", #name))
+    });
     quote! {
         #imp
 
@@ -41,7 +45,7 @@ pub fn shim_executor(args: TokenStream, item: TokenStream) -> TokenStream {
 
             #[automatically_derived]
             impl __flyte::RegisteredExecutor for #self_ty {
-                const PATH: &'static str = ::core::concat!(::core::module_path!(), "::", #name);
+                const PATH: &'static str = #path;
             }
 
             __flyte::inventory::submit! {
@@ -57,8 +61,97 @@ pub fn shim_executor(args: TokenStream, item: TokenStream) -> TokenStream {
     }
 }
 
+/// The path the executor is registered under, the same however its type is spelt: `Exec`
+/// and `self::Exec` are `<this module>::Exec`, `crate::a::Exec` is `<this crate>::a::Exec`.
+/// `super::` is refused (the path could not be told at compile time). `None` for a type
+/// that is not a plain path (the printed tokens are used).
+fn registered_path(cx: &mut Ctxt, ty: &syn::Type) -> Option<TokenStream> {
+    let syn::Type::Path(tp) = ty else {
+        return None;
+    };
+    if tp.qself.is_some() {
+        return None;
+    }
+    let mut segments: Vec<&syn::PathSegment> = tp.path.segments.iter().collect();
+    if let Some(s) = segments.iter().find(|s| s.ident == "super") {
+        cx.error_spanned_by(
+            s,
+            "name the executor `Exec` (in its own module) or `crate::…::Exec`: its registered path is built from how it is named here",
+        );
+        return None;
+    }
+    let from_crate = segments.first().is_some_and(|s| s.ident == "crate");
+    if segments
+        .first()
+        .is_some_and(|s| s.ident == "self" || s.ident == "crate")
+    {
+        segments.remove(0);
+    }
+    let rest: Vec<String> = segments
+        .iter()
+        .map(|s| quote!(#s).to_string().replace(' ', ""))
+        .collect();
+    let rest = rest.join("::");
+    Some(if from_crate {
+        quote!(::core::concat!(::core::env!("CARGO_CRATE_NAME"), "::", #rest))
+    } else {
+        quote!(::core::concat!(::core::module_path!(), "::", #rest))
+    })
+}
+
+/// On errors: the user's impl (with a stub in place of an `execute_from_model` whose
+/// signature is wrong) and a `RegisteredExecutor` impl, so that only our errors are reported,
+/// not a cascade from the missing registration or the compiler's own signature error.
+fn fallback(
+    imp: &syn::ItemImpl,
+    bad_signature: bool,
+    errors: TokenStream,
+    item: TokenStream,
+) -> TokenStream {
+    let is_shim = imp
+        .trait_
+        .as_ref()
+        .and_then(|(_, path, _)| path.segments.last())
+        .is_some_and(|s| s.ident == "ShimTaskExecutor");
+    if !is_shim || !imp.generics.params.is_empty() {
+        return quote!(#item #errors);
+    }
+    let mut imp = imp.clone();
+    if bad_signature {
+        for it in &mut imp.items {
+            if let syn::ImplItem::Fn(f) = it {
+                if f.sig.ident == "execute_from_model" {
+                    *it = syn::parse_quote! {
+                        fn execute_from_model(
+                            &self,
+                            _: &::flyte_runtime::__private::ExecutionContext,
+                            _: <Self as ::flyte_runtime::__private::ShimTaskExecutor>::Task,
+                            _: <<Self as ::flyte_runtime::__private::ShimTaskExecutor>::Task as ::flyte_runtime::__private::ContainerTask>::Inputs,
+                        ) -> impl ::core::future::Future<Output = ::core::result::Result<
+                            <<Self as ::flyte_runtime::__private::ShimTaskExecutor>::Task as ::flyte_runtime::__private::ContainerTask>::Outputs,
+                            ::flyte_runtime::__private::TaskError,
+                        >> + ::core::marker::Send {
+                            ::core::future::pending()
+                        }
+                    };
+                }
+            }
+        }
+    }
+    let self_ty = &imp.self_ty;
+    quote! {
+        #imp
+        #errors
+        const _: () = {
+            impl ::flyte_runtime::__private::RegisteredExecutor for #self_ty {
+                const PATH: &'static str = "";
+            }
+        };
+    }
+}
+
 /// Checks the impl's shape and makes a plain `execute_from_model` async.
-fn validate(cx: &mut Ctxt, imp: &mut syn::ItemImpl) {
+fn validate(cx: &mut Ctxt, imp: &mut syn::ItemImpl) -> bool {
     let is_shim = imp
         .trait_
         .as_ref()
@@ -73,7 +166,7 @@ fn validate(cx: &mut Ctxt, imp: &mut syn::ItemImpl) {
             span,
             "#[shim_executor] goes on `impl ShimTaskExecutor for YourExecutor`",
         ));
-        return;
+        return false;
     }
     if !imp.generics.params.is_empty() {
         cx.error_spanned_by(
@@ -92,6 +185,7 @@ fn validate(cx: &mut Ctxt, imp: &mut syn::ItemImpl) {
         );
     }
     let mut found = false;
+    let mut bad_signature = false;
     for item in &mut imp.items {
         let syn::ImplItem::Fn(f) = item else { continue };
         if f.sig.ident != "execute_from_model" {
@@ -101,12 +195,14 @@ fn validate(cx: &mut Ctxt, imp: &mut syn::ItemImpl) {
         let sig = &mut f.sig;
         let receiver_ok = matches!(sig.inputs.first(), Some(syn::FnArg::Receiver(r)) if r.reference.is_some() && r.mutability.is_none());
         if !receiver_ok || sig.inputs.len() != 4 {
+            bad_signature = true;
             cx.error_spanned_by(
                 &sig.inputs,
                 "expected `execute_from_model(&self, ctx: &ExecutionContext, task: Self::Task, inputs: <task type's Inputs>)`",
             );
         }
         if matches!(sig.output, syn::ReturnType::Default) {
+            bad_signature = true;
             cx.error_spanned_by(
                 &sig.ident,
                 "execute_from_model must return `Result<Outputs, TaskError>`",
@@ -122,4 +218,5 @@ fn validate(cx: &mut Ctxt, imp: &mut syn::ItemImpl) {
             "missing `fn execute_from_model(&self, ctx, task, inputs)`",
         );
     }
+    bad_signature
 }
