@@ -7,23 +7,23 @@ use std::fmt::Display;
 
 /// The errors of one macro invocation.
 #[derive(Default)]
-pub struct Ctxt {
+pub(crate) struct Ctxt {
     errors: Vec<syn::Error>,
 }
 
 impl Ctxt {
     /// Records an error spanned at `tokens`.
-    pub fn error_spanned_by<T: ToTokens, M: Display>(&mut self, tokens: T, message: M) {
+    pub(crate) fn error_spanned_by<T: ToTokens, M: Display>(&mut self, tokens: T, message: M) {
         self.errors.push(syn::Error::new_spanned(tokens, message));
     }
 
     /// Records a `syn` error as it is.
-    pub fn syn_error(&mut self, err: syn::Error) {
+    pub(crate) fn syn_error(&mut self, err: syn::Error) {
         self.errors.push(err);
     }
 
     /// `Ok(())` if nothing was recorded, else every error combined.
-    pub fn check(self) -> Result<(), Vec<syn::Error>> {
+    pub(crate) fn check(self) -> Result<(), Vec<syn::Error>> {
         if self.errors.is_empty() {
             Ok(())
         } else {
@@ -33,14 +33,14 @@ impl Ctxt {
 }
 
 /// All errors as `compile_error!` invocations.
-pub fn to_compile_errors(errors: Vec<syn::Error>) -> TokenStream {
+pub(crate) fn to_compile_errors(errors: Vec<syn::Error>) -> TokenStream {
     errors.iter().map(syn::Error::to_compile_error).collect()
 }
 
 /// Parses every `#[flyte(key = value, ...)]` among `attrs`. `on_key` handles one key and
 /// returns `Ok(false)` for a key it does not know, which is reported as an unknown `what`
 /// with a suggestion from `known`. Errors go to `cx`.
-pub fn parse_flyte_attrs(
+pub(crate) fn parse_flyte_attrs(
     cx: &mut Ctxt,
     attrs: &[syn::Attribute],
     what: &str,

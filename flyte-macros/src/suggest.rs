@@ -1,7 +1,7 @@
 //! "Did you mean …?" for misspelt attribute keys: the closest known key by edit distance.
 
 /// The known key closest to `unknown`, if it is close enough to be a likely typo.
-pub fn closest<'a>(unknown: &str, known: &[&'a str]) -> Option<&'a str> {
+pub(crate) fn closest<'a>(unknown: &str, known: &[&'a str]) -> Option<&'a str> {
     known
         .iter()
         .map(|k| (distance(unknown, k), *k))
@@ -11,7 +11,7 @@ pub fn closest<'a>(unknown: &str, known: &[&'a str]) -> Option<&'a str> {
 }
 
 /// The message for an unknown key: what was given, what is known, and the likely typo.
-pub fn unknown_key_message(what: &str, unknown: &str, known: &[&str]) -> String {
+pub(crate) fn unknown_key_message(what: &str, unknown: &str, known: &[&str]) -> String {
     let mut msg = format!("unknown {what} `{unknown}`");
     if let Some(k) = closest(unknown, known) {
         msg.push_str(&format!("; did you mean `{k}`?"));

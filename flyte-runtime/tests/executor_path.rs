@@ -4,17 +4,22 @@
 
 use flyte_runtime::__private::RegisteredExecutor;
 
+/// Executors named three ways.
 pub mod spelt {
     use flyte_runtime::prelude::*;
 
+    /// A task type without configuration.
     #[derive(serde::Serialize, serde::Deserialize)]
     #[container_task(task_type = "path-demo", image = "example.com/img:1", executor = Plain)]
     pub struct Cfg {}
 
+    /// Named `Plain`.
     #[derive(Default)]
     pub struct Plain;
+    /// Named `self::WithSelf`.
     #[derive(Default)]
     pub struct WithSelf;
+    /// Named `crate::spelt::WithCrate`.
     #[derive(Default)]
     pub struct WithCrate;
 

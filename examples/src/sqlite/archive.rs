@@ -146,7 +146,7 @@ fn one_tar_gz_file(uri: &str, bytes: &[u8]) -> Result<Vec<u8>, ArchiveError> {
 }
 
 /// Writes the database to `dir/database.sqlite` and returns the path.
-pub fn write_database(dir: &Path, db: &[u8]) -> Result<PathBuf, ArchiveError> {
+pub(super) fn write_database(dir: &Path, db: &[u8]) -> Result<PathBuf, ArchiveError> {
     let path = dir.join("database.sqlite");
     std::fs::create_dir_all(dir)
         .and_then(|()| std::fs::write(&path, db))

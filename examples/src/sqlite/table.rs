@@ -63,7 +63,7 @@ fn text_of(v: &Value) -> Option<String> {
 }
 
 /// The named columns of values as a record batch.
-pub fn to_batch(names: &[String], columns: Vec<Vec<Value>>) -> Result<RecordBatch, String> {
+pub(super) fn to_batch(names: &[String], columns: Vec<Vec<Value>>) -> Result<RecordBatch, String> {
     let mut fields = Vec::with_capacity(names.len());
     let mut arrays: Vec<ArrayRef> = Vec::with_capacity(names.len());
     for (name, values) in names.iter().zip(columns) {

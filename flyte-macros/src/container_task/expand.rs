@@ -9,7 +9,7 @@ use syn::DeriveInput;
 
 use super::model::TaskModel;
 
-pub fn expand(input: &DeriveInput, m: &TaskModel) -> TokenStream {
+pub(super) fn expand(input: &DeriveInput, m: &TaskModel) -> TokenStream {
     let ident = &input.ident;
     let (task_type, image, executor) = (&m.task_type, &m.image, &m.executor);
     let entrypoint = match &m.entrypoint {

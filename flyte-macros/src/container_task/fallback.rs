@@ -10,7 +10,7 @@ use syn::DeriveInput;
 
 use super::parse::Raw;
 
-pub fn fallback(input: &DeriveInput, raw: &Raw) -> TokenStream {
+pub(super) fn fallback(input: &DeriveInput, raw: &Raw) -> TokenStream {
     // A generic struct, an enum or a union is itself the error: no impl to stand in.
     if !input.generics.params.is_empty() || !matches!(input.data, syn::Data::Struct(_)) {
         return TokenStream::new();

@@ -7,7 +7,7 @@ mod parse;
 
 use proc_macro2::TokenStream;
 
-pub fn container_task(args: TokenStream, item: TokenStream) -> TokenStream {
+pub(crate) fn container_task(args: TokenStream, item: TokenStream) -> TokenStream {
     // As tokio-macros does: on error, keep the user's item so the rest of the crate still
     // type-checks, add the errors, and (as thiserror does) a fallback impl so that nothing
     // cascades from the missing one.

@@ -1,6 +1,6 @@
 //! The validated keys of a `#[container_task(...)]` attribute.
 
-pub struct TaskModel {
+pub(super) struct TaskModel {
     pub task_type: String,
     pub image: String,
     pub executor: syn::Type,

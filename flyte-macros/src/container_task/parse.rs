@@ -29,7 +29,7 @@ const KEYS: &[&str] = &[
 
 /// What the attribute said, key by key, as far as it parsed.
 #[derive(Default)]
-pub struct Raw {
+pub(super) struct Raw {
     task_type: Option<String>,
     image: Option<String>,
     pub executor: Option<syn::Type>,
@@ -43,7 +43,7 @@ pub struct Raw {
 }
 
 /// The parse failed: every error, and what parsed (for a fallback impl).
-pub struct Failed {
+pub(super) struct Failed {
     pub errors: Vec<syn::Error>,
     pub raw: Box<Raw>,
 }
@@ -181,7 +181,7 @@ fn read_keys(cx: &mut Ctxt, args: TokenStream, raw: &mut Raw) -> (Vec<String>, b
     (given, true)
 }
 
-pub fn parse(args: TokenStream, input: &DeriveInput) -> Result<TaskModel, Failed> {
+pub(super) fn parse(args: TokenStream, input: &DeriveInput) -> Result<TaskModel, Failed> {
     let mut cx = Ctxt::default();
     let mut raw = Raw::default();
     let (given, parsed_all) = read_keys(&mut cx, args, &mut raw);

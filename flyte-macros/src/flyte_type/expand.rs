@@ -7,7 +7,7 @@ use syn::spanned::Spanned;
 
 use super::model::{EnumModel, Model, StructModel};
 
-pub fn expand(model: &Model) -> TokenStream {
+pub(super) fn expand(model: &Model) -> TokenStream {
     match model {
         Model::Struct(s) => expand_struct(s),
         Model::Enum(e) => expand_enum(e),

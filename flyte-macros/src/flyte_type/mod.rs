@@ -6,7 +6,7 @@ mod parse;
 
 use proc_macro2::TokenStream;
 
-pub fn derive(input: &syn::DeriveInput) -> Result<TokenStream, Vec<syn::Error>> {
+pub(crate) fn derive(input: &syn::DeriveInput) -> Result<TokenStream, Vec<syn::Error>> {
     let model = parse::parse(input)?;
     Ok(expand::expand(&model))
 }

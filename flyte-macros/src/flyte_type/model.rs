@@ -1,17 +1,17 @@
 //! The validated shape of a `#[derive(FlyteType)]` input.
 
 /// What is being derived for.
-pub enum Model {
+pub(super) enum Model {
     Struct(StructModel),
     Enum(EnumModel),
 }
 
-pub struct StructModel {
+pub(super) struct StructModel {
     pub ident: syn::Ident,
     pub fields: Vec<FieldModel>,
 }
 
-pub struct FieldModel {
+pub(super) struct FieldModel {
     pub member: syn::Ident,
     /// The name in msgpack and the schema (the field's name unless renamed).
     pub name: String,
@@ -19,7 +19,7 @@ pub struct FieldModel {
     pub default: Option<syn::Expr>,
 }
 
-pub struct EnumModel {
+pub(super) struct EnumModel {
     pub ident: syn::Ident,
     /// Each variant with its string value.
     pub variants: Vec<(syn::Ident, String)>,

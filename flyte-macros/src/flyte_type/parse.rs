@@ -19,7 +19,7 @@ const RENAME_RULES: &[&str] = &[
     "SCREAMING_SNAKE_CASE",
 ];
 
-pub fn parse(input: &DeriveInput) -> Result<Model, Vec<syn::Error>> {
+pub(super) fn parse(input: &DeriveInput) -> Result<Model, Vec<syn::Error>> {
     let mut cx = Ctxt::default();
     if !input.generics.params.is_empty() {
         cx.error_spanned_by(

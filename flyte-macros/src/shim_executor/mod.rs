@@ -7,7 +7,7 @@ use syn::spanned::Spanned;
 
 use crate::ctxt::Ctxt;
 
-pub fn shim_executor(args: TokenStream, item: TokenStream) -> TokenStream {
+pub(crate) fn shim_executor(args: TokenStream, item: TokenStream) -> TokenStream {
     let mut cx = Ctxt::default();
     if !args.is_empty() {
         cx.error_spanned_by(&args, "#[shim_executor] takes no arguments");

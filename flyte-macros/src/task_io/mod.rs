@@ -80,7 +80,7 @@ fn parse(input: &DeriveInput) -> Result<Vec<Var>, Vec<syn::Error>> {
     Ok(vars)
 }
 
-pub fn derive(input: &DeriveInput) -> Result<TokenStream, Vec<syn::Error>> {
+pub(crate) fn derive(input: &DeriveInput) -> Result<TokenStream, Vec<syn::Error>> {
     let vars = parse(input)?;
     let ident = &input.ident;
     let names = vars.iter().map(|v| &v.name);

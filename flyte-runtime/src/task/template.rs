@@ -42,9 +42,9 @@ pub fn runtime_version() -> String {
 }
 
 /// Where shared memory is mounted when the task does not say (flytekit's default).
-pub const SHARED_MEMORY_MOUNT_PATH: &str = "/dev/shm";
+pub(super) const SHARED_MEMORY_MOUNT_PATH: &str = "/dev/shm";
 /// The shared memory volume's name when the task does not say (flytekit's default).
-pub const SHARED_MEMORY_MOUNT_NAME: &str = "flyte-shared-memory";
+pub(super) const SHARED_MEMORY_MOUNT_NAME: &str = "flyte-shared-memory";
 
 fn non_empty(s: &str, default: &str) -> String {
     if s.is_empty() { default } else { s }.to_string()
