@@ -57,6 +57,12 @@ use crate::proto::core::{Literal, LiteralMap, LiteralType};
 /// let err = Vec::<u8>::from_literal(&vec![1_i64, 300].to_literal()).unwrap_err();
 /// assert_eq!(err.to_string(), "at `[1]`: 300 does not fit in u8 (0..=255)");
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a Flyte type",
+    label = "not a Flyte type",
+    note = "Flyte types: i8 to i64, u8 to u32, f32, f64, String, bool, DateTime<Utc>, TimeDelta, Vec, BTreeMap<String, _>, Option, FlyteFile, FlyteDirectory, serde_json::Value, and structs or enums with #[derive(FlyteType)]",
+    note = "`u64` and `usize` are not: Flyte's INTEGER is a signed 64-bit integer, so values above i64::MAX have no lossless literal; use `i64` (or `u32`) and check the range where you convert"
+)]
 pub trait FlyteType: Sized {
     /// The Flyte type of every value of `Self`.
     fn literal_type() -> LiteralType;

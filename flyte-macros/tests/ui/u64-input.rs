@@ -1,0 +1,8 @@
+use flyte_runtime::prelude::*;
+
+#[derive(TaskIo)]
+pub struct Inputs {
+    pub count: u64,
+}
+
+fn main() {}
