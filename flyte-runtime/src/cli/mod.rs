@@ -37,7 +37,7 @@ pub use logging::{init_logging, LogFormat};
 pub use package::PackageArgs;
 pub use platform_args::PlatformArgs;
 pub use pod::PodArgs;
-pub use run::RunArgs;
+pub use run::{InputArgs, RunArgs};
 pub use template::TemplateArgs;
 
 /// The command line of a task-type binary.

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::Args;
 
 use super::platform_args::PlatformArgs;
-use super::run::inputs_from_args;
+use super::run::{inputs_from_args, InputArgs};
 use crate::pod::{build_pod, to_yaml, PodRun};
 use crate::registry;
 use crate::task::SerializationSettings;
@@ -17,12 +17,9 @@ use crate::task::SerializationSettings;
 pub struct PodArgs {
     /// The registered task's name (see `list`).
     pub task: String,
-    /// An input, `NAME=VALUE` (for `{{.inputs.NAME}}` placeholders; optional otherwise).
-    #[arg(long = "input", short = 'i', value_name = "NAME=VALUE")]
-    pub inputs: Vec<String>,
-    /// All inputs as one JSON object.
-    #[arg(long, value_name = "JSON")]
-    pub inputs_json: Option<String>,
+    /// The inputs (needed only for `{{.inputs.NAME}}` placeholders).
+    #[command(flatten)]
+    pub inputs: InputArgs,
     /// The node's metadata prefix: inputs at `<prefix>/inputs.pb`, the template at
     /// `<prefix>/task.pb`, outputs at `<prefix>/<attempt>`.
     #[arg(
@@ -79,10 +76,10 @@ fn try_pod(args: &PodArgs) -> Result<String, String> {
         .as_ref()
         .and_then(|i| i.inputs.clone())
         .unwrap_or_default();
-    let inputs = if args.inputs.is_empty() && args.inputs_json.is_none() {
+    let inputs = if args.inputs.is_empty() {
         Default::default()
     } else {
-        inputs_from_args(&args.task, &args.inputs, args.inputs_json.as_deref(), &vars)?
+        inputs_from_args(&args.task, &args.inputs, &vars)?
     };
     run.execution = args.execution.clone();
     run.placeholders.generated_name = run.pod_name();

@@ -21,17 +21,32 @@ use crate::storage::{join, Storage};
 use crate::task::SerializationSettings;
 use crate::types::json_literal::{literal_from_json, literal_to_json};
 
+/// A task's inputs on the command line (`run`, `pod`).
+#[derive(Debug, Clone, Default, Args)]
+pub struct InputArgs {
+    /// An input, `NAME=VALUE`: text for strings, JSON (or plain text) for everything else.
+    #[arg(long = "input", short = 'i', value_name = "NAME=VALUE")]
+    pub input: Vec<String>,
+    /// All inputs as one JSON object (`--input` values override its entries).
+    #[arg(long, value_name = "JSON")]
+    pub inputs_json: Option<String>,
+}
+
+impl InputArgs {
+    /// Whether no input was given.
+    pub fn is_empty(&self) -> bool {
+        self.input.is_empty() && self.inputs_json.is_none()
+    }
+}
+
 /// Arguments of `run`.
 #[derive(Debug, Clone, Args)]
 pub struct RunArgs {
     /// The registered task's name (see `list`).
     pub task: String,
-    /// An input, `NAME=VALUE`: text for strings, JSON (or plain text) for everything else.
-    #[arg(long = "input", short = 'i', value_name = "NAME=VALUE")]
-    pub inputs: Vec<String>,
-    /// All inputs as one JSON object (`--input` values override its entries).
-    #[arg(long, value_name = "JSON")]
-    pub inputs_json: Option<String>,
+    /// The inputs.
+    #[command(flatten)]
+    pub inputs: InputArgs,
     /// Where to leave template.pb, inputs.pb and outputs.pb/error.pb (default: a new folder
     /// under the system's temporary directory).
     #[arg(long)]
@@ -75,8 +90,7 @@ fn value_for(raw: &str, ty: &LiteralType) -> Json {
 /// task's input types.
 pub(crate) fn inputs_from_args(
     task: &str,
-    input_args: &[String],
-    inputs_json: Option<&str>,
+    args: &InputArgs,
     vars: &crate::proto::core::VariableMap,
 ) -> Result<LiteralMap, String> {
     let type_of = |name: &str| -> Result<LiteralType, String> {
@@ -92,14 +106,14 @@ pub(crate) fn inputs_from_args(
         Ok(var.r#type.clone().unwrap_or_default())
     };
     let mut given: Vec<(String, Json)> = Vec::new();
-    if let Some(text) = inputs_json {
+    if let Some(text) = &args.inputs_json {
         match serde_json::from_str::<Json>(text) {
             Ok(Json::Object(m)) => given.extend(m),
             Ok(_) => return Err("--inputs-json must be a JSON object".to_string()),
             Err(e) => return Err(format!("--inputs-json is not JSON: {e}")),
         }
     }
-    for pair in input_args {
+    for pair in &args.input {
         let (name, raw) = pair
             .split_once('=')
             .ok_or_else(|| format!("--input `{pair}` is not NAME=VALUE"))?;
@@ -239,7 +253,6 @@ fn try_run(args: &RunArgs) -> Result<ExitCode, String> {
     let inputs = inputs_from_args(
         &args.task,
         &args.inputs,
-        args.inputs_json.as_deref(),
         &interface.inputs.unwrap_or_default(),
     )?;
     let platform = args.platform.platform()?;

@@ -321,12 +321,11 @@ fn k8s_resources(
         (&r.limits, &mut out.limits),
     ] {
         for e in entries {
-            let name = match ResourceName::try_from(e.name) {
-                Ok(ResourceName::Cpu) => "cpu",
-                Ok(ResourceName::Memory) => "memory",
-                Ok(ResourceName::Gpu) => "gpu",
-                Ok(ResourceName::EphemeralStorage) => "ephemeral-storage",
-                _ => continue,
+            let Some(name) = ResourceName::try_from(e.name)
+                .ok()
+                .and_then(super::quantity::k8s_resource_name)
+            else {
+                continue;
             };
             let q: Quantity = e.value.parse().map_err(|_| PodError::Quantity {
                 name: name.to_string(),

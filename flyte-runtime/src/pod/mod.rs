@@ -31,7 +31,7 @@ pub use model::{
 };
 pub use placeholders::{Placeholders, RenderError};
 pub use platform::{LiteralOffloading, Platform, PodRun};
-pub use quantity::{NotAQuantity, Quantity};
+pub use quantity::{k8s_resource_name, NotAQuantity, Quantity};
 pub use results::{
     clear_results, read_results, ContainerExit, FailureSource, TaskFailure, TaskResult,
     RESULT_FILES,

@@ -165,6 +165,21 @@ impl FromStr for Quantity {
     }
 }
 
+/// The Kubernetes name of a Flyte resource, as flytekit and propeller write it (`gpu` is
+/// the platform's GPU resource, `nvidia.com/gpu` by default, once propeller has it).
+pub fn k8s_resource_name(
+    name: crate::proto::core::resources::ResourceName,
+) -> Option<&'static str> {
+    use crate::proto::core::resources::ResourceName;
+    match name {
+        ResourceName::Cpu => Some("cpu"),
+        ResourceName::Memory => Some("memory"),
+        ResourceName::Gpu => Some("gpu"),
+        ResourceName::EphemeralStorage => Some("ephemeral-storage"),
+        _ => None,
+    }
+}
+
 impl serde::Serialize for Quantity {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&self.text)

@@ -494,12 +494,11 @@ impl<T: ContainerTask> TaskInstance<T> {
 fn k8s_resources(entries: &[crate::proto::core::resources::ResourceEntry]) -> Json {
     let mut out = serde_json::Map::new();
     for e in entries {
-        let key = match ResourceName::try_from(e.name) {
-            Ok(ResourceName::Cpu) => "cpu",
-            Ok(ResourceName::Memory) => "memory",
-            Ok(ResourceName::Gpu) => "gpu",
-            Ok(ResourceName::EphemeralStorage) => "ephemeral-storage",
-            _ => continue,
+        let Some(key) = ResourceName::try_from(e.name)
+            .ok()
+            .and_then(crate::pod::k8s_resource_name)
+        else {
+            continue;
         };
         out.insert(key.to_string(), Json::from(e.value.clone()));
     }
