@@ -45,6 +45,32 @@ fn container_task_expansion() {
     );
 }
 
+/// Every optional key at once, and a generic type as a value (`custom_with`,
+/// `validate_with`, `entrypoint`, `resolver`, `task_type_version`, `inputs`, `outputs`).
+#[test]
+fn container_task_expansion_with_every_key() {
+    let args = quote!(
+        task_type = "sqlite",
+        image = "ghcr.io/acme/sqlite:{version}",
+        executor = SqliteExecutor,
+        inputs = Wrapper<Query, Limits>,
+        outputs = Rows,
+        entrypoint = "sqlite-tasks",
+        resolver = "flyte_rs.default_task_resolver",
+        task_type_version = 2,
+        custom_with = sqlite_custom,
+        validate_with = check_query
+    );
+    let item = quote! {
+        #[derive(serde::Serialize, serde::Deserialize)]
+        pub struct SqliteTask { pub uri: String, pub query_template: String }
+    };
+    check(
+        "container_task_every_key",
+        crate::container_task::container_task(args, item),
+    );
+}
+
 #[test]
 fn shim_executor_expansion() {
     let item = quote! {

@@ -7,8 +7,7 @@
 use proc_macro2::{Span, TokenStream};
 use quote::ToTokens;
 use syn::parse::Parser;
-use syn::punctuated::Punctuated;
-use syn::{Data, DeriveInput, Expr, Lit, Meta, Token};
+use syn::{Data, DeriveInput, LitInt, LitStr, Token};
 
 use super::model::TaskModel;
 use crate::ctxt::Ctxt;
@@ -48,22 +47,71 @@ pub(super) struct Failed {
     pub raw: Box<Raw>,
 }
 
-fn string(cx: &mut Ctxt, key: &str, value: &Expr) -> Option<String> {
-    match value {
-        Expr::Lit(syn::ExprLit {
-            lit: Lit::Str(lit), ..
-        }) => {
+/// One `key = value` (or a bare `key`) of the attribute; the value is kept as tokens and
+/// parsed by what its key takes (a type such as `Wrapper<A, B>` is not an expression).
+struct Entry {
+    key: syn::Path,
+    value: Option<TokenStream>,
+}
+
+/// Splits the attribute into entries at top-level commas (commas inside `<…>` belong to a
+/// generic type).
+fn entries(input: syn::parse::ParseStream<'_>) -> syn::Result<Vec<Entry>> {
+    let mut out = Vec::new();
+    while !input.is_empty() {
+        let key: syn::Path = input.parse()?;
+        let value = if input.peek(Token![=]) {
+            input.parse::<Token![=]>()?;
+            let mut tokens = TokenStream::new();
+            let mut depth = 0usize;
+            loop {
+                let at_comma = depth == 0 && input.peek(Token![,]);
+                if input.is_empty() || at_comma {
+                    break;
+                }
+                let tt: proc_macro2::TokenTree = input.parse()?;
+                if let proc_macro2::TokenTree::Punct(p) = &tt {
+                    match p.as_char() {
+                        '<' => depth += 1,
+                        '>' => depth = depth.saturating_sub(1),
+                        _ => {}
+                    }
+                }
+                tokens.extend([tt]);
+            }
+            if tokens.is_empty() {
+                return Err(input.error(format!(
+                    "`{}` needs a value after `=`",
+                    key.to_token_stream()
+                )));
+            }
+            Some(tokens)
+        } else {
+            None
+        };
+        out.push(Entry { key, value });
+        if input.is_empty() {
+            break;
+        }
+        input.parse::<Token![,]>()?;
+    }
+    Ok(out)
+}
+
+fn string(cx: &mut Ctxt, key: &str, value: &TokenStream) -> Option<String> {
+    match syn::parse2::<LitStr>(value.clone()) {
+        Ok(lit) => {
             let v = lit.value();
             if v.trim().is_empty() {
-                cx.error_spanned_by(lit, format!("`{key}` must not be empty"));
+                cx.error_spanned_by(&lit, format!("`{key}` must not be empty"));
                 None
             } else {
                 Some(v)
             }
         }
-        other => {
+        Err(_) => {
             cx.error_spanned_by(
-                other,
+                value,
                 format!("`{key}` takes a string literal, e.g. {key} = \"...\""),
             );
             None
@@ -71,18 +119,15 @@ fn string(cx: &mut Ctxt, key: &str, value: &Expr) -> Option<String> {
     }
 }
 
-fn type_of(cx: &mut Ctxt, key: &str, value: &Expr) -> Option<syn::Type> {
-    if let Expr::Lit(syn::ExprLit {
-        lit: Lit::Str(lit), ..
-    }) = value
-    {
+fn type_of(cx: &mut Ctxt, key: &str, value: &TokenStream) -> Option<syn::Type> {
+    if let Ok(lit) = syn::parse2::<LitStr>(value.clone()) {
         cx.error_spanned_by(
             lit,
             format!("`{key}` takes a type, not a string: {key} = MyType"),
         );
         return None;
     }
-    match syn::parse2::<syn::Type>(value.to_token_stream()) {
+    match syn::parse2::<syn::Type>(value.clone()) {
         Ok(t) => Some(t),
         Err(_) => {
             cx.error_spanned_by(value, format!("`{key}` takes a type: {key} = MyType"));
@@ -91,30 +136,30 @@ fn type_of(cx: &mut Ctxt, key: &str, value: &Expr) -> Option<syn::Type> {
     }
 }
 
-fn path_of(cx: &mut Ctxt, value: &Expr, message: &str) -> Option<syn::Path> {
-    match value {
-        Expr::Path(p) => Some(p.path.clone()),
-        other => {
-            cx.error_spanned_by(other, message);
+fn path_of(cx: &mut Ctxt, value: &TokenStream, message: &str) -> Option<syn::Path> {
+    match syn::parse2::<syn::Path>(value.clone()) {
+        Ok(p) => Some(p),
+        Err(_) => {
+            cx.error_spanned_by(value, message);
             None
         }
     }
 }
 
-fn int_of(cx: &mut Ctxt, value: &Expr) -> Option<i32> {
-    let message = "`task_type_version` takes an integer, e.g. task_type_version = 1";
-    match value {
-        Expr::Lit(syn::ExprLit {
-            lit: Lit::Int(lit), ..
-        }) => match lit.base10_parse::<i32>() {
+fn int_of(cx: &mut Ctxt, value: &TokenStream) -> Option<i32> {
+    match syn::parse2::<LitInt>(value.clone()) {
+        Ok(lit) => match lit.base10_parse::<i32>() {
             Ok(v) => Some(v),
             Err(e) => {
                 cx.syn_error(e);
                 None
             }
         },
-        other => {
-            cx.error_spanned_by(other, message);
+        Err(_) => {
+            cx.error_spanned_by(
+                value,
+                "`task_type_version` takes an integer, e.g. task_type_version = 1",
+            );
             None
         }
     }
@@ -123,16 +168,15 @@ fn int_of(cx: &mut Ctxt, value: &Expr) -> Option<i32> {
 /// Reads the keys into `raw`; returns the keys given (known or not) and whether the list
 /// itself parsed.
 fn read_keys(cx: &mut Ctxt, args: TokenStream, raw: &mut Raw) -> (Vec<String>, bool) {
-    let metas = match Punctuated::<Meta, Token![,]>::parse_terminated.parse2(args) {
-        Ok(m) => m,
+    let entries = match entries.parse2(args) {
+        Ok(e) => e,
         Err(e) => {
             cx.syn_error(e);
             return (Vec::new(), false);
         }
     };
     let mut given: Vec<String> = Vec::new();
-    for meta in metas {
-        let path = meta.path().clone();
+    for Entry { key: path, value } in entries {
         let key = path
             .get_ident()
             .map(ToString::to_string)
@@ -146,13 +190,11 @@ fn read_keys(cx: &mut Ctxt, args: TokenStream, raw: &mut Raw) -> (Vec<String>, b
             cx.error_spanned_by(&path, unknown_key_message("key", &key, KEYS));
             continue;
         }
-        let value = match &meta {
-            Meta::NameValue(nv) => &nv.value,
-            other => {
-                cx.error_spanned_by(other, format!("`{key}` takes a value: {key} = ..."));
-                continue;
-            }
+        let Some(value) = value else {
+            cx.error_spanned_by(&path, format!("`{key}` takes a value: {key} = ..."));
+            continue;
         };
+        let value = &value;
         match key.as_str() {
             "task_type" => raw.task_type = string(cx, &key, value),
             "image" => raw.image = string(cx, &key, value),

@@ -99,9 +99,10 @@ fn registered_path(cx: &mut Ctxt, ty: &syn::Type) -> Option<TokenStream> {
     })
 }
 
-/// On errors: the user's impl (with a stub in place of an `execute_from_model` whose
-/// signature is wrong) and a `RegisteredExecutor` impl, so that only our errors are reported,
-/// not a cascade from the missing registration or the compiler's own signature error.
+/// On errors: the user's impl (its `execute_from_model` made async, or replaced by a stub
+/// where its signature is wrong or it is missing) and a `RegisteredExecutor` impl, so that
+/// only our errors are reported, not a cascade from the missing registration or the
+/// compiler's own signature error.
 fn fallback(
     imp: &syn::ItemImpl,
     bad_signature: bool,
@@ -113,40 +114,41 @@ fn fallback(
         .as_ref()
         .and_then(|(_, path, _)| path.segments.last())
         .is_some_and(|s| s.ident == "ShimTaskExecutor");
-    if !is_shim || !imp.generics.params.is_empty() {
+    if !is_shim {
         return quote!(#item #errors);
     }
     let mut imp = imp.clone();
     if bad_signature {
-        for it in &mut imp.items {
-            if let syn::ImplItem::Fn(f) = it {
-                if f.sig.ident == "execute_from_model" {
-                    *it = syn::parse_quote! {
-                        fn execute_from_model(
-                            &self,
-                            _: &::flyte_runtime::__private::ExecutionContext,
-                            _: <Self as ::flyte_runtime::__private::ShimTaskExecutor>::Task,
-                            _: <<Self as ::flyte_runtime::__private::ShimTaskExecutor>::Task as ::flyte_runtime::__private::ContainerTask>::Inputs,
-                        ) -> impl ::core::future::Future<Output = ::core::result::Result<
-                            <<Self as ::flyte_runtime::__private::ShimTaskExecutor>::Task as ::flyte_runtime::__private::ContainerTask>::Outputs,
-                            ::flyte_runtime::__private::TaskError,
-                        >> + ::core::marker::Send {
-                            ::core::future::pending()
-                        }
-                    };
-                }
+        imp.items.retain(
+            |it| !matches!(it, syn::ImplItem::Fn(f) if f.sig.ident == "execute_from_model"),
+        );
+        imp.items.push(syn::parse_quote! {
+            fn execute_from_model(
+                &self,
+                _: &::flyte_runtime::__private::ExecutionContext,
+                _: <Self as ::flyte_runtime::__private::ShimTaskExecutor>::Task,
+                _: <<Self as ::flyte_runtime::__private::ShimTaskExecutor>::Task as ::flyte_runtime::__private::ContainerTask>::Inputs,
+            ) -> impl ::core::future::Future<Output = ::core::result::Result<
+                <<Self as ::flyte_runtime::__private::ShimTaskExecutor>::Task as ::flyte_runtime::__private::ContainerTask>::Outputs,
+                ::flyte_runtime::__private::TaskError,
+            >> + ::core::marker::Send {
+                ::core::future::pending()
             }
-        }
+        });
     }
     let self_ty = &imp.self_ty;
-    quote! {
-        #imp
-        #errors
+    let (impl_generics, _, where_clause) = imp.generics.split_for_impl();
+    let registration = quote! {
         const _: () = {
-            impl ::flyte_runtime::__private::RegisteredExecutor for #self_ty {
+            impl #impl_generics ::flyte_runtime::__private::RegisteredExecutor for #self_ty #where_clause {
                 const PATH: &'static str = "";
             }
         };
+    };
+    quote! {
+        #imp
+        #errors
+        #registration
     }
 }
 
@@ -213,6 +215,7 @@ fn validate(cx: &mut Ctxt, imp: &mut syn::ItemImpl) -> bool {
         }
     }
     if !found {
+        bad_signature = true;
         cx.error_spanned_by(
             &imp.self_ty,
             "missing `fn execute_from_model(&self, ctx, task, inputs)`",

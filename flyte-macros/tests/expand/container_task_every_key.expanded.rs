@@ -1,0 +1,52 @@
+#[derive(serde::Serialize, serde::Deserialize)]
+pub struct SqliteTask {
+    pub uri: String,
+    pub query_template: String,
+}
+const _: () = {
+    use ::flyte_runtime::__private as __flyte;
+    #[automatically_derived]
+    impl __flyte::ContainerTask for SqliteTask {
+        const TASK_TYPE: &'static str = "sqlite";
+        const IMAGE: &'static str = "ghcr.io/acme/sqlite:{version}";
+        const VERSION: &'static str = ::core::env!("CARGO_PKG_VERSION");
+        const ENTRYPOINT: &'static str = "sqlite-tasks";
+        const RESOLVER: &'static str = "flyte_rs.default_task_resolver";
+        const TASK_TYPE_VERSION: i32 = 2i32;
+        type Inputs = Wrapper<Query, Limits>;
+        type Outputs = Rows;
+        type Executor = SqliteExecutor;
+        fn get_custom(
+            &self,
+        ) -> __flyte::std::result::Result<__flyte::Struct, __flyte::CustomError> {
+            sqlite_custom::to_custom(self)
+        }
+        fn from_custom(
+            custom: &__flyte::Struct,
+        ) -> __flyte::std::result::Result<Self, __flyte::CustomError> {
+            sqlite_custom::from_custom(custom)
+        }
+        fn validate(
+            &self,
+            interface: &__flyte::TypedInterface,
+        ) -> __flyte::std::result::Result<(), __flyte::std::string::String> {
+            check_query(self, interface)
+        }
+    }
+    const _: fn() = || {
+        fn executor_runs<E: __flyte::ShimTaskExecutor<Task = SqliteTask>>() {}
+        executor_runs::<SqliteExecutor>();
+    };
+    const _: () = ::core::assert!(
+        ! __flyte::names_overlap(< Wrapper < Query, Limits > as __flyte::TaskIo >
+        ::NAMES, < Rows as __flyte::TaskIo > ::NAMES,),
+        "task type `sqlite` has an output with the name of an input",
+    );
+    __flyte::inventory::submit! {
+        __flyte::TaskTypeEntry { task_type : "sqlite", rust_type :
+        ::core::concat!(::core::module_path!(), "::", ::core::stringify!(SqliteTask)),
+        config_type : ::core::any::TypeId::of:: < SqliteTask >, executor_path : <
+        SqliteExecutor as __flyte::RegisteredExecutor > ::PATH, image : < SqliteTask as
+        __flyte::ContainerTask > ::image, }
+    }
+};

@@ -1,0 +1,4 @@
+#[derive(flyte_runtime::FlyteType)]
+pub enum Never {}
+
+fn main() {}

@@ -1,0 +1,17 @@
+use flyte_runtime::prelude::*;
+
+#[derive(serde::Serialize, serde::Deserialize)]
+#[container_task(task_type = "demo", image = "example.com/img:1", executor = Exec)]
+pub struct Cfg {
+    pub uri: String,
+}
+
+#[derive(Default)]
+pub struct Exec;
+
+#[shim_executor]
+impl ShimTaskExecutor for Exec {
+    type Task = Cfg;
+}
+
+fn main() {}

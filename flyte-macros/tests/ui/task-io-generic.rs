@@ -1,0 +1,8 @@
+use flyte_runtime::prelude::*;
+
+#[derive(TaskIo)]
+pub struct Inputs<T> {
+    pub value: T,
+}
+
+fn main() {}

@@ -1,0 +1,8 @@
+use flyte_runtime::prelude::*;
+
+#[derive(TaskIo)]
+pub enum Inputs {
+    A,
+}
+
+fn main() {}

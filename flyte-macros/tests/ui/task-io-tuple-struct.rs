@@ -1,0 +1,6 @@
+use flyte_runtime::prelude::*;
+
+#[derive(TaskIo)]
+pub struct Inputs(pub i64);
+
+fn main() {}
