@@ -1,0 +1,74 @@
+//! Parses a `#[derive(TaskIo)]` struct into its [`Var`]s, reporting every problem at its
+//! token: not a struct, unnamed fields, generics, unknown attributes, a name used twice.
+
+use std::collections::HashMap;
+
+use syn::{Data, DeriveInput, Fields, LitStr};
+
+use super::model::Var;
+use crate::ctxt::{parse_flyte_attrs, Ctxt};
+
+pub(super) fn parse(input: &DeriveInput) -> Result<Vec<Var>, Vec<syn::Error>> {
+    let mut cx = Ctxt::default();
+    let fields = match &input.data {
+        Data::Struct(s) => match &s.fields {
+            Fields::Named(n) => n.named.iter().collect::<Vec<_>>(),
+            Fields::Unit => Vec::new(),
+            Fields::Unnamed(_) => {
+                cx.error_spanned_by(
+                    &input.ident,
+                    "#[derive(TaskIo)] needs named fields: they are the variable names",
+                );
+                Vec::new()
+            }
+        },
+        _ => {
+            cx.error_spanned_by(
+                &input.ident,
+                "#[derive(TaskIo)] goes on a struct: one field per variable",
+            );
+            Vec::new()
+        }
+    };
+    if !input.generics.params.is_empty() {
+        cx.error_spanned_by(
+            &input.generics,
+            "#[derive(TaskIo)] does not support generic structs",
+        );
+    }
+    let mut seen: HashMap<String, syn::Ident> = HashMap::new();
+    let mut vars = Vec::new();
+    for f in fields {
+        let Some(member) = f.ident.clone() else {
+            continue;
+        };
+        let mut name = member.to_string();
+        parse_flyte_attrs(
+            &mut cx,
+            &f.attrs,
+            "field attribute",
+            &["rename"],
+            |key, meta| {
+                if key != "rename" {
+                    return Ok(false);
+                }
+                name = meta.value()?.parse::<LitStr>()?.value();
+                Ok(true)
+            },
+        );
+        if let Some(first) = seen.get(&name) {
+            cx.error_spanned_by(
+                &member,
+                format!("variable `{name}` is declared twice (also by field `{first}`)"),
+            );
+        }
+        seen.insert(name.clone(), member.clone());
+        vars.push(Var {
+            member,
+            name,
+            ty: f.ty.clone(),
+        });
+    }
+    cx.check()?;
+    Ok(vars)
+}
