@@ -54,3 +54,44 @@ impl From<ExecuteArgs> for EntrypointArgs {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::super::{Cli, Command};
+    use crate::execute::EntrypointArgs;
+
+    fn parse(argv: Vec<String>) -> EntrypointArgs {
+        let line = ["bin".to_string(), "execute".to_string()]
+            .into_iter()
+            .chain(argv);
+        match Cli::try_parse_from(line).map(|c| c.command) {
+            Ok(Command::Execute(a)) => a.into(),
+            other => panic!("not an execute command line: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_flags_written_are_the_flags_read() {
+        let full = EntrypointArgs {
+            inputs: "s3://b/in/inputs.pb".into(),
+            output_prefix: "s3://b/out/0".into(),
+            raw_output_data_prefix: Some("s3://b/raw/0".into()),
+            checkpoint_path: Some("s3://b/ck/0".into()),
+            prev_checkpoint: Some("\"\"".into()),
+            resolver: crate::execute::resolvers::DEFAULT.into(),
+            loader_args: vec!["task-name".into(), "demo.task".into()],
+            local: false,
+        };
+        assert_eq!(parse(full.to_argv()), full);
+        let bare = EntrypointArgs {
+            inputs: "/in.pb".into(),
+            output_prefix: "/out".into(),
+            resolver: crate::execute::resolvers::TEMPLATE.into(),
+            loader_args: vec!["/t.pb".into(), "--looks-like-a-flag".into()],
+            ..Default::default()
+        };
+        assert_eq!(parse(bare.to_argv()), bare);
+    }
+}

@@ -62,6 +62,57 @@ pub struct EntrypointArgs {
     pub local: bool,
 }
 
+impl EntrypointArgs {
+    /// The arguments as propeller passes them in a template: the placeholders it fills, the
+    /// resolver and its loader args.
+    pub fn placeholders(resolver: &str, loader_args: Vec<String>) -> Self {
+        Self {
+            inputs: "{{.input}}".into(),
+            output_prefix: "{{.outputPrefix}}".into(),
+            raw_output_data_prefix: Some("{{.rawOutputDataPrefix}}".into()),
+            checkpoint_path: Some("{{.checkpointOutputPrefix}}".into()),
+            prev_checkpoint: Some("{{.prevCheckpointPrefix}}".into()),
+            resolver: resolver.to_string(),
+            loader_args,
+            local: false,
+        }
+    }
+
+    /// The command line after `execute`: pyflyte-execute's flags, `--`, the loader args. The
+    /// one spelling of the flags; `execute` parses exactly these back (a unit test of
+    /// `cli::execute` checks the round trip).
+    ///
+    /// ```
+    /// use flyte_runtime::execute::EntrypointArgs;
+    /// let a = EntrypointArgs { inputs: "s3://b/i.pb".into(), output_prefix: "s3://b/o".into(), resolver: "r".into(), loader_args: vec!["x".into()], ..Default::default() };
+    /// assert_eq!(a.to_argv(), ["--inputs", "s3://b/i.pb", "--output-prefix", "s3://b/o", "--resolver", "r", "--", "x"]);
+    /// ```
+    pub fn to_argv(&self) -> Vec<String> {
+        let mut argv = vec![
+            "--inputs".to_string(),
+            self.inputs.clone(),
+            "--output-prefix".to_string(),
+            self.output_prefix.clone(),
+        ];
+        for (flag, value) in [
+            ("--raw-output-data-prefix", &self.raw_output_data_prefix),
+            ("--checkpoint-path", &self.checkpoint_path),
+            ("--prev-checkpoint", &self.prev_checkpoint),
+        ] {
+            if let Some(v) = value {
+                argv.extend([flag.to_string(), v.clone()]);
+            }
+        }
+        argv.extend([
+            "--resolver".to_string(),
+            self.resolver.clone(),
+            "--".to_string(),
+        ]);
+        argv.extend(self.loader_args.iter().cloned());
+        argv
+    }
+}
+
 /// How a run ended.
 #[derive(Debug)]
 pub enum Outcome {

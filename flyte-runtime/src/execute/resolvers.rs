@@ -42,6 +42,43 @@ pub fn loader_args_usage(resolver: &str) -> Option<&'static str> {
     }
 }
 
+/// The loader args with which `resolver` finds the task `task` (run by the executor
+/// registered at `executor_path`): what a template carries after `--`. [`resolve`] reads
+/// them back.
+pub(crate) fn loader_args_for(
+    resolver: &str,
+    task: &str,
+    executor_path: &str,
+) -> Result<Vec<String>, String> {
+    match resolver {
+        TEMPLATE => Ok(vec![
+            "{{.taskTemplatePath}}".to_string(),
+            executor_path.to_string(),
+        ]),
+        DEFAULT => Ok(vec!["task-name".to_string(), task.to_string()]),
+        CLASS_STORAGE => {
+            let all = registry::instances().map_err(|e| e.to_string())?;
+            all.iter()
+                .position(|i| i.instance.name() == task)
+                .map(|index| vec![index.to_string()])
+                .ok_or_else(|| {
+                    "the class-storage resolver finds tasks by their index among the \
+                     registered ones, and this task is not registered (register_task!)"
+                        .to_string()
+                })
+        }
+        SERIALIZED => Err(
+            "a serialized task is named by the URI of its file, which a template cannot \
+             know; write one with `execute::serialize_task` and pass its URI as the loader arg"
+                .to_string(),
+        ),
+        other => Err(format!(
+            "unknown resolver `{other}`; known: {}",
+            ALL.join(", ")
+        )),
+    }
+}
+
 /// A template and the executor that runs it.
 pub struct ResolvedTask {
     /// The template (as propeller wrote it, or rebuilt from the registered instance).

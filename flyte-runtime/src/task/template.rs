@@ -227,27 +227,11 @@ pub(crate) fn variable_map(vars: &[(String, LiteralType)]) -> VariableMap {
 /// assert_eq!(args[args.len() - 3..], ["--", "{{.taskTemplatePath}}", "my_crate::MyExecutor"]);
 /// ```
 pub fn default_args(entrypoint: &str, resolver: &str, loader_args: &[String]) -> Vec<String> {
-    [
-        entrypoint,
-        "execute",
-        "--inputs",
-        "{{.input}}",
-        "--output-prefix",
-        "{{.outputPrefix}}",
-        "--raw-output-data-prefix",
-        "{{.rawOutputDataPrefix}}",
-        "--checkpoint-path",
-        "{{.checkpointOutputPrefix}}",
-        "--prev-checkpoint",
-        "{{.prevCheckpointPrefix}}",
-        "--resolver",
-        resolver,
-        "--",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .chain(loader_args.iter().cloned())
-    .collect()
+    let flags = crate::execute::EntrypointArgs::placeholders(resolver, loader_args.to_vec());
+    [entrypoint.to_string(), "execute".to_string()]
+        .into_iter()
+        .chain(flags.to_argv())
+        .collect()
 }
 
 impl<T: ContainerTask> TaskInstance<T> {
@@ -296,44 +280,19 @@ impl<T: ContainerTask> TaskInstance<T> {
         })
     }
 
-    /// The loader args that let `T::RESOLVER` find this task at run time.
+    /// The loader args that let `T::RESOLVER` find this task at run time (written by the
+    /// resolver module, which also reads them).
     fn loader_args(&self) -> Result<Vec<String>, DefinitionError> {
-        let resolver_error = |message: String| DefinitionError::Resolver {
+        resolvers::loader_args_for(
+            T::RESOLVER,
+            &self.name,
+            <T::Executor as RegisteredExecutor>::PATH,
+        )
+        .map_err(|message| DefinitionError::Resolver {
             task: self.name.clone(),
             resolver: T::RESOLVER,
             message,
-        };
-        match T::RESOLVER {
-            resolvers::TEMPLATE => Ok(vec![
-                "{{.taskTemplatePath}}".to_string(),
-                <T::Executor as RegisteredExecutor>::PATH.to_string(),
-            ]),
-            resolvers::DEFAULT => Ok(vec!["task-name".to_string(), self.name.clone()]),
-            resolvers::CLASS_STORAGE => {
-                let all =
-                    crate::registry::instances().map_err(|e| resolver_error(e.to_string()))?;
-                let index = all
-                    .iter()
-                    .position(|i| i.instance.name() == self.name)
-                    .ok_or_else(|| {
-                        resolver_error(
-                            "the class-storage resolver finds tasks by their index among the \
-                             registered ones, and this task is not registered (register_task!)"
-                                .to_string(),
-                        )
-                    })?;
-                Ok(vec![index.to_string()])
-            }
-            resolvers::SERIALIZED => Err(resolver_error(
-                "a serialized task is named by the URI of its file, which a template cannot \
-                 know; write one with `execute::serialize_task` and pass its URI as the loader arg"
-                    .to_string(),
-            )),
-            other => Err(resolver_error(format!(
-                "unknown resolver `{other}`; known: {}",
-                resolvers::ALL.join(", ")
-            ))),
-        }
+        })
     }
 
     fn container(&self, settings: &SerializationSettings) -> Result<Container, DefinitionError> {
