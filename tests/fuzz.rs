@@ -249,7 +249,7 @@ fn adder_template() -> TaskTemplate {
 
 /// Runs the entrypoint on these bytes; checks it ends with exactly one document.
 fn entrypoint(rt: &tokio::runtime::Runtime, template: &[u8], inputs: &[u8]) -> Result<(), String> {
-    let storage = Storage::in_memory();
+    let storage = Storage::default();
     rt.block_on(async {
         storage
             .write("memory://fuzz/template.pb", template.to_vec())

@@ -12,7 +12,7 @@
 //!     ("id", Arc::new(Int64Array::from(vec![1, 2])) as _),
 //!     ("name", Arc::new(StringArray::from(vec!["a", "b"])) as _),
 //! ]).unwrap();
-//! let storage = Storage::in_memory();
+//! let storage = Storage::default();
 //! let sd = dataframe::write_parquet(&storage, "memory://b/raw/t1", &batch).await.unwrap();
 //! assert_eq!(sd.columns().len(), 2);
 //! let back = dataframe::read_parquet(&storage, &sd).await.unwrap();

@@ -79,7 +79,7 @@ register_task!(by_index);
 /// The template's args rendered, parsed by `execute`, resolved; returns the resolver named
 /// in the args, the task's name and the executor's path.
 fn round_trip(template: TaskTemplate) -> (String, String, &'static str) {
-    let storage = Storage::in_memory();
+    let storage = Storage::default();
     let task_pb = "memory://roundtrip/task.pb";
     let placeholders = Placeholders {
         input: "memory://roundtrip/inputs.pb".into(),

@@ -16,7 +16,7 @@ pub const CHECKPOINT_FILE: &str = "_chkpt";
 /// use flyte_runtime::storage::Storage;
 ///
 /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
-/// let storage = Storage::in_memory();
+/// let storage = Storage::default();
 /// let first = Checkpoint::new(storage.clone(), Some("memory://b/attempt-0".into()), None);
 /// assert_eq!(first.read().await.unwrap(), None);
 /// first.write(b"epoch=3".to_vec()).await.unwrap();
@@ -52,7 +52,7 @@ impl Checkpoint {
     /// ```
     /// # use flyte_runtime::{execute::Checkpoint, storage::Storage};
     /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
-    /// let first = Checkpoint::new(Storage::in_memory(), None, Some("\"\"".into()));
+    /// let first = Checkpoint::new(Storage::default(), None, Some("\"\"".into()));
     /// assert_eq!(first.read().await.unwrap(), None);
     /// # });
     /// ```

@@ -179,7 +179,7 @@ mod tests {
         outputs: &[(&str, usize)],
         limits: OutputLimits,
     ) -> (Result<LiteralMap, Failure>, Storage) {
-        let storage = Storage::in_memory();
+        let storage = Storage::default();
         let map = LiteralMap {
             literals: outputs
                 .iter()

@@ -229,7 +229,7 @@ mod tests {
 
     #[test]
     fn validate_output_order() {
-        let s = Storage::in_memory();
+        let s = Storage::default();
         let t = with_output();
         assert_eq!(code(read(&s, &t, 0)), "OutputsNotFound");
         assert_eq!(code(read(&s, &TaskTemplate::default(), 0)), "succeeded");

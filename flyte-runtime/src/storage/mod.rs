@@ -12,7 +12,7 @@
 //! use flyte_runtime::storage::Storage;
 //!
 //! # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
-//! let storage = Storage::in_memory();
+//! let storage = Storage::default();
 //! storage.write("memory://bucket/run/outputs.pb", b"bytes".to_vec()).await.unwrap();
 //! assert_eq!(&storage.read("memory://bucket/run/outputs.pb").await.unwrap()[..], b"bytes");
 //! assert!(!storage.exists("memory://bucket/run/error.pb").await.unwrap());

@@ -99,6 +99,8 @@ impl std::fmt::Debug for Storage {
     }
 }
 
+/// The default configuration; `memory://` URIs live as long as the storage does (tests,
+/// examples).
 impl Default for Storage {
     fn default() -> Self {
         Self::new(StorageConfig::default())
@@ -120,11 +122,6 @@ impl Storage {
     /// Storage configured from the environment ([`StorageConfig::from_env`]).
     pub fn from_env() -> Self {
         Self::new(StorageConfig::from_env())
-    }
-
-    /// Default storage; `memory://` URIs live as long as it does. For tests and examples.
-    pub fn in_memory() -> Self {
-        Self::default()
     }
 
     /// The configuration in use.
@@ -281,7 +278,7 @@ impl Storage {
     /// use flyte_runtime::storage::{Storage, StorageError};
     ///
     /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
-    /// let storage = Storage::in_memory();
+    /// let storage = Storage::default();
     /// storage.write("memory://b/inputs.pb", vec![0u8; 100]).await.unwrap();
     /// assert_eq!(storage.read_at_most("memory://b/inputs.pb", 100).await.unwrap().len(), 100);
     /// let e = storage.read_at_most("memory://b/inputs.pb", 99).await.unwrap_err();
@@ -477,7 +474,7 @@ mod tests {
 
     #[test]
     fn list_names_the_objects_of_a_folder_only() {
-        let s = Storage::in_memory();
+        let s = Storage::default();
         block_on(async {
             for key in ["t/00001", "t/00000", "t/deeper/x", "u/00000"] {
                 s.write(&format!("memory://b/{key}"), b"x".to_vec())
@@ -491,7 +488,7 @@ mod tests {
 
     #[test]
     fn missing_object_is_not_found_and_not_retried() {
-        let s = Storage::in_memory();
+        let s = Storage::default();
         let e = block_on(s.read("memory://b/nothing.pb")).unwrap_err();
         assert!(matches!(e, StorageError::NotFound { .. }), "{e:?}");
         assert!(!e.is_transient());
@@ -500,7 +497,7 @@ mod tests {
 
     #[test]
     fn memory_buckets_are_separate_and_shared_by_clones() {
-        let s = Storage::in_memory();
+        let s = Storage::default();
         let c = s.clone();
         block_on(async {
             s.write("memory://one/k", b"1".to_vec()).await.unwrap();
