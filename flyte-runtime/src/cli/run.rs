@@ -10,7 +10,7 @@ use prost::Message;
 use serde_json::Value as Json;
 
 use super::platform_args::PlatformArgs;
-use crate::execute::{execute_with, resolvers, shutdown_signal, EntrypointArgs, Outcome};
+use crate::execute::{execute_with, resolvers, shutdown_signal, EntrypointArgs, Outcome, Runner};
 use crate::pod::{
     build_pod, clear_results, read_results, ContainerExit, DockerOptions, Placeholders, PodRun,
     TaskResult,
@@ -220,15 +220,6 @@ impl RunLayout {
     }
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, String> {
-    // Two workers, as `execute`: a worker drives the timeout of a blocking executor.
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| format!("cannot start the async runtime: {e}"))
-}
-
 fn try_run(args: &RunArgs) -> Result<ExitCode, String> {
     let registered = registry::instance(&args.task).map_err(|e| e.to_string())?;
     let instance = registered.instance;
@@ -266,7 +257,7 @@ fn try_run(args: &RunArgs) -> Result<ExitCode, String> {
         .unwrap_or_else(|| dir.display().to_string());
     let layout = RunLayout::new(&base, args.attempt);
     let storage = Storage::from_env();
-    let runtime = runtime()?;
+    let runtime = Runner::new().map_err(|e| format!("cannot start the async runtime: {e}"))?;
     runtime.block_on(async {
         for (uri, bytes) in [
             (
@@ -410,14 +401,13 @@ fn try_run(args: &RunArgs) -> Result<ExitCode, String> {
             ExitCode::FAILURE
         }
     };
-    // An executor that ignores cancellation (blocking code) must not keep the process alive.
-    runtime.shutdown_timeout(std::time::Duration::from_millis(200));
+    runtime.finish();
     Ok(code)
 }
 
 /// Prints each output: a value as JSON (an offloaded one read from where it was written), a
 /// table (feature `dataframe`) as its rows.
-fn print_outputs(runtime: &tokio::runtime::Runtime, storage: &Storage, outputs: &LiteralMap) {
+fn print_outputs(runtime: &Runner, storage: &Storage, outputs: &LiteralMap) {
     for (name, lit) in &outputs.literals {
         let offloaded = match &lit.value {
             Some(literal::Value::OffloadedMetadata(meta)) => {

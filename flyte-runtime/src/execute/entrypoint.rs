@@ -8,7 +8,7 @@
 
 use std::future::Future;
 use std::process::ExitCode;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Instant, SystemTime};
 
 use prost::Message;
 use tracing::{error, info, warn};
@@ -18,7 +18,7 @@ use super::context::ExecutionContext;
 use super::failure::Failure;
 use super::output_limits::{prepare_outputs, OutputLimits};
 use super::resolvers::{resolve, task_name};
-use super::run::{run_task, template_timeout};
+use super::runner::{run_supervised, Runner};
 use crate::proto::core::{literal, Literal, LiteralMap, VariableMap};
 use crate::storage::{join, Storage, StorageError};
 
@@ -36,10 +36,6 @@ pub const DEFAULT_MAX_INPUTS_BYTES: u64 = 16 << 20;
 /// a counting allocator: 24–25× for small integers and pairs of them, 13× floats, 8×
 /// strings).
 pub const DECODED_INPUTS_FACTOR: u64 = 32;
-
-/// Extra time an executor gets past its timeout to stop by itself before the entrypoint
-/// reports the timeout without it.
-pub const TIMEOUT_GRACE: Duration = Duration::from_secs(2);
 
 /// What pyflyte-execute is given: flags and loader args.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -158,14 +154,7 @@ pub fn error_file_name(worker: &str) -> String {
 
 /// Runs the entrypoint to its end on a fresh runtime and returns the exit code.
 pub fn execute(args: EntrypointArgs) -> ExitCode {
-    // Two workers, not one: the supervisor's timer is driven by a worker thread (block_on's
-    // thread does not drive it), so with a single worker an executor that blocks it would
-    // also stop the timeout from firing.
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    {
+    let runner = match Runner::new() {
         Ok(r) => r,
         Err(e) => {
             error!(error = %e, "cannot start the async runtime");
@@ -173,9 +162,8 @@ pub fn execute(args: EntrypointArgs) -> ExitCode {
         }
     };
     let storage = Storage::from_env();
-    let outcome = runtime.block_on(execute_with(args, storage, shutdown_signal()));
-    // An executor that ignores cancellation (blocking code) must not keep the process alive.
-    runtime.shutdown_timeout(Duration::from_millis(200));
+    let outcome = runner.block_on(execute_with(args, storage, shutdown_signal()));
+    runner.finish();
     outcome.exit_code(fail_on_error_from_env())
 }
 
@@ -498,38 +486,8 @@ async fn run(
             args.checkpoint_path.clone(),
             args.prev_checkpoint.clone(),
         ));
-    let deadline = template_timeout(&resolved.template).map(|t| t + TIMEOUT_GRACE);
     let exec_started = Instant::now();
-    // The executor runs as its own task so that this one can still report a timeout when it
-    // blocks its thread.
-    let handle = tokio::spawn(async move {
-        run_task(
-            resolved.executor.as_ref(),
-            &ctx,
-            &resolved.template,
-            &inputs,
-        )
-        .await
-    });
-    let joined = match deadline {
-        Some(d) => match tokio::time::timeout(d, handle).await {
-            Ok(j) => j,
-            Err(_) => {
-                return Err(Failure::user(
-                    "Timeout",
-                    format!("task `{task}` did not finish within its timeout (it did not yield to be stopped; reported {TIMEOUT_GRACE:?} after the deadline)"),
-                )
-                .with_recoverable(true))
-            }
-        },
-        None => handle.await,
-    };
-    let outputs = joined.map_err(|e| {
-        Failure::system(
-            "",
-            format!("task `{task}`: the executor's task was lost: {e}"),
-        )
-    })??;
+    let outputs = run_supervised(resolved.executor, ctx, resolved.template, inputs).await?;
     info!(task = %task, outputs = outputs.literals.len(), ms = exec_started.elapsed().as_secs_f64() * 1e3, "executor finished");
     Ok(Ran {
         task,

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use super::context::ExecutionContext;
 use super::failure::Failure;
-use super::run::run_task;
+use super::runner::{run_supervised, Runner};
 use crate::proto::core::{task_template, LiteralMap, TaskTemplate};
 use crate::registry::{self, RegistryError};
 
@@ -52,9 +52,14 @@ pub fn run_template(
     let mut ctx = ExecutionContext::from_env(&raw, scratch);
     // Locally, the bare <GROUP>_<KEY> variable also holds a secret, as in flytekit.
     ctx.secrets = ctx.secrets.with_local_fallback();
-    // One task, one thread: a current-thread runtime starts in microseconds.
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    Ok(runtime.block_on(run_task(executor.as_ref(), &ctx, template, inputs))?)
+    // The runner every path uses: the timeout fires even for an executor that blocks.
+    let runner = Runner::new()?;
+    let outputs = runner.block_on(run_supervised(
+        executor,
+        ctx,
+        template.clone(),
+        inputs.clone(),
+    ));
+    runner.finish();
+    Ok(outputs?)
 }

@@ -1,6 +1,7 @@
 //! [`run_task`]: the one path from a template and input literals to output literals, shared
 //! by the `execute` entrypoint and local runs: check the inputs against the template's
-//! interface, run the executor (panics caught, timeout enforced), check the outputs.
+//! interface, run the executor (panics caught), check the outputs. The timeout is the
+//! runner's ([`run_supervised`](super::runner)).
 
 use std::time::Duration;
 
@@ -35,20 +36,7 @@ pub async fn run_task(
     check_literal_map(inputs, &interface.inputs.unwrap_or_default(), "input")
         .map_err(|e| Failure::user("ValidationError", format!("task `{task}`: {e}")))?;
 
-    let run = catch_panic(executor.run(ctx, template, inputs));
-    let result = match template_timeout(template) {
-        Some(limit) => match tokio::time::timeout(limit, run).await {
-            Ok(r) => r,
-            Err(_) => {
-                return Err(Failure::user(
-                    "Timeout",
-                    format!("task `{task}` did not finish within its timeout of {limit:?}"),
-                )
-                .with_recoverable(true))
-            }
-        },
-        None => run.await,
-    };
+    let result = catch_panic(executor.run(ctx, template, inputs)).await;
     let outputs = match result {
         Err(report) => {
             return Err(Failure::user(
