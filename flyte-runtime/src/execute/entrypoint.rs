@@ -168,7 +168,7 @@ pub fn execute(args: EntrypointArgs) -> ExitCode {
 }
 
 /// Completes when the process is asked to stop (SIGTERM, SIGINT); returns its name.
-pub async fn shutdown_signal() -> &'static str {
+pub(crate) async fn shutdown_signal() -> &'static str {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{signal, SignalKind};

@@ -1,6 +1,6 @@
 //! [`ShimTaskExecutor`]: the logic of a task type, run in the container with the template's
 //! typed configuration and the typed inputs. `#[shim_executor]` registers an implementation
-//! under a stable path; [`run_executor`] is the one generic path from literals to literals.
+//! under a stable path; `run_executor` is the one generic path from literals to literals.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -57,11 +57,11 @@ pub enum RunError {
 }
 
 /// A boxed future, for executors behind `dyn`.
-pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+pub(crate) type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// Runs executor `E` from the wire: template `custom` → typed config, inputs → typed inputs,
 /// execute, typed outputs → literals.
-pub fn run_executor<'a, E: ShimTaskExecutor>(
+pub(crate) fn run_executor<'a, E: ShimTaskExecutor>(
     executor: &'a E,
     ctx: &'a ExecutionContext,
     template: &'a TaskTemplate,
@@ -79,7 +79,8 @@ pub fn run_executor<'a, E: ShimTaskExecutor>(
 
 /// A registered executor, type-erased: what the registry hands the entrypoint.
 pub trait ErasedExecutor: Send + Sync {
-    /// See [`run_executor`].
+    /// Runs the executor on literals: the configuration from `custom`, the inputs typed, the
+    /// outputs back to literals.
     fn run<'a>(
         &'a self,
         ctx: &'a ExecutionContext,

@@ -19,20 +19,26 @@ mod task_error;
 
 pub use checkpoint::{Checkpoint, CheckpointError, CHECKPOINT_FILE};
 pub use context::ExecutionContext;
+/// The entrypoint's work with the storage and stop signal given: for tests that inject
+/// storage faults. Not a stable API.
+#[doc(hidden)]
+pub use entrypoint::execute_with;
+pub(crate) use entrypoint::shutdown_signal;
 pub use entrypoint::{
-    error_file_name, execute, execute_with, fail_on_error_from_env, max_inputs_bytes,
-    shutdown_signal, EntrypointArgs, Outcome, DECODED_INPUTS_FACTOR, DEFAULT_MAX_INPUTS_BYTES,
-    EXIT_UNREPORTED,
+    error_file_name, execute, fail_on_error_from_env, max_inputs_bytes, EntrypointArgs, Outcome,
+    DECODED_INPUTS_FACTOR, DEFAULT_MAX_INPUTS_BYTES, EXIT_UNREPORTED,
 };
-pub use executor::{
-    run_executor, BoxFuture, ErasedExecutor, RegisteredExecutor, RunError, ShimTaskExecutor,
-};
+/// An executor behind `dyn`, as the registry holds it (used by the macros' generated code).
+#[doc(hidden)]
+pub use executor::ErasedExecutor;
+pub use executor::{RegisteredExecutor, RunError, ShimTaskExecutor};
 pub use failure::{Failure, Origin};
 pub use local::{run_template, LocalRunError};
 pub use output_limits::{offloaded_file_name, OutputLimits, DEFAULT_MAX_OUTPUTS_BYTES};
-pub use redact::{redact, RedactingWriter, MIN_REDACTED_LEN, REDACTED};
+pub(crate) use redact::RedactingWriter;
+pub use redact::{redact, MIN_REDACTED_LEN, REDACTED};
 pub use resolvers::{resolve, ResolveError, ResolvedTask};
-pub use run::{run_task, template_timeout};
+pub use run::template_timeout;
 pub(crate) use runner::Runner;
 pub use runner::TIMEOUT_GRACE;
 pub use secrets::{SecretError, SecretValue, Secrets};

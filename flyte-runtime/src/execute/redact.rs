@@ -72,7 +72,7 @@ pub fn redact(text: &str) -> Cow<'_, str> {
 /// A writer that [`redact`]s what passes through it. The log subscriber writes each event
 /// in one call, so a value is never split across two writes.
 #[derive(Debug)]
-pub struct RedactingWriter<W>(pub W);
+pub(crate) struct RedactingWriter<W>(pub(crate) W);
 
 impl<W: Write> Write for RedactingWriter<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {

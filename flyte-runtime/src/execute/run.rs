@@ -25,7 +25,7 @@ pub fn template_timeout(template: &TaskTemplate) -> Option<Duration> {
 
 /// Runs `executor` on `template` and `inputs`, returning outputs that match the template's
 /// interface, or the classified [`Failure`].
-pub async fn run_task(
+pub(crate) async fn run_task(
     executor: &dyn ErasedExecutor,
     ctx: &ExecutionContext,
     template: &TaskTemplate,
