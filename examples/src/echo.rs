@@ -3,7 +3,6 @@
 //! does the same locally.
 
 use flyte_runtime::prelude::*;
-use flyte_runtime::task::EchoTask;
 
 /// `examples.echo`: passes a count and a label through.
 pub fn echo_task() -> EchoTask {

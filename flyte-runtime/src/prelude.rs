@@ -1,10 +1,14 @@
-//! What a task-type author needs in one import: `use flyte_runtime::prelude::*;`.
+//! What a task-type author needs in one import: `use flyte_runtime::prelude::*;` (the
+//! macros, the executor's context and error, the instance builder and its options, the
+//! echo and reference tasks, the Flyte value types, and the two wire types an author's
+//! `validate_with` or per-instance code touches: `Literal` and `TypedInterface`).
 
 pub use crate::execute::{ExecutionContext, ShimTaskExecutor, TaskError};
+pub use crate::proto::core::{Literal, TypedInterface};
 pub use crate::register_task;
 pub use crate::task::{
-    ContainerTask, Literals, PodTemplate, Resources, SecretMount, SecretRequest, SharedMemory,
-    TaskInstance,
+    ContainerTask, EchoTask, Literals, PodTemplate, ReferenceTask, Resources, SecretMount,
+    SecretRequest, SharedMemory, TaskInstance,
 };
 pub use crate::types::{FlyteDirectory, FlyteFile, FlyteType, StructuredDataset};
 pub use flyte_macros::{container_task, shim_executor, FlyteType, TaskIo};

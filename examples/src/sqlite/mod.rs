@@ -14,9 +14,7 @@ use std::collections::BTreeMap;
 
 use flyte_runtime::dataframe;
 use flyte_runtime::prelude::*;
-use flyte_runtime::proto::core::{
-    literal, literal_type, primitive, scalar, Literal, SimpleType, TypedInterface,
-};
+use flyte_runtime::proto::core::{literal, literal_type, primitive, scalar, SimpleType};
 use rusqlite::types::Value;
 
 pub use archive::{database_bytes, ArchiveError, SQLITE_MAGIC};
