@@ -37,7 +37,7 @@ register_task!(second);
 
 #[test]
 fn a_duplicate_task_name_names_both_registrations() {
-    let err = flyte_runtime::registry::instances()
+    let err = flyte_runtime::task::registry::instances()
         .err()
         .expect("duplicate names are refused");
     let msg = err.to_string();
@@ -59,7 +59,7 @@ fn a_duplicate_task_name_names_both_registrations() {
 #[test]
 fn a_lookup_reports_the_duplicate_first() {
     // The lookup reports the duplicate first: it is the graver problem.
-    let err = flyte_runtime::registry::instance("nope")
+    let err = flyte_runtime::task::registry::instance("nope")
         .err()
         .expect("refused");
     assert!(err.to_string().contains("registered twice"), "{err}");

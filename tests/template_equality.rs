@@ -9,7 +9,8 @@ use flyte_runtime::prelude::*;
 use flyte_runtime::proto::core::{
     literal_type, task_template, LiteralType, SchemaType, TaskTemplate,
 };
-use flyte_runtime::task::{SerializationSettings, TEMPLATE_RESOLVER};
+use flyte_runtime::protocol::Resolver;
+use flyte_runtime::task::SerializationSettings;
 use prost::Message;
 
 /// The differences from flytekit we make on purpose (also in the README).
@@ -103,7 +104,7 @@ fn expected_args(theirs: &[String], entrypoint: &str, executor_path: &str) -> Ve
         .iter()
         .position(|a| a == "--resolver")
         .expect("flytekit passes --resolver");
-    rest[resolver_at + 1] = TEMPLATE_RESOLVER.to_string();
+    rest[resolver_at + 1] = Resolver::Template.name().to_string();
     for (i, a) in [
         "--checkpoint-path",
         "{{.checkpointOutputPrefix}}",
@@ -432,10 +433,10 @@ fn bad_quantities_and_interfaces_name_the_task() {
 
 #[test]
 fn executors_and_task_types_are_registered() {
-    let e =
-        flyte_runtime::registry::executor("template_equality::SqliteExecutor").expect("registered");
+    let e = flyte_runtime::task::registry::executor("template_equality::SqliteExecutor")
+        .expect("registered");
     assert_eq!(e.task_type, "sqlite");
-    let err = flyte_runtime::registry::executor("nope::Missing")
+    let err = flyte_runtime::task::registry::executor("nope::Missing")
         .err()
         .expect("unknown");
     assert!(
@@ -443,7 +444,7 @@ fn executors_and_task_types_are_registered() {
             .contains("template_equality::EchoConfigExecutor"),
         "{err}"
     );
-    let types: Vec<&str> = flyte_runtime::registry::task_types()
+    let types: Vec<&str> = flyte_runtime::task::registry::task_types()
         .iter()
         .map(|t| t.task_type)
         .collect();

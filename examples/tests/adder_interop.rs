@@ -83,7 +83,7 @@ fn a_wrongly_typed_input_names_the_variable() {
 
 #[test]
 fn an_unknown_task_or_executor_lists_what_is_registered() {
-    let err = flyte_runtime::registry::instance("examples.nope")
+    let err = flyte_runtime::task::registry::instance("examples.nope")
         .err()
         .expect("unknown");
     assert_eq!(
@@ -92,7 +92,7 @@ fn an_unknown_task_or_executor_lists_what_is_registered() {
          examples.add_in_pod, examples.checksum, examples.echo, examples.resumable_count, \
          examples.sqlite_by_composer, examples.sqlite_demo, examples.squares"
     );
-    let err = flyte_runtime::registry::executor("fixture_tasks.AddExecutor")
+    let err = flyte_runtime::task::registry::executor("fixture_tasks.AddExecutor")
         .err()
         .expect("unknown");
     assert_eq!(

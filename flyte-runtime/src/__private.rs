@@ -1,13 +1,14 @@
 //! Paths the macros' generated code uses. Not a public API: names here may change in any release.
 
-pub use crate::execute::{ExecutionContext, RegisteredExecutor, ShimTaskExecutor, TaskError};
+pub use crate::context::{ExecutionContext, TaskError};
 pub use crate::proto::core::LiteralMap;
 pub use crate::proto::core::TypedInterface;
 pub use crate::proto::core::{Literal, LiteralType};
-pub use crate::registry::{make_executor, ExecutorEntry, TaskTypeEntry};
 pub use crate::task::custom::CustomError;
+pub use crate::task::registry::{make_executor, ExecutorEntry, TaskTypeEntry};
 pub use crate::task::Literals;
 pub use crate::task::{names_overlap, ContainerTask, TaskIo};
+pub use crate::task::{RegisteredExecutor, ShimTaskExecutor};
 pub use crate::types::enums::{
     enum_from_literal, enum_from_msgpack, enum_literal_type, enum_schema, enum_to_literal, ENUM_TAG,
 };
@@ -39,12 +40,12 @@ impl<T: ContainerTask> ShimTaskExecutor for FallbackExecutor<T> {
 
     fn execute_from_model(
         &self,
-        _ctx: &crate::execute::ExecutionContext,
+        _ctx: &crate::context::ExecutionContext,
         _task: T,
         _inputs: T::Inputs,
-    ) -> impl std::future::Future<Output = Result<T::Outputs, crate::execute::TaskError>> + Send
+    ) -> impl std::future::Future<Output = Result<T::Outputs, crate::context::TaskError>> + Send
     {
-        std::future::ready(Err(crate::execute::TaskError::new(
+        std::future::ready(Err(crate::context::TaskError::new(
             "this task type's #[container_task] attribute did not compile",
         )))
     }

@@ -12,6 +12,7 @@
 //! - `dataframe` (feature `dataframe`): tables as parquet, as pandas reads them.
 
 pub mod cli;
+pub mod context;
 #[cfg(feature = "dataframe")]
 pub mod dataframe;
 pub mod execute;
@@ -19,7 +20,7 @@ pub mod package;
 pub mod pod;
 pub mod prelude;
 pub mod proto;
-pub mod registry;
+pub mod protocol;
 pub mod storage;
 pub mod task;
 pub mod types;

@@ -8,7 +8,7 @@
 //! ```
 //! use flyte_runtime::package::{package_file_name, write_package};
 //! use flyte_runtime::task::{EchoTask, SerializationSettings};
-//! use flyte_runtime::registry::AnyTaskInstance;
+//! use flyte_runtime::task::AnyTaskInstance;
 //!
 //! assert_eq!(package_file_name(3, 12, "demo.add"), "03_demo.add_1.pb");
 //! let echo = EchoTask::new("demo.echo").input::<i64>("n");
@@ -24,7 +24,7 @@ use std::io::Write;
 use flate2::write::GzEncoder;
 use flate2::Compression;
 
-use crate::registry::{AnyTaskInstance, TaskKind};
+use crate::task::{AnyTaskInstance, TaskKind};
 use crate::task::{DefinitionError, SerializationSettings};
 
 /// One file of a package.

@@ -3,12 +3,12 @@
 //! echo and reference tasks, the Flyte value types, and the two wire types an author's
 //! `validate_with` or per-instance code touches: `Literal` and `TypedInterface`).
 
-pub use crate::execute::{ExecutionContext, ShimTaskExecutor, TaskError};
+pub use crate::context::{ExecutionContext, TaskError};
 pub use crate::proto::core::{Literal, TypedInterface};
 pub use crate::register_task;
 pub use crate::task::{
     ContainerTask, EchoTask, Literals, PodTemplate, ReferenceTask, Resources, SecretMount,
-    SecretRequest, SharedMemory, TaskInstance,
+    SecretRequest, SharedMemory, ShimTaskExecutor, TaskInstance,
 };
 pub use crate::types::{FlyteDirectory, FlyteFile, FlyteType, StructuredDataset};
 pub use flyte_macros::{container_task, shim_executor, FlyteType, TaskIo};

@@ -82,7 +82,7 @@ fn every_spelling_registers_the_same_kind_of_path() {
         "executor_path::spelt::WithCrate",
     ] {
         assert!(
-            flyte_runtime::registry::executor(path).is_ok(),
+            flyte_runtime::task::registry::executor(path).is_ok(),
             "{path} is registered"
         );
     }

@@ -5,12 +5,13 @@
 
 use clap::Parser;
 use flyte_runtime::cli::{Cli, Command};
-use flyte_runtime::execute::{resolve, resolvers, EntrypointArgs};
+use flyte_runtime::execute::{resolve, serialize_task};
 use flyte_runtime::pod::Placeholders;
 use flyte_runtime::prelude::*;
 use flyte_runtime::proto::core::{task_template, TaskTemplate};
+use flyte_runtime::protocol::{EntrypointArgs, LoaderArgs, Resolver};
 use flyte_runtime::storage::Storage;
-use flyte_runtime::task::SerializationSettings;
+use flyte_runtime::task::{task_name, SerializationSettings};
 use prost::Message;
 
 /// Found through the template propeller wrote (the default resolver of flyte-rs).
@@ -119,19 +120,19 @@ fn each_resolver_finds_the_task_its_template_names() {
     let cases = [
         (
             by_template().template(&settings),
-            resolvers::TEMPLATE,
+            Resolver::Template.name(),
             "roundtrip.by_template",
             "resolver_roundtrip::ByTemplate",
         ),
         (
             by_name().template(&settings),
-            resolvers::DEFAULT,
+            Resolver::Default.name(),
             "roundtrip.by_name",
             "resolver_roundtrip::ByName",
         ),
         (
             by_index().template(&settings),
-            resolvers::CLASS_STORAGE,
+            Resolver::ClassStorage.name(),
             "roundtrip.by_index",
             "resolver_roundtrip::ByIndex",
         ),
@@ -143,6 +144,41 @@ fn each_resolver_finds_the_task_its_template_names() {
             (resolver.to_string(), name.to_string(), executor)
         );
     }
+}
+
+/// A serialized task: `serialize_task` writes the file, the loader args name its URI
+/// (spelled by `LoaderArgs`), `execute`'s command line parses them, and `resolve` finds the
+/// same task and executor.
+#[test]
+fn the_serialized_resolver_finds_the_task_serialize_task_wrote() {
+    let storage = Storage::default();
+    let uri = "memory://roundtrip/serialized.json";
+    let bytes =
+        serialize_task(&by_template(), &SerializationSettings::default()).expect("serializes");
+    let loader = LoaderArgs::Serialized(uri.to_string());
+    let flags = EntrypointArgs::placeholders(loader.resolver().name(), loader.to_args());
+    let argv = ["flyte-examples".to_string(), "execute".to_string()]
+        .into_iter()
+        .chain(flags.to_argv());
+    let args: EntrypointArgs = match Cli::try_parse_from(argv).map(|c| c.command) {
+        Ok(Command::Execute(a)) => a.into(),
+        other => panic!("not an execute command line: {other:?}"),
+    };
+    assert_eq!(args.resolver, Resolver::Serialized.name());
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let resolved = runtime
+        .block_on(async {
+            storage.write(uri, bytes).await.unwrap();
+            resolve(&args.resolver, &args.loader_args, &storage).await
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        (task_name(&resolved.template), resolved.executor_path),
+        ("roundtrip.by_template", "resolver_roundtrip::ByTemplate")
+    );
 }
 
 /// A serialized task is named by the URI of its file, which no template can know.

@@ -15,11 +15,12 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use flyte_examples::adder::AddTask;
-use flyte_runtime::execute::{execute_with, EntrypointArgs, Outcome};
+use flyte_runtime::execute::{execute_with, Outcome};
 use flyte_runtime::package::write_package;
 use flyte_runtime::prelude::*;
 use flyte_runtime::proto::core::LiteralMap;
-use flyte_runtime::registry::AnyTaskInstance;
+use flyte_runtime::protocol::EntrypointArgs;
+use flyte_runtime::task::AnyTaskInstance;
 use flyte_runtime::task::SerializationSettings;
 use flyte_runtime::types::read_variable;
 use prost::Message;
@@ -125,7 +126,9 @@ fn concurrent(n: usize, template: &str, inputs: &str, out_dir: &str) -> Result<S
                     inputs: inputs.to_string(),
                     output_prefix: format!("{out_dir}/{i}"),
                     raw_output_data_prefix: Some(format!("{out_dir}/raw")),
-                    resolver: flyte_runtime::execute::resolvers::TEMPLATE.to_string(),
+                    resolver: flyte_runtime::protocol::Resolver::Template
+                        .name()
+                        .to_string(),
                     loader_args: vec![
                         template.to_string(),
                         "flyte_examples::adder::AddExecutor".to_string(),

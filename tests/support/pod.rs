@@ -6,11 +6,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use flyte_runtime::execute::{resolvers, EntrypointArgs};
 use flyte_runtime::pod::Placeholders;
 use flyte_runtime::proto::core::{
     task_template, ContainerError, ErrorDocument, LiteralMap, TaskTemplate,
 };
+use flyte_runtime::protocol::{EntrypointArgs, Resolver};
 use flyte_runtime::types::FlyteType;
 use prost::Message;
 
@@ -216,7 +216,7 @@ pub fn template_run_args(template: &str, run_dir: &str, executor: &str) -> Entry
         inputs: under("inputs.pb"),
         output_prefix: under("out"),
         raw_output_data_prefix: Some(under("raw")),
-        resolver: resolvers::TEMPLATE.into(),
+        resolver: Resolver::Template.name().into(),
         loader_args: vec![template.to_string(), executor.to_string()],
         ..EntrypointArgs::default()
     }

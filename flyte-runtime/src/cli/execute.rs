@@ -2,7 +2,7 @@
 
 use clap::Args;
 
-use crate::execute::{resolvers, EntrypointArgs};
+use crate::protocol::{EntrypointArgs, Resolver};
 
 /// The flags FlytePropeller passes (see `../CONTRACT.md` §2).
 #[derive(Debug, Clone, Args)]
@@ -23,7 +23,7 @@ pub struct ExecuteArgs {
     #[arg(long)]
     pub prev_checkpoint: Option<String>,
     /// How the loader args name the task.
-    #[arg(long, default_value = resolvers::TEMPLATE)]
+    #[arg(long, default_value = Resolver::Template.name())]
     pub resolver: String,
     /// Accepted for compatibility with pyflyte-execute (dynamic tasks); unused.
     #[arg(long)]
@@ -60,7 +60,7 @@ mod tests {
     use clap::Parser;
 
     use super::super::{Cli, Command};
-    use crate::execute::EntrypointArgs;
+    use crate::protocol::{EntrypointArgs, Resolver};
 
     fn parse(argv: Vec<String>) -> EntrypointArgs {
         let line = ["bin".to_string(), "execute".to_string()]
@@ -80,7 +80,7 @@ mod tests {
             raw_output_data_prefix: Some("s3://b/raw/0".into()),
             checkpoint_path: Some("s3://b/ck/0".into()),
             prev_checkpoint: Some("\"\"".into()),
-            resolver: crate::execute::resolvers::DEFAULT.into(),
+            resolver: Resolver::Default.name().into(),
             loader_args: vec!["task-name".into(), "demo.task".into()],
             local: false,
         };
@@ -88,7 +88,7 @@ mod tests {
         let bare = EntrypointArgs {
             inputs: "/in.pb".into(),
             output_prefix: "/out".into(),
-            resolver: crate::execute::resolvers::TEMPLATE.into(),
+            resolver: Resolver::Template.name().into(),
             loader_args: vec!["/t.pb".into(), "--looks-like-a-flag".into()],
             ..Default::default()
         };

@@ -2,8 +2,9 @@
 
 use std::process::ExitCode;
 
-use crate::execute::resolvers;
-use crate::registry::{self, TaskKind};
+use crate::protocol::Resolver;
+use crate::task::registry;
+use crate::task::TaskKind;
 
 pub(crate) fn list() -> ExitCode {
     println!("task types:");
@@ -49,11 +50,8 @@ pub(crate) fn list() -> ExitCode {
         );
     }
     println!("resolvers:");
-    for r in resolvers::ALL {
-        println!(
-            "  {r:<36} -- {}",
-            resolvers::loader_args_usage(r).unwrap_or("")
-        );
+    for r in Resolver::ALL {
+        println!("  {r:<36} -- {}", r.usage());
     }
     ExitCode::SUCCESS
 }

@@ -7,7 +7,8 @@ use std::process::ExitCode;
 use clap::Args;
 
 use crate::package::write_package;
-use crate::registry::{self, AnyTaskInstance};
+use crate::task::registry;
+use crate::task::AnyTaskInstance;
 use crate::task::SerializationSettings;
 
 /// Arguments of `package`.

@@ -9,7 +9,7 @@ use clap::Args;
 use super::platform_args::PlatformArgs;
 use super::run::{inputs_from_args, InputArgs};
 use crate::pod::{build_pod, to_yaml, PodRun};
-use crate::registry;
+use crate::task::registry;
 use crate::task::SerializationSettings;
 
 /// Arguments of `pod`.

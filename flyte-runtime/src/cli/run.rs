@@ -10,15 +10,17 @@ use prost::Message;
 use serde_json::Value as Json;
 
 use super::platform_args::PlatformArgs;
-use crate::execute::{execute_with, resolvers, shutdown_signal, EntrypointArgs, Outcome, Runner};
+use crate::execute::{execute_with, shutdown_signal, Outcome, Runner};
 use crate::pod::{
     build_pod, clear_results, read_results, ContainerExit, DockerOptions, Placeholders, PodRun,
     TaskResult,
 };
 use crate::proto::core::{literal, Literal, LiteralMap, LiteralType, SimpleType};
-use crate::registry::{self, TaskKind};
+use crate::protocol::{EntrypointArgs, Resolver};
 use crate::storage::{join, Storage};
+use crate::task::registry;
 use crate::task::SerializationSettings;
+use crate::task::TaskKind;
 use crate::types::json_literal::{literal_from_json, literal_to_json};
 
 /// A task's inputs on the command line (`run`, `pod`).
@@ -345,7 +347,7 @@ fn try_run(args: &RunArgs) -> Result<ExitCode, String> {
             raw_output_data_prefix: Some(layout.raw.clone()),
             checkpoint_path: Some(layout.checkpoint.clone()),
             prev_checkpoint: layout.prev_checkpoint.clone(),
-            resolver: resolvers::TEMPLATE.to_string(),
+            resolver: Resolver::Template.name().to_string(),
             loader_args: vec![layout.template.clone(), executor_path.to_string()],
             local: true,
         };

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use clap::Args;
 
 use crate::execute::serialize_task;
-use crate::registry;
+use crate::task::registry;
 use crate::task::SerializationSettings;
 
 /// Arguments of `template`.

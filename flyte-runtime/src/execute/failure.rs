@@ -109,7 +109,7 @@ impl Failure {
         ErrorDocument {
             error: Some(ContainerError {
                 code: self.code(),
-                message: super::redact::redact(&self.message).into_owned(),
+                message: crate::context::redact(&self.message).into_owned(),
                 kind: if self.recoverable {
                     container_error::Kind::Recoverable
                 } else {
@@ -136,3 +136,8 @@ impl fmt::Display for Failure {
 }
 
 impl std::error::Error for Failure {}
+
+/// A storage fault at `step`: SYSTEM, so Flyte may retry it.
+pub(super) fn storage_failure(step: &str, e: &crate::storage::StorageError) -> Failure {
+    Failure::system("StorageError", format!("{step}: {e}"))
+}

@@ -3,11 +3,11 @@
 
 use std::path::PathBuf;
 
-use super::context::ExecutionContext;
 use super::failure::Failure;
 use super::runner::{run_supervised, Runner};
+use crate::context::ExecutionContext;
 use crate::proto::core::{task_template, LiteralMap, TaskTemplate};
-use crate::registry::{self, RegistryError};
+use crate::task::registry::{self, RegistryError};
 
 /// Why a local run did not produce outputs.
 #[derive(Debug, thiserror::Error)]

@@ -35,7 +35,7 @@ fn install_hook() {
                 Ok(slot) => *slot.lock().unwrap_or_else(PoisonError::into_inner) = Some(report),
                 // A panic outside an executor goes to the previous hook, unless its message
                 // holds a secret value: then only the redacted report is printed.
-                Err(_) => match super::redact::redact(&report) {
+                Err(_) => match crate::context::redact(&report) {
                     std::borrow::Cow::Borrowed(_) => previous(info),
                     std::borrow::Cow::Owned(clean) => eprintln!("thread panicked {clean}"),
                 },

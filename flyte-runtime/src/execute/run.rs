@@ -5,13 +5,13 @@
 
 use std::time::Duration;
 
-use super::context::ExecutionContext;
-use super::executor::{ErasedExecutor, RunError};
 use super::failure::Failure;
 use super::panic_capture::catch_panic;
-use super::redact::redact;
-use super::resolvers::task_name;
+use crate::context::redact;
+use crate::context::ExecutionContext;
 use crate::proto::core::{LiteralMap, TaskTemplate};
+use crate::task::task_name;
+use crate::task::{ErasedExecutor, RunError};
 use crate::types::check::check_literal_map;
 
 /// The timeout the template declares (`metadata.timeout`), if any.

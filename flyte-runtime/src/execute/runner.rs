@@ -6,12 +6,12 @@
 use std::future::Future;
 use std::time::Duration;
 
-use super::context::ExecutionContext;
-use super::executor::ErasedExecutor;
 use super::failure::Failure;
-use super::resolvers::task_name;
 use super::run::{run_task, template_timeout};
+use crate::context::ExecutionContext;
 use crate::proto::core::{LiteralMap, TaskTemplate};
+use crate::task::task_name;
+use crate::task::ErasedExecutor;
 
 /// How long an executor that outran its timeout gets to stop after being cancelled before
 /// the timeout is reported without it (an executor that blocks its thread cannot be stopped).

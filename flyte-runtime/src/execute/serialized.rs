@@ -10,8 +10,8 @@ use prost::Message;
 use serde::{Deserialize, Serialize};
 
 use crate::proto::core::TaskTemplate;
-use crate::registry::AnyTaskInstance;
 use crate::storage::{Storage, StorageError};
+use crate::task::AnyTaskInstance;
 use crate::task::{DefinitionError, SerializationSettings, RUNTIME_VERSION};
 
 /// The `format` field of a serialized task.
@@ -84,7 +84,7 @@ pub fn serialize_task(
         .executor_path()
         .ok_or_else(|| DefinitionError::NoContainer {
             task: instance.name().to_string(),
-            why: super::resolvers::not_executable_why(instance.kind()),
+            why: instance.kind().why_not_executable().unwrap_or_default(),
         })?;
     let envelope = Envelope {
         format: SERIALIZED_FORMAT.to_string(),

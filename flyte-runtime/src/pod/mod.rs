@@ -15,6 +15,7 @@
 mod build;
 mod docker;
 mod env;
+mod error;
 mod model;
 mod placeholders;
 mod platform;
@@ -23,8 +24,9 @@ mod resources;
 mod results;
 mod secrets;
 
-pub use build::{build_pod, PodError, PRIMARY_CONTAINER_KEY};
+pub use build::build_pod;
 pub use docker::{docker_run, local_secret_value, DockerError, DockerOptions};
+pub use error::{PodError, PRIMARY_CONTAINER_KEY};
 pub use model::{
     Container, DnsConfig, EnvVar, EnvVarSource, HostAlias, KeyToPath, ObjectMeta, Pod, PodSpec,
     ResourceRequirements, SecretKeySelector, SecretVolumeSource, Volume, VolumeMount,

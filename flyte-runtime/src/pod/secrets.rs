@@ -5,7 +5,7 @@
 //! `FLYTE_SECRETS_DEFAULT_DIR` and an empty `FLYTE_SECRETS_FILE_PREFIX`; only ENV_VAR
 //! becomes the variable `_FSEC_<GROUP>_<KEY>` (upper case).
 
-use super::build::PodError;
+use super::error::PodError;
 use super::model::{
     Container, EnvVar, EnvVarSource, KeyToPath, PodSpec, SecretKeySelector, SecretVolumeSource,
     Volume, VolumeMount,

@@ -1,6 +1,10 @@
-//! The [`ContainerTask`] trait: what `#[container_task]` implements for a task type's
-//! configuration struct (task type, image, entrypoint, resolver, executor, typed I/O and
-//! the `custom` conversion).
+//! The two traits of a task type, which name each other: [`ContainerTask`], what
+//! `#[container_task]` implements for the configuration struct (task type, image, entrypoint,
+//! resolver, executor, typed I/O and the `custom` conversion), and [`ShimTaskExecutor`], the
+//! logic that runs in the container, registered by `#[shim_executor]`
+//! ([`RegisteredExecutor`]).
+
+use std::future::Future;
 
 use prost_types::Struct;
 use serde::de::DeserializeOwned;
@@ -8,12 +12,9 @@ use serde::Serialize;
 
 use super::custom::{from_custom, to_custom, CustomError};
 use super::io::TaskIo;
-use crate::execute::RegisteredExecutor;
+use crate::context::{ExecutionContext, TaskError};
 use crate::proto::core::TypedInterface;
-
-/// The name of our task-template resolver in `--resolver` (the task object is never rebuilt:
-/// the executor gets the template and the inputs).
-pub const TEMPLATE_RESOLVER: &str = crate::execute::resolvers::TEMPLATE;
+use crate::protocol::Resolver;
 
 /// A prebuilt-container task type: its configuration struct.
 ///
@@ -27,8 +28,9 @@ pub trait ContainerTask: Serialize + DeserializeOwned + Send + Sync + 'static {
     const VERSION: &'static str;
     /// The program on the image's `PATH` that `args[0]` names.
     const ENTRYPOINT: &'static str;
-    /// The resolver named in `--resolver`.
-    const RESOLVER: &'static str = TEMPLATE_RESOLVER;
+    /// The resolver named in `--resolver`: by default the task-template resolver (the task
+    /// object is never rebuilt: the executor gets the template and the inputs).
+    const RESOLVER: &'static str = Resolver::Template.name();
     /// `TaskTemplate.task_type_version`.
     const TASK_TYPE_VERSION: i32 = 0;
 
@@ -61,4 +63,33 @@ pub trait ContainerTask: Serialize + DeserializeOwned + Send + Sync + 'static {
     fn from_custom(custom: &Struct) -> Result<Self, CustomError> {
         from_custom(Self::TASK_TYPE, custom)
     }
+}
+
+/// The executor of a task type (flytekit's `ShimTaskExecutor`).
+///
+/// `execute_from_model` may be written `async fn` or plain `fn`; `#[shim_executor]` makes
+/// a plain one async. The executor type must implement `Default`: like flytekit, the runtime
+/// makes one when the container starts.
+pub trait ShimTaskExecutor: Default + Send + Sync + 'static {
+    /// The task type this executor runs.
+    type Task: ContainerTask;
+
+    /// Runs the task: `task` is the configuration from the template's `custom`, typed.
+    fn execute_from_model(
+        &self,
+        ctx: &ExecutionContext,
+        task: Self::Task,
+        inputs: <Self::Task as ContainerTask>::Inputs,
+    ) -> impl Future<Output = Result<<Self::Task as ContainerTask>::Outputs, TaskError>> + Send;
+}
+
+/// An executor registered with `#[shim_executor]`, known by its path.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a registered executor",
+    label = "not registered",
+    note = "put #[shim_executor] on `impl ShimTaskExecutor for {Self}`"
+)]
+pub trait RegisteredExecutor: ShimTaskExecutor {
+    /// The stable path in the template's loader args (`crate::module::Type`).
+    const PATH: &'static str;
 }

@@ -2,11 +2,12 @@
 //! Propeller's echo plugin "runs" it by copying the inputs to the outputs; no pod starts.
 //! Useful as a placeholder or to pass values through a conditional branch.
 
-use super::template::{base_metadata, check_unique, spec_with_docs, task_id, variable_map};
-use super::{DefinitionError, SerializationSettings};
+use super::any_instance::{AnyTaskInstance, TaskKind};
+use super::definition_error::DefinitionError;
+use super::settings::SerializationSettings;
+use super::template_parts::{base_metadata, check_unique, spec_with_docs, task_id, variable_map};
 use crate::proto::admin::TaskSpec;
 use crate::proto::core::{LiteralType, TaskTemplate, TypedInterface};
-use crate::registry::{AnyTaskInstance, TaskKind};
 use crate::types::FlyteType;
 
 /// The task type propeller's echo plugin handles.

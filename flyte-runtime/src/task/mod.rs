@@ -1,24 +1,42 @@
-//! Defining tasks: the task-type trait, typed custom config, typed I/O, instances and their
-//! templates. Nothing here runs a task; that is `execute`.
+//! Defining tasks: the two traits of a task type ([`ContainerTask`] and its
+//! [`ShimTaskExecutor`]), typed custom configuration and I/O, instances and their templates,
+//! and the [`registry`] of what a binary holds. Running a task is [`execute`](crate::execute)'s
+//! job.
 
+mod any_instance;
+mod container;
 mod container_task;
 pub mod custom;
+mod definition_error;
 mod echo;
+mod erased;
 mod instance;
 mod io;
+mod pod_template;
 mod reference;
+pub mod registry;
 mod resources;
 mod secrets;
+mod settings;
 mod template;
+mod template_parts;
 
-pub use container_task::{ContainerTask, TEMPLATE_RESOLVER};
+pub use any_instance::{AnyTaskInstance, TaskKind};
+pub use container::default_args;
+pub use container_task::{ContainerTask, RegisteredExecutor, ShimTaskExecutor};
+pub use definition_error::DefinitionError;
 pub use echo::{EchoTask, ECHO_TASK_TYPE};
+/// An executor behind `dyn`, as the registry holds it (used by the macros' generated code).
+#[doc(hidden)]
+pub use erased::ErasedExecutor;
+pub use erased::RunError;
 pub use instance::{Cache, PodTemplate, SharedMemory, TaskInstance};
 pub use io::{names_overlap, Literals, TaskIo};
 pub use reference::{ReferenceTask, REFERENCE_TASK_TYPE};
 pub use resources::{QuantityError, Resources};
 pub use secrets::{SecretMount, SecretRequest};
-pub use template::{
-    default_args, runtime_version, DefinitionError, SerializationSettings,
-    FLYTEKIT_PROTOCOL_VERSION, RUNTIME_FLAVOR, RUNTIME_VERSION,
+pub use settings::{
+    runtime_version, SerializationSettings, FLYTEKIT_PROTOCOL_VERSION, RUNTIME_FLAVOR,
+    RUNTIME_VERSION,
 };
+pub use template_parts::task_name;

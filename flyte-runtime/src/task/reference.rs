@@ -3,11 +3,12 @@
 //! run locally, never packaged, and has no template; its id and interface are what a
 //! workflow needs to call it.
 
-use super::template::{check_unique, variable_map};
-use super::{DefinitionError, SerializationSettings};
+use super::any_instance::{AnyTaskInstance, TaskKind};
+use super::definition_error::DefinitionError;
+use super::settings::SerializationSettings;
+use super::template_parts::{check_unique, variable_map};
 use crate::proto::admin::TaskSpec;
 use crate::proto::core::{Identifier, LiteralType, ResourceType, TaskTemplate, TypedInterface};
-use crate::registry::{AnyTaskInstance, TaskKind};
 use crate::types::FlyteType;
 
 /// What [`AnyTaskInstance::task_type`] says of a reference (flytekit's `ReferenceTask` has

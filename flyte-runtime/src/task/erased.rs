@@ -1,45 +1,16 @@
-//! [`ShimTaskExecutor`]: the logic of a task type, run in the container with the template's
-//! typed configuration and the typed inputs. `#[shim_executor]` registers an implementation
-//! under a stable path; `run_executor` is the one generic path from literals to literals.
+//! A registered executor behind `dyn` ([`ErasedExecutor`], what the registry holds), and
+//! [`run_executor`], the one generic path from literals to literals: template `custom` →
+//! typed configuration, inputs → typed inputs, execute, typed outputs → literals.
 
 use std::future::Future;
 use std::pin::Pin;
 
-use super::context::ExecutionContext;
-use super::task_error::TaskError;
+use super::container_task::{ContainerTask, ShimTaskExecutor};
+use super::custom::CustomError;
+use super::io::TaskIo;
+use crate::context::{ExecutionContext, TaskError};
 use crate::proto::core::{LiteralMap, TaskTemplate};
-use crate::task::custom::CustomError;
-use crate::task::{ContainerTask, TaskIo};
 use crate::types::TypeError;
-
-/// The executor of a task type (flytekit's `ShimTaskExecutor`).
-///
-/// `execute_from_model` may be written `async fn` or plain `fn`; `#[shim_executor]` makes
-/// a plain one async. The executor type must implement `Default`: like flytekit, the runtime
-/// makes one when the container starts.
-pub trait ShimTaskExecutor: Default + Send + Sync + 'static {
-    /// The task type this executor runs.
-    type Task: ContainerTask;
-
-    /// Runs the task: `task` is the configuration from the template's `custom`, typed.
-    fn execute_from_model(
-        &self,
-        ctx: &ExecutionContext,
-        task: Self::Task,
-        inputs: <Self::Task as ContainerTask>::Inputs,
-    ) -> impl Future<Output = Result<<Self::Task as ContainerTask>::Outputs, TaskError>> + Send;
-}
-
-/// An executor registered with `#[shim_executor]`, known by its path.
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` is not a registered executor",
-    label = "not registered",
-    note = "put #[shim_executor] on `impl ShimTaskExecutor for {Self}`"
-)]
-pub trait RegisteredExecutor: ShimTaskExecutor {
-    /// The stable path in the template's loader args (`crate::module::Type`).
-    const PATH: &'static str;
-}
 
 /// Why a run failed before, inside or after the executor.
 #[derive(Debug, thiserror::Error)]

@@ -118,7 +118,7 @@ impl Secrets {
     /// The value of secret `key` of `group`.
     ///
     /// ```
-    /// use flyte_runtime::execute::Secrets;
+    /// use flyte_runtime::context::Secrets;
     ///
     /// let dir = std::env::temp_dir().join("flyte-rs-doc-secrets");
     /// std::fs::create_dir_all(dir.join("db")).unwrap();

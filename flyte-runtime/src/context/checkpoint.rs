@@ -12,7 +12,7 @@ pub const CHECKPOINT_FILE: &str = "_chkpt";
 /// Reads the previous attempt's checkpoint and writes this attempt's.
 ///
 /// ```
-/// use flyte_runtime::execute::Checkpoint;
+/// use flyte_runtime::context::Checkpoint;
 /// use flyte_runtime::storage::Storage;
 ///
 /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
@@ -50,7 +50,7 @@ impl Checkpoint {
     /// `{{.prevCheckpointPrefix}}` on a first attempt), or the placeholder left unrendered.
     ///
     /// ```
-    /// # use flyte_runtime::{execute::Checkpoint, storage::Storage};
+    /// # use flyte_runtime::{context::Checkpoint, storage::Storage};
     /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
     /// let first = Checkpoint::new(Storage::default(), None, Some("\"\"".into()));
     /// assert_eq!(first.read().await.unwrap(), None);

@@ -3,10 +3,9 @@
 //! A plugin crate is only linked (and so registered) if the binary refers to it:
 //! `use my_plugin as _;`.
 
-use crate::execute::{ErasedExecutor, ShimTaskExecutor};
-use crate::proto::admin::TaskSpec;
-use crate::proto::core::TaskTemplate;
-use crate::task::{ContainerTask, DefinitionError, SerializationSettings, TaskInstance};
+use super::any_instance::AnyTaskInstance;
+use super::container_task::ShimTaskExecutor;
+use super::erased::ErasedExecutor;
 
 /// An executor registered by `#[shim_executor]`.
 pub struct ExecutorEntry {
@@ -48,66 +47,6 @@ pub struct InstanceEntry {
     pub line: u32,
 }
 inventory::collect!(InstanceEntry);
-
-/// How a task instance runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TaskKind {
-    /// In its container, by the executor registered at this path.
-    Container {
-        /// The executor's path.
-        executor_path: &'static str,
-    },
-    /// Nowhere: propeller's echo plugin copies the inputs to the outputs
-    /// ([`EchoTask`](crate::task::EchoTask)).
-    Echo,
-    /// Not from here: a task already registered on a cluster, called by its id
-    /// ([`ReferenceTask`](crate::task::ReferenceTask)).
-    Reference,
-}
-
-impl TaskKind {
-    /// The executor's path, for a container task.
-    pub fn executor_path(self) -> Option<&'static str> {
-        match self {
-            TaskKind::Container { executor_path } => Some(executor_path),
-            TaskKind::Echo | TaskKind::Reference => None,
-        }
-    }
-}
-
-/// A task instance of any task type.
-pub trait AnyTaskInstance: Send + Sync {
-    /// Its name.
-    fn name(&self) -> &str;
-    /// Its task type.
-    fn task_type(&self) -> &'static str;
-    /// How it runs.
-    fn kind(&self) -> TaskKind;
-    /// Its template.
-    fn template(&self, settings: &SerializationSettings) -> Result<TaskTemplate, DefinitionError>;
-    /// Its registration spec.
-    fn task_spec(&self, settings: &SerializationSettings) -> Result<TaskSpec, DefinitionError>;
-}
-
-impl<T: ContainerTask> AnyTaskInstance for TaskInstance<T> {
-    fn name(&self) -> &str {
-        TaskInstance::name(self)
-    }
-    fn task_type(&self) -> &'static str {
-        T::TASK_TYPE
-    }
-    fn kind(&self) -> TaskKind {
-        TaskKind::Container {
-            executor_path: <T::Executor as crate::execute::RegisteredExecutor>::PATH,
-        }
-    }
-    fn template(&self, settings: &SerializationSettings) -> Result<TaskTemplate, DefinitionError> {
-        TaskInstance::template(self, settings)
-    }
-    fn task_spec(&self, settings: &SerializationSettings) -> Result<TaskSpec, DefinitionError> {
-        TaskInstance::task_spec(self, settings)
-    }
-}
 
 /// A lookup that failed, with what this binary has.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -199,7 +138,7 @@ pub fn task_types() -> Vec<&'static TaskTypeEntry> {
 /// `#[container_task]` struct registers itself, so a plugin crate is found by linking it.
 ///
 /// ```
-/// use flyte_runtime::registry::TaskPlugins;
+/// use flyte_runtime::task::registry::TaskPlugins;
 /// # use flyte_runtime::prelude::*;
 /// # #[derive(serde::Serialize, serde::Deserialize)]
 /// # #[container_task(task_type = "doc-plugin", image = "img", executor = Exec)]
@@ -290,9 +229,9 @@ pub fn make_executor<E: ShimTaskExecutor>() -> Box<dyn ErasedExecutor> {
 macro_rules! register_task {
     ($build:path) => {
         $crate::__private::inventory::submit! {
-            $crate::registry::InstanceEntry {
+            $crate::task::registry::InstanceEntry {
                 build: {
-                    fn __flyte_build() -> ::std::boxed::Box<dyn $crate::registry::AnyTaskInstance> {
+                    fn __flyte_build() -> ::std::boxed::Box<dyn $crate::task::AnyTaskInstance> {
                         ::std::boxed::Box::new($build())
                     }
                     __flyte_build

@@ -47,7 +47,7 @@ pub(crate) fn remember(value: &str) {
 /// `text` with every secret value read so far in this process replaced by `<redacted>`.
 ///
 /// ```
-/// use flyte_runtime::execute::{redact, Secrets};
+/// use flyte_runtime::context::{redact, Secrets};
 ///
 /// std::env::set_var("_DOC_REDACT_FSEC_API_TOKEN", "s3cr3t-t0ken");
 /// let secrets = Secrets::default().with_env_prefix("_DOC_REDACT_FSEC_");

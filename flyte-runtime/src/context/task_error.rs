@@ -9,7 +9,7 @@ use std::fmt;
 /// it against the task's user retry budget).
 ///
 /// ```
-/// use flyte_runtime::execute::TaskError;
+/// use flyte_runtime::context::TaskError;
 ///
 /// let e = TaskError::new("x must be even, got 1").with_code("ValueError");
 /// assert_eq!(e.code(), "ValueError");

@@ -81,7 +81,7 @@ impl ExecutionContext {
     /// writes (flytekit's `get_random_remote_path`): `<raw prefix>/<32 hex digits>`.
     ///
     /// ```
-    /// let ctx = flyte_runtime::execute::ExecutionContext::from_env("s3://b/raw", std::env::temp_dir());
+    /// let ctx = flyte_runtime::context::ExecutionContext::from_env("s3://b/raw", std::env::temp_dir());
     /// let (a, b) = (ctx.new_raw_output_uri(), ctx.new_raw_output_uri());
     /// assert!(a.starts_with("s3://b/raw/") && a.len() == "s3://b/raw/".len() + 32);
     /// assert_ne!(a, b);

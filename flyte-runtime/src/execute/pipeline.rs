@@ -1,0 +1,210 @@
+//! The run pipeline behind the `execute` entrypoint: resolve the task, read its inputs, run
+//! the executor under supervision, check and write its outputs, or write the error document.
+//! Exactly one of `outputs.pb` or the error document is left under the output prefix.
+
+use std::future::Future;
+use std::time::{Instant, SystemTime};
+
+use prost::Message;
+use tracing::{error, info, warn};
+
+use super::failure::{storage_failure, Failure};
+use super::inputs::read_inputs;
+use super::outcome::Outcome;
+use super::output_limits::{prepare_outputs, OutputLimits};
+use super::resolve::resolve;
+use super::runner::run_supervised;
+use super::scratch::ScratchDir;
+use crate::context::{Checkpoint, ExecutionContext};
+use crate::proto::core::{literal, LiteralMap, VariableMap};
+use crate::protocol::EntrypointArgs;
+use crate::storage::{join, Storage};
+use crate::task::task_name;
+
+/// The error document's file name: `error.pb`, or `error-<worker>.pb` under the
+/// distributed error strategy (`FLYTE_INTERNAL_DIST_ERROR_STRATEGY` or `_F_DES` set).
+pub fn error_file_name(worker: &str) -> String {
+    let distributed = ["FLYTE_INTERNAL_DIST_ERROR_STRATEGY", "_F_DES"]
+        .iter()
+        .any(|k| std::env::var(k).is_ok_and(|v| !v.is_empty()));
+    if distributed && !worker.is_empty() {
+        format!("error-{worker}.pb")
+    } else {
+        "error.pb".to_string()
+    }
+}
+
+/// The entrypoint's work, with the storage and the stop signal given (for tests).
+pub async fn execute_with(
+    args: EntrypointArgs,
+    storage: Storage,
+    shutdown: impl Future<Output = &'static str>,
+) -> Outcome {
+    let scratch = ScratchDir::create();
+    let ctx_base = ExecutionContext::from_env(
+        args.raw_output_data_prefix.as_deref().unwrap_or(""),
+        scratch.path.clone(),
+    );
+    let ctx_base = if args.local {
+        let secrets = ctx_base.secrets.clone().with_local_fallback();
+        ExecutionContext {
+            secrets,
+            ..ctx_base
+        }
+    } else {
+        ctx_base
+    };
+    let worker = ctx_base.worker.clone();
+    let error_uri = join(&args.output_prefix, &error_file_name(&worker));
+    let outputs_uri = join(&args.output_prefix, "outputs.pb");
+
+    tokio::pin!(shutdown);
+    let result = tokio::select! {
+        r = run(&args, &storage, ctx_base) => r,
+        signal = &mut shutdown => Err(Failure::system(
+            "Terminated",
+            format!("the task was stopped by {signal} before it finished"),
+        )),
+    };
+
+    let result = match result {
+        Ok(ran) => prepare_outputs(
+            &storage,
+            &args.output_prefix,
+            &ran.task,
+            ran.outputs,
+            &ran.output_types,
+            &OutputLimits::from_env(),
+        )
+        .await
+        .map_err(|f| (f, true)),
+        Err(f) => Err((f, false)),
+    };
+    let failure = match result {
+        Ok(outputs) => {
+            let bytes = outputs.encode_to_vec();
+            let started = Instant::now();
+            match storage.write(&outputs_uri, bytes.clone()).await {
+                Ok(()) => {
+                    info!(uri = %outputs_uri, bytes = bytes.len(), ms = started.elapsed().as_secs_f64() * 1e3, "outputs written");
+                    return Outcome::Succeeded;
+                }
+                Err(e) => {
+                    // A write that failed may still have landed (a lost response): take it
+                    // back so that outputs.pb and the error document never both exist.
+                    if let Err(d) = storage.delete(&outputs_uri).await {
+                        warn!(uri = %outputs_uri, error = %d, "cannot remove a possibly written outputs.pb");
+                    }
+                    remove_offloaded(&storage, &outputs).await;
+                    storage_failure("writing the outputs", &e)
+                }
+            }
+        }
+        Err((f, ran)) => {
+            if ran {
+                // Offloaded files of a run that then failed would point nowhere.
+                remove_offloaded_files(&storage, &args.output_prefix).await;
+            }
+            f
+        }
+    };
+    error!(code = %failure.code(), recoverable = failure.recoverable, message = %failure.message, "task failed");
+    let doc = failure.to_error_document(&worker, SystemTime::now());
+    match storage.write(&error_uri, doc.encode_to_vec()).await {
+        Ok(()) => {
+            info!(uri = %error_uri, "error document written");
+            Outcome::Failed(failure)
+        }
+        Err(e) => {
+            error!(uri = %error_uri, error = %e, "cannot write the error document");
+            Outcome::Unreported(failure, e)
+        }
+    }
+}
+
+/// Removes the offloaded outputs a failed write left.
+async fn remove_offloaded(storage: &Storage, outputs: &LiteralMap) {
+    for lit in outputs.literals.values() {
+        if let Some(literal::Value::OffloadedMetadata(meta)) = &lit.value {
+            if let Err(e) = storage.delete(&meta.uri).await {
+                warn!(uri = %meta.uri, error = %e, "cannot remove an offloaded output");
+            }
+        }
+    }
+}
+
+/// Removes every `*_offloaded_metadata.pb` under the output prefix.
+async fn remove_offloaded_files(storage: &Storage, output_prefix: &str) {
+    let Ok(names) = storage.list(output_prefix).await else {
+        return;
+    };
+    for name in names
+        .iter()
+        .filter(|n| n.ends_with("_offloaded_metadata.pb"))
+    {
+        let uri = join(output_prefix, name);
+        if let Err(e) = storage.delete(&uri).await {
+            warn!(uri = %uri, error = %e, "cannot remove an offloaded output");
+        }
+    }
+}
+
+/// What a run produced: the outputs and the template's output types.
+struct Ran {
+    task: String,
+    outputs: LiteralMap,
+    output_types: VariableMap,
+}
+
+async fn run(
+    args: &EntrypointArgs,
+    storage: &Storage,
+    ctx: ExecutionContext,
+) -> Result<Ran, Failure> {
+    let started = Instant::now();
+    let resolved = resolve(&args.resolver, &args.loader_args, storage)
+        .await
+        .map_err(|e| e.to_failure())?;
+    let task = task_name(&resolved.template).to_string();
+    info!(task = %task, executor = resolved.executor_path, resolver = %args.resolver, ms = started.elapsed().as_secs_f64() * 1e3, "task resolved");
+
+    let inputs = read_inputs(storage, &task, &args.inputs).await?;
+
+    let mut ctx = ctx;
+    if args.local {
+        // A local run sees only the secrets its task requested, as its pod would.
+        let requested = resolved
+            .template
+            .security_context
+            .as_ref()
+            .map(|c| {
+                c.secrets
+                    .iter()
+                    .map(|s| (s.group.clone(), s.key.clone()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        ctx.secrets = ctx.secrets.clone().only(requested);
+    }
+    let output_types = resolved
+        .template
+        .interface
+        .as_ref()
+        .and_then(|i| i.outputs.clone())
+        .unwrap_or_default();
+    let ctx = ctx
+        .with_storage(storage.clone())
+        .with_checkpoint(Checkpoint::new(
+            storage.clone(),
+            args.checkpoint_path.clone(),
+            args.prev_checkpoint.clone(),
+        ));
+    let exec_started = Instant::now();
+    let outputs = run_supervised(resolved.executor, ctx, resolved.template, inputs).await?;
+    info!(task = %task, outputs = outputs.literals.len(), ms = exec_started.elapsed().as_secs_f64() * 1e3, "executor finished");
+    Ok(Ran {
+        task,
+        outputs,
+        output_types,
+    })
+}

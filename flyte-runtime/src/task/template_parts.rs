@@ -1,0 +1,95 @@
+//! The parts every template of ours shares, whatever made it (a task type's instance, an echo
+//! task, a reference): the id, the base metadata, the interface's variables and the spec.
+
+use std::collections::BTreeSet;
+
+use super::definition_error::DefinitionError;
+use super::settings::{runtime_version, SerializationSettings, RUNTIME_FLAVOR};
+use crate::proto::admin::{description, Description, DescriptionEntity, TaskSpec};
+use crate::proto::core::{
+    runtime_metadata::RuntimeType, Identifier, K8sObjectMetadata, LiteralType, ResourceType,
+    RetryStrategy, RuntimeMetadata, TaskMetadata, TaskTemplate, Variable, VariableMap,
+};
+
+/// The id of task `name` under `settings` (project, domain and version as registration sets them).
+pub(crate) fn task_id(name: &str, settings: &SerializationSettings) -> Identifier {
+    Identifier {
+        resource_type: ResourceType::Task as i32,
+        project: settings.project.clone(),
+        domain: settings.domain.clone(),
+        name: name.to_string(),
+        version: settings.version.clone(),
+        org: String::new(),
+    }
+}
+
+/// The metadata every template of ours carries: the runtime, no retries, no deck.
+pub(crate) fn base_metadata() -> TaskMetadata {
+    TaskMetadata {
+        runtime: Some(RuntimeMetadata {
+            r#type: RuntimeType::FlyteSdk as i32,
+            version: runtime_version(),
+            flavor: RUNTIME_FLAVOR.to_string(),
+        }),
+        retries: Some(RetryStrategy::default()),
+        generates_deck: Some(false),
+        metadata: Some(K8sObjectMetadata::default()),
+        ..Default::default()
+    }
+}
+
+/// Checks that no name is declared twice on one side of an interface.
+pub(crate) fn check_unique(
+    task: &str,
+    which: &str,
+    vars: &[(String, LiteralType)],
+) -> Result<(), DefinitionError> {
+    let mut seen = BTreeSet::new();
+    for (name, _) in vars {
+        if !seen.insert(name.as_str()) {
+            return Err(DefinitionError::Interface {
+                task: task.to_string(),
+                message: format!("{which} `{name}` is declared twice"),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The admin `TaskSpec` of a template, with `docs` as its description.
+pub(crate) fn spec_with_docs(template: TaskTemplate, docs: Option<&str>) -> TaskSpec {
+    let description = docs.map(|text| DescriptionEntity {
+        short_description: text.lines().next().unwrap_or_default().to_string(),
+        long_description: Some(Description {
+            content: Some(description::Content::Value(text.to_string())),
+            ..Default::default()
+        }),
+        ..Default::default()
+    });
+    TaskSpec {
+        template: Some(template),
+        description,
+    }
+}
+
+pub(crate) fn variable_map(vars: &[(String, LiteralType)]) -> VariableMap {
+    VariableMap {
+        variables: vars
+            .iter()
+            .map(|(name, t)| {
+                (
+                    name.clone(),
+                    Variable {
+                        r#type: Some(t.clone()),
+                        description: name.clone(),
+                    },
+                )
+            })
+            .collect(),
+    }
+}
+
+/// The task's name from its template id (empty if it has none).
+pub fn task_name(template: &TaskTemplate) -> &str {
+    template.id.as_ref().map_or("", |i| i.name.as_str())
+}

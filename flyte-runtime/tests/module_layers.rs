@@ -1,0 +1,334 @@
+//! No import cycles in `flyte-runtime`: between its top-level modules, and between the files
+//! of each module. The crate's `src/` is read as text: every `crate::…` and `super::…` path
+//! outside comments, strings and `#[cfg(test)]` code is an edge from the file that names it to
+//! the module it names. A path to a module's own `mod.rs` counts as an edge to the file that
+//! item is re-exported from. The facades (`lib.rs`, `prelude`, `__private`) only re-export and
+//! are left out.
+//!
+//! The layers this enforces, bottom to top: `proto`; `types`, `storage`, `pod`, `protocol`
+//! (and `dataframe`); `context`; `task` (with the registry); `execute`; `package`; `cli`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+/// Files by module path (`["execute", "runner"]`, `["execute"]` for `execute/mod.rs`).
+type Files = BTreeMap<Vec<String>, String>;
+
+const FACADES: [&str; 2] = ["prelude", "__private"];
+
+#[test]
+fn top_level_modules_have_no_cycle() {
+    let files = read_src(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"));
+    let graph = top_level_graph(&files);
+    assert!(graph.len() > 8, "too few modules found: {:?}", graph.keys());
+    if let Some(cycle) = find_cycle(&graph) {
+        panic!(
+            "import cycle between top-level modules: {}",
+            cycle.join(" → ")
+        );
+    }
+    // Evidence for the reader (`cargo test -- --nocapture`): each module and what it uses.
+    for (module, uses) in &graph {
+        println!(
+            "{module} → {}",
+            uses.iter().cloned().collect::<Vec<_>>().join(", ")
+        );
+    }
+}
+
+#[test]
+fn files_within_each_module_have_no_cycle() {
+    let files = read_src(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"));
+    let mut checked = 0;
+    for module in files.keys().filter(|k| k.len() == 1) {
+        let graph = file_graph(&files, &module[0]);
+        checked += graph.len();
+        if let Some(cycle) = find_cycle(&graph) {
+            panic!(
+                "import cycle between the files of `{}`: {}",
+                module[0],
+                cycle.join(" → ")
+            );
+        }
+    }
+    assert!(checked > 30, "too few files checked: {checked}");
+}
+
+/// The checker finds a cycle where there is one, at both levels (so the tests above can fail).
+#[test]
+fn the_checker_finds_cycles() {
+    let files: Files = [
+        (vec!["a".into()], "mod x; mod y; pub use x::Thing;".into()),
+        (vec!["a".into(), "x".into()], "use super::y::Other;".into()),
+        (vec!["a".into(), "y".into()], "use super::Thing;".into()),
+        (vec!["b".into()], "use crate::a::Thing;".into()),
+        (
+            vec!["c".into()],
+            "// use crate::b::Nothing;\nfn f() { let _ = \"crate::b::X\"; crate::{a::Thing, b::Y}; }".into(),
+        ),
+        (vec!["d".into()], "use crate::c::Z;\n#[cfg(test)]\nmod tests { use crate::e::W; }".into()),
+        (vec!["e".into()], "use crate::d::V;".into()),
+    ]
+    .into_iter()
+    .collect();
+    let top = top_level_graph(&files);
+    assert_eq!(top["c"], BTreeSet::from(["a".to_string(), "b".to_string()]));
+    assert!(top["d"].contains("c") && !top["d"].contains("e"), "{top:?}");
+    assert_eq!(find_cycle(&top), None, "{top:?}");
+    let mut cyclic = top.clone();
+    cyclic.entry("a".into()).or_default().insert("c".into());
+    assert!(find_cycle(&cyclic).is_some());
+    let inner = file_graph(&files, "a");
+    assert_eq!(
+        find_cycle(&inner).map(|c| c.len()),
+        Some(3),
+        "x → y → x through the re-export: {inner:?}"
+    );
+}
+
+fn read_src(dir: &Path) -> Files {
+    let mut files = Files::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap_or_else(|e| panic!("{}: {e}", d.display())) {
+            let path = entry
+                .unwrap_or_else(|e| panic!("{}: {e}", d.display()))
+                .path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            if path.extension().is_none_or(|e| e != "rs") {
+                continue;
+            }
+            let rel = path.strip_prefix(dir).unwrap_or(&path);
+            let mut segments: Vec<String> = rel
+                .with_extension("")
+                .iter()
+                .map(|s| s.to_string_lossy().into_owned())
+                .collect();
+            if segments.last().is_some_and(|s| s == "mod" || s == "lib") {
+                segments.pop();
+            }
+            let text = std::fs::read_to_string(&path)
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            files.insert(segments, text);
+        }
+    }
+    files
+}
+
+/// The code of a file without comments, string contents and its `#[cfg(test)]` tail.
+fn code(text: &str) -> String {
+    let text = text.split("#[cfg(test)]").next().unwrap_or("");
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines() {
+        let line = match line.find("//") {
+            Some(at) if !line[..at].contains('"') => &line[..at],
+            _ => line,
+        };
+        let mut in_string = false;
+        let mut escaped = false;
+        for c in line.chars() {
+            if in_string {
+                match (escaped, c) {
+                    (false, '\\') => escaped = true,
+                    (false, '"') => {
+                        in_string = false;
+                        out.push('"');
+                    }
+                    _ => escaped = false,
+                }
+            } else {
+                in_string = c == '"';
+                out.push(c);
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Every path that starts with `crate::` or `super::` (not `$crate::`), groups expanded:
+/// `crate::{a::B, c}` gives `crate::a::B` and `crate::c`.
+fn paths(code: &str) -> Vec<Vec<String>> {
+    let mut found = Vec::new();
+    let bytes = code.as_bytes();
+    for start in ["crate::", "super::"] {
+        let mut from = 0;
+        while let Some(at) = code[from..].find(start) {
+            let at = from + at;
+            from = at + start.len();
+            let before = at.checked_sub(1).map(|i| bytes[i] as char);
+            if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$' || c == ':') {
+                continue;
+            }
+            let head = start.trim_end_matches(':').to_string();
+            expand(&code[from..], vec![head], &mut found);
+        }
+    }
+    found
+}
+
+/// Reads one path (and its groups) from `rest`, each prefixed by `prefix`.
+fn expand(rest: &str, prefix: Vec<String>, found: &mut Vec<Vec<String>>) -> usize {
+    let mut path = prefix;
+    let mut i = 0;
+    let chars: Vec<char> = rest.chars().collect();
+    loop {
+        while i < chars.len() && chars[i].is_whitespace() {
+            i += 1;
+        }
+        if i < chars.len() && chars[i] == '{' {
+            i += 1;
+            loop {
+                while i < chars.len() && (chars[i].is_whitespace() || chars[i] == ',') {
+                    i += 1;
+                }
+                if i >= chars.len() || chars[i] == '}' {
+                    return i + 1;
+                }
+                let tail: String = chars[i..].iter().collect();
+                let used = expand(&tail, path.clone(), found);
+                i += used.max(1);
+            }
+        }
+        let ident: String = chars[i..]
+            .iter()
+            .take_while(|c| c.is_alphanumeric() || **c == '_')
+            .collect();
+        if ident.is_empty() {
+            found.push(path);
+            return i;
+        }
+        i += ident.chars().count();
+        path.push(ident);
+        if chars.get(i) == Some(&':') && chars.get(i + 1) == Some(&':') {
+            i += 2;
+        } else {
+            found.push(path);
+            return i;
+        }
+    }
+}
+
+/// `path` (starting `crate` or `super`) as seen from the file at `file`, made absolute.
+fn absolute(file: &[String], path: &[String]) -> Vec<String> {
+    if path.first().is_some_and(|s| s == "crate") {
+        return path[1..].to_vec();
+    }
+    // `super` of `x/mod.rs` ([x]) is the root; of `x/y.rs` ([x, y]) it is [x].
+    let mut base: Vec<String> = file.to_vec();
+    let mut rest = path;
+    while rest.first().is_some_and(|s| s == "super") {
+        base.pop();
+        rest = &rest[1..];
+    }
+    base.extend(rest.iter().cloned());
+    base
+}
+
+fn top_level_graph(files: &Files) -> BTreeMap<String, BTreeSet<String>> {
+    let tops: BTreeSet<String> = files.keys().filter_map(|k| k.first().cloned()).collect();
+    let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (file, text) in files {
+        let Some(top) = file.first() else { continue };
+        if FACADES.contains(&top.as_str()) {
+            continue;
+        }
+        let uses = graph.entry(top.clone()).or_default();
+        for path in paths(&code(text)) {
+            let target = absolute(file, &path);
+            if let Some(t) = target.first() {
+                if t != top && tops.contains(t) && !FACADES.contains(&t.as_str()) {
+                    uses.insert(t.clone());
+                }
+            }
+        }
+    }
+    graph
+}
+
+/// The files of top-level module `module` and which of them each uses.
+fn file_graph(files: &Files, module: &str) -> BTreeMap<String, BTreeSet<String>> {
+    let children: BTreeSet<String> = files
+        .keys()
+        .filter(|k| k.len() == 2 && k[0] == module)
+        .map(|k| k[1].clone())
+        .collect();
+    // Names the module's own file re-exports, and from which child.
+    let mut reexports: BTreeMap<String, String> = BTreeMap::new();
+    if let Some(text) = files.get(&vec![module.to_string()]) {
+        for statement in code(text).split(';') {
+            let Some(at) = statement.find("use ") else {
+                continue;
+            };
+            let body = &statement[at + 4..];
+            let child: String = body
+                .trim_start()
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            if !children.contains(&child) {
+                continue;
+            }
+            for name in body.split(|c: char| !(c.is_alphanumeric() || c == '_')) {
+                if !name.is_empty() && name != child {
+                    reexports.insert(name.to_string(), child.clone());
+                }
+            }
+        }
+    }
+    let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for child in &children {
+        let file = vec![module.to_string(), child.clone()];
+        let uses = graph.entry(child.clone()).or_default();
+        for path in paths(&code(&files[&file])) {
+            let target = absolute(&file, &path);
+            if target.first().map(String::as_str) != Some(module) {
+                continue;
+            }
+            let used = match target.get(1) {
+                Some(t) if children.contains(t) => Some(t.clone()),
+                Some(name) => reexports.get(name).cloned(),
+                None => None,
+            };
+            if let Some(used) = used.filter(|u| u != child) {
+                uses.insert(used);
+            }
+        }
+    }
+    graph
+}
+
+/// A cycle in `graph`, as the nodes along it (first repeated at the end), if there is one.
+fn find_cycle(graph: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>> {
+    fn visit(
+        node: &str,
+        graph: &BTreeMap<String, BTreeSet<String>>,
+        stack: &mut Vec<String>,
+        done: &mut BTreeSet<String>,
+    ) -> Option<Vec<String>> {
+        if let Some(at) = stack.iter().position(|n| n == node) {
+            let mut cycle = stack[at..].to_vec();
+            cycle.push(node.to_string());
+            return Some(cycle);
+        }
+        if done.contains(node) {
+            return None;
+        }
+        stack.push(node.to_string());
+        for next in graph.get(node).into_iter().flatten() {
+            if let Some(c) = visit(next, graph, stack, done) {
+                return Some(c);
+            }
+        }
+        stack.pop();
+        done.insert(node.to_string());
+        None
+    }
+    let mut done = BTreeSet::new();
+    graph
+        .keys()
+        .find_map(|n| visit(n, graph, &mut Vec::new(), &mut done))
+}
