@@ -45,25 +45,20 @@ pub(super) fn expand(input: &DeriveInput, m: &TaskModel) -> TokenStream {
             }
         }
     });
-    let overlap_message =
-        format!("task type `{task_type}` has an output with the name of an input");
     let overlap_span = m
         .outputs
         .as_ref()
         .map_or_else(proc_macro2::Span::call_site, |t| t.span());
     let no_overlap = quote_spanned! {overlap_span=>
-        const _: () = ::core::assert!(
-            !__flyte::names_overlap(
+        const _: () = {
+            const OVERLAP: __flyte::ConstMessage = __flyte::overlap_message(
+                #task_type,
                 <#inputs as __flyte::TaskIo>::NAMES,
                 <#outputs as __flyte::TaskIo>::NAMES,
-            ),
-            #overlap_message,
-        );
-    };
-    let runs_this_type = quote_spanned! {executor.span()=>
-        const _: fn() = || {
-            fn executor_runs<E: __flyte::ShimTaskExecutor<Task = #ident>>() {}
-            executor_runs::<#executor>();
+            );
+            if !OVERLAP.is_empty() {
+                ::core::panic!("{}", OVERLAP.as_str());
+            }
         };
     };
     quote! {
@@ -87,8 +82,6 @@ pub(super) fn expand(input: &DeriveInput, m: &TaskModel) -> TokenStream {
                 #validate
             }
 
-            #runs_this_type
-
             #no_overlap
 
             __flyte::inventory::submit! {
@@ -96,7 +89,7 @@ pub(super) fn expand(input: &DeriveInput, m: &TaskModel) -> TokenStream {
                     task_type: #task_type,
                     rust_type: ::core::concat!(::core::module_path!(), "::", ::core::stringify!(#ident)),
                     config_type: ::core::any::TypeId::of::<#ident>,
-                    executor_path: <#executor as __flyte::RegisteredExecutor>::PATH,
+                    executor_path: __flyte::executor_path::<#ident>(),
                     image: <#ident as __flyte::ContainerTask>::image,
                 }
             }

@@ -1,5 +1,7 @@
 //! Expands a checked executor impl: the impl itself (its `execute_from_model` made async),
-//! `impl RegisteredExecutor` with the stable path, and the inventory registration.
+//! `impl RegisteredExecutor` with the stable path, `impl ExecutorOf<Task>` (which
+//! `#[container_task(executor = …)]` checks, so that naming another type's executor says
+//! what to change), and the inventory registration.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -9,6 +11,16 @@ pub(super) fn expand(imp: &syn::ItemImpl, path: Option<TokenStream>) -> TokenStr
     let path = path.unwrap_or_else(|| {
         let name = quote!(#self_ty).to_string().replace(' ', "");
         quote!(::core::concat!(::core::module_path!(), "::", #name))
+    });
+    let task = imp.items.iter().find_map(|item| match item {
+        syn::ImplItem::Type(t) if t.ident == "Task" => Some(&t.ty),
+        _ => None,
+    });
+    let executor_of = task.map(|task| {
+        quote! {
+            #[automatically_derived]
+            impl __flyte::ExecutorOf<#task> for #self_ty {}
+        }
     });
     quote! {
         #imp
@@ -20,6 +32,8 @@ pub(super) fn expand(imp: &syn::ItemImpl, path: Option<TokenStream>) -> TokenStr
             impl __flyte::RegisteredExecutor for #self_ty {
                 const PATH: &'static str = #path;
             }
+
+            #executor_of
 
             __flyte::inventory::submit! {
                 __flyte::ExecutorEntry {

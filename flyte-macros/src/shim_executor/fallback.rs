@@ -42,11 +42,17 @@ pub(super) fn fallback(
     }
     let self_ty = &imp.self_ty;
     let (impl_generics, _, where_clause) = imp.generics.split_for_impl();
+    // `ExecutorOf` for every configuration: whichever names this executor, the error here
+    // is the only one reported.
+    let mut any_task = imp.generics.clone();
+    any_task.params.push(syn::parse_quote!(__FlyteTask));
+    let (any_task_generics, _, _) = any_task.split_for_impl();
     let registration = quote! {
         const _: () = {
             impl #impl_generics ::flyte_runtime::__private::RegisteredExecutor for #self_ty #where_clause {
                 const PATH: &'static str = "";
             }
+            impl #any_task_generics ::flyte_runtime::__private::ExecutorOf<__FlyteTask> for #self_ty #where_clause {}
         };
     };
     quote! {

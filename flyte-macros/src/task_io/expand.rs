@@ -23,12 +23,18 @@ pub(super) fn expand(input: &DeriveInput, vars: &[Var]) -> TokenStream {
         let (member, name) = (&v.member, &v.name);
         quote!(map.literals.insert(#name.into(), __flyte::FlyteType::to_literal(&self.#member));)
     });
+    // Each field's type must be a Flyte type: said once per field, at the field, by the where
+    // clause; the body then type-checks under it and adds no error of its own.
+    let bounds = vars.iter().map(|v| {
+        let ty = &v.ty;
+        quote_spanned!(ty.span()=> #ty: __flyte::FlyteType)
+    });
     quote! {
         const _: () = {
             use ::flyte_runtime::__private as __flyte;
 
             #[automatically_derived]
-            impl __flyte::TaskIo for #ident {
+            impl __flyte::TaskIo for #ident where #(#bounds),* {
                 const NAMES: &'static [&'static str] = &[#(#names),*];
                 fn variables() -> __flyte::std::option::Option<__flyte::std::vec::Vec<(&'static str, __flyte::LiteralType)>> {
                     __flyte::std::option::Option::Some(__flyte::std::vec![#(#types),*])

@@ -14,20 +14,21 @@ const _: () = {
         type Outputs = AddOutputs;
         type Executor = AddExecutor;
     }
-    const _: fn() = || {
-        fn executor_runs<E: __flyte::ShimTaskExecutor<Task = AddTask>>() {}
-        executor_runs::<AddExecutor>();
+    const _: () = {
+        const OVERLAP: __flyte::ConstMessage = __flyte::overlap_message(
+            "adder",
+            <AddInputs as __flyte::TaskIo>::NAMES,
+            <AddOutputs as __flyte::TaskIo>::NAMES,
+        );
+        if !OVERLAP.is_empty() {
+            ::core::panic!("{}", OVERLAP.as_str());
+        }
     };
-    const _: () = ::core::assert!(
-        ! __flyte::names_overlap(< AddInputs as __flyte::TaskIo > ::NAMES, < AddOutputs
-        as __flyte::TaskIo > ::NAMES,),
-        "task type `adder` has an output with the name of an input",
-    );
     __flyte::inventory::submit! {
         __flyte::TaskTypeEntry { task_type : "adder", rust_type :
         ::core::concat!(::core::module_path!(), "::", ::core::stringify!(AddTask)),
-        config_type : ::core::any::TypeId::of:: < AddTask >, executor_path : <
-        AddExecutor as __flyte::RegisteredExecutor > ::PATH, image : < AddTask as
+        config_type : ::core::any::TypeId::of:: < AddTask >, executor_path :
+        __flyte::executor_path:: < AddTask > (), image : < AddTask as
         __flyte::ContainerTask > ::image, }
     }
 };

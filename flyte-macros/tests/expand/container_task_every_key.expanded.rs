@@ -33,20 +33,21 @@ const _: () = {
             check_query(self, interface)
         }
     }
-    const _: fn() = || {
-        fn executor_runs<E: __flyte::ShimTaskExecutor<Task = SqliteTask>>() {}
-        executor_runs::<SqliteExecutor>();
+    const _: () = {
+        const OVERLAP: __flyte::ConstMessage = __flyte::overlap_message(
+            "sqlite",
+            <Wrapper<Query, Limits> as __flyte::TaskIo>::NAMES,
+            <Rows as __flyte::TaskIo>::NAMES,
+        );
+        if !OVERLAP.is_empty() {
+            ::core::panic!("{}", OVERLAP.as_str());
+        }
     };
-    const _: () = ::core::assert!(
-        ! __flyte::names_overlap(< Wrapper < Query, Limits > as __flyte::TaskIo >
-        ::NAMES, < Rows as __flyte::TaskIo > ::NAMES,),
-        "task type `sqlite` has an output with the name of an input",
-    );
     __flyte::inventory::submit! {
         __flyte::TaskTypeEntry { task_type : "sqlite", rust_type :
         ::core::concat!(::core::module_path!(), "::", ::core::stringify!(SqliteTask)),
-        config_type : ::core::any::TypeId::of:: < SqliteTask >, executor_path : <
-        SqliteExecutor as __flyte::RegisteredExecutor > ::PATH, image : < SqliteTask as
+        config_type : ::core::any::TypeId::of:: < SqliteTask >, executor_path :
+        __flyte::executor_path:: < SqliteTask > (), image : < SqliteTask as
         __flyte::ContainerTask > ::image, }
     }
 };

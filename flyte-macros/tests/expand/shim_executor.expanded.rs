@@ -17,6 +17,8 @@ const _: () = {
             ::core::module_path!(), "::", "AddExecutor"
         );
     }
+    #[automatically_derived]
+    impl __flyte::ExecutorOf<AddTask> for AddExecutor {}
     __flyte::inventory::submit! {
         __flyte::ExecutorEntry { path : < AddExecutor as __flyte::RegisteredExecutor >
         ::PATH, task_type : << AddExecutor as __flyte::ShimTaskExecutor > ::Task as

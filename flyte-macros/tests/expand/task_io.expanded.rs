@@ -1,7 +1,12 @@
 const _: () = {
     use ::flyte_runtime::__private as __flyte;
     #[automatically_derived]
-    impl __flyte::TaskIo for AddInputs {
+    impl __flyte::TaskIo for AddInputs
+    where
+        i64: __flyte::FlyteType,
+        i64: __flyte::FlyteType,
+        String: __flyte::FlyteType,
+    {
         const NAMES: &'static [&'static str] = &["a", "b", "label"];
         fn variables() -> __flyte::std::option::Option<
             __flyte::std::vec::Vec<(&'static str, __flyte::LiteralType)>,

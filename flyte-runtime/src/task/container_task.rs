@@ -38,8 +38,9 @@ pub trait ContainerTask: Serialize + DeserializeOwned + Send + Sync + 'static {
     type Inputs: TaskIo;
     /// The task's outputs.
     type Outputs: TaskIo;
-    /// The executor that runs this task type in the container.
-    type Executor: RegisteredExecutor;
+    /// The executor that runs this task type in the container: one registered by
+    /// `#[shim_executor]` with `type Task = Self`.
+    type Executor: ExecutorOf<Self>;
 
     /// The image with `{version}` filled in.
     fn image() -> String {
@@ -93,3 +94,14 @@ pub trait RegisteredExecutor: ShimTaskExecutor {
     /// The stable path in the template's loader args (`crate::module::Type`).
     const PATH: &'static str;
 }
+
+/// A registered executor of task type `T`: implemented by `#[shim_executor]` for its
+/// `type Task`. [`ContainerTask::Executor`] must be one, so that naming an unregistered
+/// executor, or another type's, is one error that says what to change.
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a registered executor of `{T}`",
+    label = "not the executor of `{T}`",
+    note = "put #[shim_executor] on `impl ShimTaskExecutor for {Self}` with `type Task = {T};`, or name `{T}`'s own executor in `executor = ...`"
+)]
+pub trait ExecutorOf<T: ?Sized>: RegisteredExecutor {}

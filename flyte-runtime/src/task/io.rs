@@ -98,34 +98,3 @@ impl TaskIo for Literals {
         self.map.clone()
     }
 }
-
-/// Whether two name lists share a name (usable in `const` checks the macros emit).
-pub const fn names_overlap(a: &[&str], b: &[&str]) -> bool {
-    let mut i = 0;
-    while i < a.len() {
-        let mut j = 0;
-        while j < b.len() {
-            if str_eq(a[i], b[j]) {
-                return true;
-            }
-            j += 1;
-        }
-        i += 1;
-    }
-    false
-}
-
-const fn str_eq(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() != b.len() {
-        return false;
-    }
-    let mut i = 0;
-    while i < a.len() {
-        if a[i] != b[i] {
-            return false;
-        }
-        i += 1;
-    }
-    true
-}

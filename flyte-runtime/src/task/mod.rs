@@ -24,6 +24,8 @@ mod template_parts;
 pub use any_instance::{AnyTaskInstance, TaskKind};
 pub use container::default_args;
 pub use container_task::{ContainerTask, RegisteredExecutor, ShimTaskExecutor};
+#[doc(hidden)]
+pub use container_task::ExecutorOf;
 pub use definition_error::DefinitionError;
 pub use echo::{EchoTask, ECHO_TASK_TYPE};
 /// An executor behind `dyn`, as the registry holds it (used by the macros' generated code).
@@ -31,7 +33,7 @@ pub use echo::{EchoTask, ECHO_TASK_TYPE};
 pub use erased::ErasedExecutor;
 pub use erased::RunError;
 pub use instance::{Cache, PodTemplate, SharedMemory, TaskInstance};
-pub use io::{names_overlap, Literals, TaskIo};
+pub use io::{Literals, TaskIo};
 pub use reference::{ReferenceTask, REFERENCE_TASK_TYPE};
 pub use resources::{QuantityError, Resources};
 pub use secrets::{SecretMount, SecretRequest};

@@ -4,7 +4,7 @@
 //! `use my_plugin as _;`.
 
 use super::any_instance::AnyTaskInstance;
-use super::container_task::ShimTaskExecutor;
+use super::container_task::{ContainerTask, RegisteredExecutor, ShimTaskExecutor};
 use super::erased::ErasedExecutor;
 
 /// An executor registered by `#[shim_executor]`.
@@ -215,7 +215,16 @@ pub fn instance(name: &str) -> Result<RegisteredInstance, RegistryError> {
         })
 }
 
+/// The registered path of task type `T`'s executor (what `#[container_task]` registers; one
+/// generic function, so that an executor that is not registered is reported once, at
+/// [`ContainerTask::Executor`]).
+#[doc(hidden)]
+pub const fn executor_path<T: ContainerTask>() -> &'static str {
+    <T::Executor as RegisteredExecutor>::PATH
+}
+
 /// Makes an executor of type `E` (what `#[shim_executor]` registers).
+#[doc(hidden)]
 pub fn make_executor<E: ShimTaskExecutor>() -> Box<dyn ErasedExecutor> {
     Box::new(E::default())
 }
