@@ -55,7 +55,6 @@ impl<T: ContainerTask> RegisteredExecutor for FallbackExecutor<T> {
     const PATH: &'static str = "";
 }
 
-
 impl<T: ContainerTask> ExecutorOf<T> for FallbackExecutor<T> {}
 
 /// A message built at compile time, for the `const` checks the macros emit (a `const` panic
@@ -136,4 +135,19 @@ const fn str_eq(a: &str, b: &str) -> bool {
         i += 1;
     }
     true
+}
+
+/// The task type `#[shim_executor]` stands in when the impl has no `type Task` (the error says
+/// so), so that nothing else is reported about it.
+#[derive(serde::Serialize, serde::Deserialize)]
+pub struct MissingTask {}
+
+impl ContainerTask for MissingTask {
+    const TASK_TYPE: &'static str = "";
+    const IMAGE: &'static str = "";
+    const VERSION: &'static str = "";
+    const ENTRYPOINT: &'static str = "";
+    type Inputs = Literals;
+    type Outputs = Literals;
+    type Executor = FallbackExecutor<MissingTask>;
 }

@@ -29,10 +29,11 @@ def task_io(name, fields):
     reads = "".join(f'{f}: __flyte::read_variable(map, "{f}")?,' for f, _ in fields)
     inserts = "".join(
         f'map.literals.insert("{f}".into(), __flyte::FlyteType::to_literal(&self.{f}));' for f, _ in fields)
+    bounds = ", ".join(f"{t}: __flyte::FlyteType" for t in dict.fromkeys(t for _, t in fields))
     return f"""const _: () = {{
     {PRIVATE}
     #[automatically_derived]
-    impl __flyte::TaskIo for {name} {{
+    impl __flyte::TaskIo for {name} where {bounds}, {{
         const NAMES: &'static [&'static str] = &[{names}];
         fn variables() -> __flyte::std::option::Option<
             __flyte::std::vec::Vec<(&'static str, __flyte::LiteralType)>,
@@ -68,19 +69,21 @@ def container_task(task, task_type, image, executor, inputs, outputs):
         type Outputs = {outputs};
         type Executor = {executor};
     }}
-    const _: fn() = || {{
-        fn executor_runs<E: __flyte::ShimTaskExecutor<Task = {task}>>() {{}}
-        executor_runs::<{executor}>();
+    const _: () = {{
+        const OVERLAP: __flyte::ConstMessage = __flyte::overlap_message(
+            "{task_type}",
+            <{inputs} as __flyte::TaskIo>::NAMES,
+            <{outputs} as __flyte::TaskIo>::NAMES,
+        );
+        if !OVERLAP.is_empty() {{
+            ::core::panic!("{{}}", OVERLAP.as_str());
+        }}
     }};
-    const _: () = ::core::assert!(
-        !__flyte::names_overlap(<{inputs} as __flyte::TaskIo>::NAMES, <{outputs} as __flyte::TaskIo>::NAMES,),
-        "task type `{task_type}` has an output with the name of an input",
-    );
     __flyte::inventory::submit! {{
         __flyte::TaskTypeEntry {{ task_type: "{task_type}", rust_type:
         ::core::concat!(::core::module_path!(), "::", ::core::stringify!({task})),
-        config_type: ::core::any::TypeId::of::<{task}>, executor_path: <
-        {executor} as __flyte::RegisteredExecutor>::PATH, image: <{task} as
+        config_type: ::core::any::TypeId::of::<{task}>, executor_path:
+        __flyte::executor_path::<{task}>(), image: <{task} as
         __flyte::ContainerTask>::image, }}
     }}
 }};
@@ -107,6 +110,8 @@ const _: () = {{
     impl __flyte::RegisteredExecutor for {executor} {{
         const PATH: &'static str = ::core::concat!(::core::module_path!(), "::", "{executor}");
     }}
+    #[automatically_derived]
+    impl __flyte::ExecutorOf<{task}> for {executor} {{}}
     __flyte::inventory::submit! {{
         __flyte::ExecutorEntry {{ path: <{executor} as __flyte::RegisteredExecutor>::PATH,
         task_type: <<{executor} as __flyte::ShimTaskExecutor>::Task as

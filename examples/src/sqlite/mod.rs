@@ -136,7 +136,10 @@ impl ShimTaskExecutor for SqliteExecutor {
         })?;
         let db = database_bytes(&task.uri, &bytes, task.compressed)
             .map_err(|e| SqliteTask::fail(e.to_string()))?;
-        let path = archive::write_database(&ctx.scratch_dir.join("sqlite"), &db)
+        let scratch = ctx
+            .scratch_dir()
+            .map_err(|e| TaskError::new(e.to_string()).with_code("IOError"))?;
+        let path = archive::write_database(&scratch.join("sqlite"), &db)
             .map_err(|e| TaskError::new(e.to_string()).with_code("IOError"))?;
 
         let sql = query.sql.clone();

@@ -22,7 +22,18 @@ pub(super) fn fallback(
         return quote!(#item #errors);
     }
     let mut imp = imp.clone();
-    if bad_signature {
+    // Without `type Task` (reported already), a stand-in task type, so that the compiler
+    // does not add its own "missing `Task`" and the signature is the stub's.
+    let has_task = imp
+        .items
+        .iter()
+        .any(|i| matches!(i, syn::ImplItem::Type(t) if t.ident == "Task"));
+    if !has_task {
+        imp.items.push(syn::parse_quote!(
+            type Task = ::flyte_runtime::__private::MissingTask;
+        ));
+    }
+    if bad_signature || !has_task {
         imp.items.retain(
             |it| !matches!(it, syn::ImplItem::Fn(f) if f.sig.ident == "execute_from_model"),
         );

@@ -25,10 +25,17 @@ pub(super) fn expand(input: &DeriveInput, vars: &[Var]) -> TokenStream {
     });
     // Each field's type must be a Flyte type: said once per field, at the field, by the where
     // clause; the body then type-checks under it and adds no error of its own.
-    let bounds = vars.iter().map(|v| {
-        let ty = &v.ty;
-        quote_spanned!(ty.span()=> #ty: __flyte::FlyteType)
-    });
+    let mut seen = std::collections::BTreeSet::new();
+    let bounds = vars
+        .iter()
+        .filter(|v| {
+            let ty = &v.ty;
+            seen.insert(quote!(#ty).to_string())
+        })
+        .map(|v| {
+            let ty = &v.ty;
+            quote_spanned!(ty.span()=> #ty: __flyte::FlyteType)
+        });
     quote! {
         const _: () = {
             use ::flyte_runtime::__private as __flyte;

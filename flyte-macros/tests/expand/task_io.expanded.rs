@@ -4,7 +4,6 @@ const _: () = {
     impl __flyte::TaskIo for AddInputs
     where
         i64: __flyte::FlyteType,
-        i64: __flyte::FlyteType,
         String: __flyte::FlyteType,
     {
         const NAMES: &'static [&'static str] = &["a", "b", "label"];

@@ -2,10 +2,13 @@
 //! and task ids from `FLYTE_INTERNAL_*` (or their short forms), the attempt number, where
 //! raw outputs go, and a scratch directory.
 
-use std::path::PathBuf;
+use std::path::Path;
+use std::sync::Arc;
 
 use super::checkpoint::Checkpoint;
+use super::scratch::ScratchDir;
 use super::secrets::Secrets;
+use super::unique_name::unique_name;
 use crate::storage::Storage;
 
 /// Identifiers and places of one task run.
@@ -35,9 +38,8 @@ pub struct ExecutionContext {
     pub worker: String,
     /// Where large raw outputs (files, tables) are written (`--raw-output-data-prefix`).
     pub raw_output_prefix: String,
-    /// A private local directory for the run's temporary files (the entrypoint makes one per
-    /// run and removes it, with everything in it, when the run ends).
-    pub scratch_dir: PathBuf,
+    /// The run's local folder for temporary files ([`scratch_dir`](Self::scratch_dir)).
+    scratch: Arc<ScratchDir>,
     /// The task's secrets (values are read on demand, never logged).
     pub secrets: Secrets,
     /// The storage the run reads and writes through (for raw outputs, files, tables).
@@ -48,7 +50,7 @@ pub struct ExecutionContext {
 
 impl ExecutionContext {
     /// Reads the ids from the environment, as flytekit does (long name, then short form).
-    pub fn from_env(raw_output_prefix: &str, scratch_dir: PathBuf) -> Self {
+    pub fn from_env(raw_output_prefix: &str, scratch: ScratchDir) -> Self {
         let var = |long: &str, short: &str| {
             std::env::var(long)
                 .or_else(|_| std::env::var(short))
@@ -70,7 +72,7 @@ impl ExecutionContext {
                 .unwrap_or(0),
             worker: var("FLYTE_INTERNAL_WORKER_NAME", "_F_WN"),
             raw_output_prefix: raw_output_prefix.to_string(),
-            scratch_dir,
+            scratch: Arc::new(scratch),
             secrets: Secrets::from_env(),
             storage: Storage::default(),
             checkpoint: Checkpoint::default(),
@@ -81,13 +83,31 @@ impl ExecutionContext {
     /// writes (flytekit's `get_random_remote_path`): `<raw prefix>/<32 hex digits>`.
     ///
     /// ```
-    /// let ctx = flyte_runtime::context::ExecutionContext::from_env("s3://b/raw", std::env::temp_dir());
+    /// let ctx = flyte_runtime::context::ExecutionContext::from_env(
+    ///     "s3://b/raw",
+    ///     flyte_runtime::context::ScratchDir::private(),
+    /// );
     /// let (a, b) = (ctx.new_raw_output_uri(), ctx.new_raw_output_uri());
     /// assert!(a.starts_with("s3://b/raw/") && a.len() == "s3://b/raw/".len() + 32);
     /// assert_ne!(a, b);
     /// ```
     pub fn new_raw_output_uri(&self) -> String {
         crate::storage::join(&self.raw_output_prefix, &unique_name())
+    }
+
+    /// A private local folder for the run's temporary files, made the first time it is asked
+    /// for (a run that needs none makes none) and, in the entrypoint, removed with everything
+    /// in it when the run ends. Fails, naming each place tried, where none is writable.
+    ///
+    /// ```
+    /// use flyte_runtime::context::{ExecutionContext, ScratchDir};
+    /// let dir = std::env::temp_dir().join("flyte-rs-doc-scratch");
+    /// let ctx = ExecutionContext::from_env("s3://b/raw", ScratchDir::at(dir.clone()));
+    /// assert_eq!(ctx.scratch_dir().unwrap(), dir);
+    /// assert!(dir.is_dir());
+    /// ```
+    pub fn scratch_dir(&self) -> std::io::Result<&Path> {
+        self.scratch.path()
     }
 
     /// Uses `storage`.
@@ -103,26 +123,4 @@ impl ExecutionContext {
         self.checkpoint = checkpoint;
         self
     }
-}
-
-/// 32 hex digits that no other call in any process is likely to repeat: two hashes, each
-/// keyed by the process's random `RandomState`, of the time, the process id and a counter.
-pub(crate) fn unique_name() -> String {
-    use std::hash::{BuildHasher, Hasher};
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos());
-    let state = std::collections::hash_map::RandomState::new();
-    let half = |salt: u64| {
-        let mut h = state.build_hasher();
-        h.write_u128(nanos);
-        h.write_u32(std::process::id());
-        h.write_u64(n);
-        h.write_u64(salt);
-        h.finish()
-    };
-    format!("{:016x}{:016x}", half(1), half(2))
 }

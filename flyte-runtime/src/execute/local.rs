@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use super::failure::Failure;
 use super::runner::{run_supervised, Runner};
-use crate::context::ExecutionContext;
+use crate::context::{ExecutionContext, ScratchDir};
 use crate::proto::core::{task_template, LiteralMap, TaskTemplate};
 use crate::task::registry::{self, RegistryError};
 
@@ -49,7 +49,7 @@ pub fn run_template(
     let entry = registry::executor(&path)?;
     let executor = (entry.make)();
     let raw = scratch.join("raw").display().to_string();
-    let mut ctx = ExecutionContext::from_env(&raw, scratch);
+    let mut ctx = ExecutionContext::from_env(&raw, ScratchDir::at(scratch));
     // Locally, the bare <GROUP>_<KEY> variable also holds a secret, as in flytekit.
     ctx.secrets = ctx.secrets.with_local_fallback();
     // The runner every path uses: the timeout fires even for an executor that blocks.

@@ -16,7 +16,6 @@ mod pipeline;
 mod resolve;
 mod run;
 mod runner;
-mod scratch;
 mod serialized;
 
 pub(crate) use entrypoint::shutdown_signal;

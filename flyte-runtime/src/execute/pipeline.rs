@@ -14,8 +14,7 @@ use super::outcome::Outcome;
 use super::output_limits::{prepare_outputs, OutputLimits};
 use super::resolve::resolve;
 use super::runner::run_supervised;
-use super::scratch::ScratchDir;
-use crate::context::{Checkpoint, ExecutionContext};
+use crate::context::{Checkpoint, ExecutionContext, ScratchDir};
 use crate::proto::core::{literal, LiteralMap, VariableMap};
 use crate::protocol::EntrypointArgs;
 use crate::storage::{join, Storage};
@@ -40,20 +39,15 @@ pub async fn execute_with(
     storage: Storage,
     shutdown: impl Future<Output = &'static str>,
 ) -> Outcome {
-    let scratch = ScratchDir::create();
-    let ctx_base = ExecutionContext::from_env(
+    // The scratch folder is made only if the executor asks for it, and goes with the run's
+    // context.
+    let mut ctx_base = ExecutionContext::from_env(
         args.raw_output_data_prefix.as_deref().unwrap_or(""),
-        scratch.path.clone(),
+        ScratchDir::private(),
     );
-    let ctx_base = if args.local {
-        let secrets = ctx_base.secrets.clone().with_local_fallback();
-        ExecutionContext {
-            secrets,
-            ..ctx_base
-        }
-    } else {
-        ctx_base
-    };
+    if args.local {
+        ctx_base.secrets = ctx_base.secrets.clone().with_local_fallback();
+    }
     let worker = ctx_base.worker.clone();
     let error_uri = join(&args.output_prefix, &error_file_name(&worker));
     let outputs_uri = join(&args.output_prefix, "outputs.pb");

@@ -20,8 +20,9 @@ pub const TIMEOUT_GRACE: Duration = Duration::from_secs(2);
 /// How long, at the end, the runtime waits for tasks that ignore cancellation.
 const SHUTDOWN_WAIT: Duration = Duration::from_millis(200);
 
-/// The async runtime of a run: two worker threads, so that a worker is left to drive the
-/// timeout's timer when the executor blocks the other.
+/// The async runtime of a run: one thread, the caller's. The executor runs on a thread of its
+/// own ([`run_supervised`]), so that one that blocks cannot stop the timeout's timer or the
+/// stop signal, which this thread drives.
 pub(crate) struct Runner {
     runtime: tokio::runtime::Runtime,
 }
@@ -30,8 +31,7 @@ impl Runner {
     /// Starts the runtime.
     pub(crate) fn new() -> std::io::Result<Self> {
         Ok(Self {
-            runtime: tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
+            runtime: tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()?,
         })
@@ -49,10 +49,73 @@ impl Runner {
     }
 }
 
-/// Runs the executor on its own task: inputs checked, panics caught, outputs checked
-/// ([`run_task`]), and the template's timeout enforced. On timeout the task is cancelled; if
-/// it does not stop within [`TIMEOUT_GRACE`] (it blocks its thread) the timeout is reported
-/// without it.
+type Ran = Result<LiteralMap, Failure>;
+
+/// The executor, running: a task of a multi-thread runtime (whose other workers keep driving
+/// timers and signals), or, on a current-thread runtime (the [`Runner`]'s), a thread of its
+/// own that enters the runtime, whose timers and I/O the caller's thread keeps driving.
+enum Running {
+    Task(tokio::task::JoinHandle<Ran>),
+    Thread {
+        result: tokio::sync::oneshot::Receiver<Ran>,
+        cancel: Option<tokio::sync::oneshot::Sender<()>>,
+    },
+}
+
+impl Running {
+    fn start(run: impl Future<Output = Ran> + Send + 'static) -> Result<Self, std::io::Error> {
+        let handle = tokio::runtime::Handle::current();
+        if handle.runtime_flavor() != tokio::runtime::RuntimeFlavor::CurrentThread {
+            return Ok(Running::Task(handle.spawn(run)));
+        }
+        let (done, result) = tokio::sync::oneshot::channel();
+        let (cancel, cancelled) = tokio::sync::oneshot::channel::<()>();
+        std::thread::Builder::new()
+            .name("flyte-executor".into())
+            .spawn(move || {
+                let ran = handle.block_on(async move {
+                    tokio::select! {
+                        ran = run => Some(ran),
+                        _ = cancelled => None,
+                    }
+                });
+                if let Some(ran) = ran {
+                    let _ = done.send(ran);
+                }
+            })?;
+        Ok(Running::Thread {
+            result,
+            cancel: Some(cancel),
+        })
+    }
+
+    /// Waits for the executor; an error says why its result was lost.
+    async fn join(&mut self) -> Result<Ran, String> {
+        match self {
+            Running::Task(handle) => handle.await.map_err(|e| e.to_string()),
+            Running::Thread { result, .. } => result
+                .await
+                .map_err(|_| "its thread ended without a result".to_string()),
+        }
+    }
+
+    /// Asks the executor to stop at its next `.await`.
+    fn abort(&mut self) {
+        match self {
+            Running::Task(handle) => handle.abort(),
+            Running::Thread { cancel, .. } => {
+                if let Some(cancel) = cancel.take() {
+                    let _ = cancel.send(());
+                }
+            }
+        }
+    }
+}
+
+/// Runs the executor on its own task or thread: inputs checked, panics caught, outputs
+/// checked ([`run_task`]), and the template's timeout enforced. On timeout the executor is
+/// cancelled; if it does not stop within [`TIMEOUT_GRACE`] (it blocks its thread) the timeout
+/// is reported without it.
 pub(crate) async fn run_supervised(
     executor: Box<dyn ErasedExecutor>,
     ctx: ExecutionContext,
@@ -61,15 +124,21 @@ pub(crate) async fn run_supervised(
 ) -> Result<LiteralMap, Failure> {
     let task = task_name(&template).to_string();
     let limit = template_timeout(&template);
-    let mut handle =
-        tokio::spawn(async move { run_task(executor.as_ref(), &ctx, &template, &inputs).await });
+    let mut running =
+        Running::start(async move { run_task(executor.as_ref(), &ctx, &template, &inputs).await })
+            .map_err(|e| {
+                Failure::system(
+                    "",
+                    format!("task `{task}`: cannot start the executor's thread: {e}"),
+                )
+            })?;
     let joined = match limit {
-        None => (&mut handle).await,
-        Some(limit) => match tokio::time::timeout(limit, &mut handle).await {
+        None => running.join().await,
+        Some(limit) => match tokio::time::timeout(limit, running.join()).await {
             Ok(joined) => joined,
             Err(_) => {
-                handle.abort();
-                let stopped = tokio::time::timeout(TIMEOUT_GRACE, &mut handle)
+                running.abort();
+                let stopped = tokio::time::timeout(TIMEOUT_GRACE, running.join())
                     .await
                     .is_ok();
                 let how = if stopped {

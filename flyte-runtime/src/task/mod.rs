@@ -23,9 +23,9 @@ mod template_parts;
 
 pub use any_instance::{AnyTaskInstance, TaskKind};
 pub use container::default_args;
-pub use container_task::{ContainerTask, RegisteredExecutor, ShimTaskExecutor};
 #[doc(hidden)]
 pub use container_task::ExecutorOf;
+pub use container_task::{ContainerTask, RegisteredExecutor, ShimTaskExecutor};
 pub use definition_error::DefinitionError;
 pub use echo::{EchoTask, ECHO_TASK_TYPE};
 /// An executor behind `dyn`, as the registry holds it (used by the macros' generated code).
