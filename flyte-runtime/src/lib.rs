@@ -3,10 +3,13 @@
 //!
 //! - [`types`]: the type engine (Rust values ⇄ Flyte literals, as flytekit writes them).
 //! - [`proto`]: the Flyte IDL wire types (our `flyteidl.core`/`flyteidl.admin` subset).
-//! - [`task`]: task types, task instances and their templates; [`registry`]: what a binary
-//!   holds; [`execute`]: the container entrypoint; [`storage`]: object storage; [`cli`]: the
-//!   author's binary (`execute`, `run`, `list`, `template`, `package`, `pod`); [`pod`]: the
-//!   Kubernetes Pod propeller 1.16 creates for a template.
+//! - [`task`]: task types (the trait pair `ContainerTask` and `ShimTaskExecutor`), task
+//!   instances and their templates, and the [`registry`](task::registry) of what a binary
+//!   holds; [`context`]: what an executor works with while it runs; [`protocol`]: the
+//!   `execute` flags and the resolvers' loader args, spelt once; [`execute`]: the container
+//!   entrypoint; [`storage`]: object storage; [`cli`]: the author's binary (`execute`, `run`,
+//!   `list`, `template`, `package`, `pod`); [`pod`]: the Kubernetes Pod propeller 1.16 creates
+//!   for a template.
 //! - The macros: [`container_task`](macro@container_task), [`shim_executor`](macro@shim_executor),
 //!   [`TaskIo`](derive@TaskIo), [`FlyteType`](derive@FlyteType).
 //! - `dataframe` (feature `dataframe`): tables as parquet, as pandas reads them.

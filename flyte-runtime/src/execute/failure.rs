@@ -101,7 +101,7 @@ impl Failure {
     }
 
     /// The `ErrorDocument` Flyte reads from `error.pb`; any secret value read in this
-    /// process is [redacted](super::redact) from its message.
+    /// process is [redacted](crate::context::redact) from its message.
     pub fn to_error_document(&self, worker: &str, at: SystemTime) -> ErrorDocument {
         let since = at
             .duration_since(SystemTime::UNIX_EPOCH)

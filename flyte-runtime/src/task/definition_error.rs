@@ -57,7 +57,7 @@ pub enum DefinitionError {
         /// `project/domain/name@version`.
         id: String,
     },
-    /// The task type's own check of this instance failed ([`ContainerTask::validate`]).
+    /// The task type's own check of this instance failed ([`ContainerTask::validate`](super::ContainerTask::validate)).
     #[error("task `{task}`: {message}")]
     Invalid {
         /// The task.

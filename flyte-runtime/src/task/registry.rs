@@ -230,10 +230,10 @@ pub fn make_executor<E: ShimTaskExecutor>() -> Box<dyn ErasedExecutor> {
 }
 
 /// Registers a task instance: `register_task!(my_task)` where `fn my_task()` returns a
-/// [`TaskInstance`], an [`EchoTask`](crate::task::EchoTask) or a
+/// [`TaskInstance`](crate::task::TaskInstance), an [`EchoTask`](crate::task::EchoTask) or a
 /// [`ReferenceTask`](crate::task::ReferenceTask) (anything [`AnyTaskInstance`]).
 ///
-/// A duplicate name is reported, with both places, by [`instances`](crate::registry::instances).
+/// A duplicate name is reported, with both places, by [`instances`](crate::task::registry::instances).
 #[macro_export]
 macro_rules! register_task {
     ($build:path) => {
