@@ -34,4 +34,6 @@ echo "== cargo test"
 cargo test --workspace --locked
 echo "== cargo doc"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked
+# flyte-runtime alone, without the `dataframe` feature the examples turn on.
+RUSTDOCFLAGS="-D warnings" cargo doc -p flyte-runtime --no-deps --locked
 echo "all checks passed"

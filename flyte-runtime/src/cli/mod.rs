@@ -20,6 +20,7 @@
 
 mod container;
 mod execute;
+mod inputs;
 mod list;
 mod logging;
 mod package;
@@ -33,11 +34,12 @@ use std::process::ExitCode;
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 pub use execute::ExecuteArgs;
+pub use inputs::InputArgs;
 pub use logging::{init_logging, LogFormat};
 pub use package::PackageArgs;
 pub use platform_args::PlatformArgs;
 pub use pod::PodArgs;
-pub use run::{InputArgs, RunArgs};
+pub use run::RunArgs;
 pub use template::TemplateArgs;
 
 /// The command line of a task-type binary.

@@ -6,8 +6,8 @@ use std::process::ExitCode;
 
 use clap::Args;
 
+use super::inputs::{inputs_from_args, InputArgs};
 use super::platform_args::PlatformArgs;
-use super::run::{inputs_from_args, InputArgs};
 use crate::pod::{build_pod, to_yaml, PodRun};
 use crate::task::registry;
 use crate::task::SerializationSettings;

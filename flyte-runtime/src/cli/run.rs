@@ -7,39 +7,21 @@ use std::process::ExitCode;
 
 use clap::Args;
 use prost::Message;
-use serde_json::Value as Json;
 
+use super::inputs::{inputs_from_args, InputArgs};
 use super::platform_args::PlatformArgs;
 use crate::execute::{execute_with, shutdown_signal, Outcome, Runner};
 use crate::pod::{
     build_pod, clear_results, read_results, ContainerExit, DockerOptions, Placeholders, PodRun,
     TaskResult,
 };
-use crate::proto::core::{literal, Literal, LiteralMap, LiteralType, SimpleType};
+use crate::proto::core::{literal, Literal, LiteralMap};
 use crate::protocol::{EntrypointArgs, Resolver};
 use crate::storage::{join, Storage};
 use crate::task::registry;
 use crate::task::SerializationSettings;
 use crate::task::TaskKind;
-use crate::types::json_literal::{literal_from_json, literal_to_json};
-
-/// A task's inputs on the command line (`run`, `pod`).
-#[derive(Debug, Clone, Default, Args)]
-pub struct InputArgs {
-    /// An input, `NAME=VALUE`: text for strings, JSON (or plain text) for everything else.
-    #[arg(long = "input", short = 'i', value_name = "NAME=VALUE")]
-    pub input: Vec<String>,
-    /// All inputs as one JSON object (`--input` values override its entries).
-    #[arg(long, value_name = "JSON")]
-    pub inputs_json: Option<String>,
-}
-
-impl InputArgs {
-    /// Whether no input was given.
-    pub fn is_empty(&self) -> bool {
-        self.input.is_empty() && self.inputs_json.is_none()
-    }
-}
+use crate::types::json_literal::literal_to_json;
 
 /// Arguments of `run`.
 #[derive(Debug, Clone, Args)]
@@ -78,76 +60,6 @@ pub struct RunArgs {
     /// The cluster's settings.
     #[command(flatten)]
     pub platform: PlatformArgs,
-}
-
-fn value_for(raw: &str, ty: &LiteralType) -> Json {
-    let is_string = matches!(ty.r#type, Some(crate::proto::core::literal_type::Type::Simple(s)) if s == SimpleType::String as i32);
-    if is_string {
-        return Json::String(raw.to_string());
-    }
-    serde_json::from_str(raw).unwrap_or_else(|_| Json::String(raw.to_string()))
-}
-
-/// The inputs given on the command line (`--input`, `--inputs-json`) as a literal map of the
-/// task's input types.
-pub(crate) fn inputs_from_args(
-    task: &str,
-    args: &InputArgs,
-    vars: &crate::proto::core::VariableMap,
-) -> Result<LiteralMap, String> {
-    let type_of = |name: &str| -> Result<LiteralType, String> {
-        let var = vars.variables.get(name).ok_or_else(|| {
-            let declared = vars
-                .variables
-                .keys()
-                .cloned()
-                .collect::<Vec<_>>()
-                .join(", ");
-            format!("task `{task}` has no input `{name}` (inputs: {declared})")
-        })?;
-        Ok(var.r#type.clone().unwrap_or_default())
-    };
-    let mut given: Vec<(String, Json)> = Vec::new();
-    if let Some(text) = &args.inputs_json {
-        match serde_json::from_str::<Json>(text) {
-            Ok(Json::Object(m)) => given.extend(m),
-            Ok(_) => return Err("--inputs-json must be a JSON object".to_string()),
-            Err(e) => return Err(format!("--inputs-json is not JSON: {e}")),
-        }
-    }
-    for pair in &args.input {
-        let (name, raw) = pair
-            .split_once('=')
-            .ok_or_else(|| format!("--input `{pair}` is not NAME=VALUE"))?;
-        let ty = type_of(name)?;
-        given.retain(|(n, _)| n != name);
-        given.push((name.to_string(), value_for(raw, &ty)));
-    }
-    let mut literals = std::collections::BTreeMap::<String, Literal>::new();
-    for (name, value) in given {
-        let ty = type_of(&name)?;
-        let lit = literal_from_json(&value, &ty).map_err(|e| format!("input `{name}`: {e}"))?;
-        literals.insert(name, lit);
-    }
-    let missing: Vec<&String> = vars
-        .variables
-        .keys()
-        .filter(|k| !literals.contains_key(*k))
-        .collect();
-    if !missing.is_empty() {
-        return Err(format!(
-            "missing input(s) {} for task `{}` (give them with --input NAME=VALUE)",
-            missing
-                .iter()
-                .map(|m| format!("`{m}`"))
-                .collect::<Vec<_>>()
-                .join(", "),
-            task
-        ));
-    }
-    Ok(LiteralMap {
-        literals: literals.into_iter().collect(),
-    })
 }
 
 fn run_dir(args: &RunArgs) -> PathBuf {

@@ -6,7 +6,7 @@ use std::future::Future;
 use std::time::{Instant, SystemTime};
 
 use prost::Message;
-use tracing::{error, info, warn};
+use tracing::{debug, error, info, warn};
 
 use super::failure::{storage_failure, Failure};
 use super::inputs::read_inputs;
@@ -102,7 +102,12 @@ pub async fn execute_with(
             f
         }
     };
-    error!(code = %failure.code(), recoverable = failure.recoverable, message = %failure.message, "task failed");
+    if args.local {
+        // `run` prints the failure itself, once.
+        debug!(code = %failure.code(), recoverable = failure.recoverable, message = %failure.message, "task failed");
+    } else {
+        error!(code = %failure.code(), recoverable = failure.recoverable, message = %failure.message, "task failed");
+    }
     let doc = failure.to_error_document(&worker, SystemTime::now());
     match storage.write(&error_uri, doc.encode_to_vec()).await {
         Ok(()) => {

@@ -70,7 +70,7 @@ pub fn literal_from_json(value: &Json, ty: &LiteralType) -> Result<Literal, Type
                     seconds_literal(secs).ok_or_else(wrong)
                 }
                 (SimpleType::Struct, Json::Object(_)) => {
-                    Ok(msgpack_literal(&json_to_msgpack(value)))
+                    Ok(msgpack_literal(&typed_msgpack(value, ty)))
                 }
                 _ => Err(wrong()),
             }
@@ -204,5 +204,90 @@ pub fn literal_to_json(lit: &Literal) -> Json {
         ),
         Some(literal::Value::OffloadedMetadata(o)) => Json::from(format!("offloaded: {}", o.uri)),
         None => Json::Null,
+    }
+}
+
+/// `value` as msgpack, shaped by `ty` where it says more than JSON does: a whole number in a
+/// FLOAT place (a struct field, a list item, a map value) is written as a float, as flytekit
+/// writes a dataclass's `float` field.
+fn typed_msgpack(value: &Json, ty: &LiteralType) -> rmpv::Value {
+    use crate::proto::core::literal_type::Type as T;
+    match (&ty.r#type, value) {
+        (Some(T::Simple(s)), Json::Number(n)) if *s == SimpleType::Float as i32 => {
+            rmpv::Value::F64(n.as_f64().unwrap_or(f64::NAN))
+        }
+        (Some(T::Simple(s)), Json::Object(map)) if *s == SimpleType::Struct as i32 => {
+            let fields = ty.structure.as_ref().map(|st| &st.dataclass_type);
+            rmpv::Value::Map(
+                map.iter()
+                    .map(|(k, v)| {
+                        let field = fields.and_then(|f| f.get(k));
+                        let v = field.map_or_else(|| json_to_msgpack(v), |t| typed_msgpack(v, t));
+                        (rmpv::Value::from(k.as_str()), v)
+                    })
+                    .collect(),
+            )
+        }
+        (Some(T::CollectionType(inner)), Json::Array(items)) => {
+            rmpv::Value::Array(items.iter().map(|v| typed_msgpack(v, inner)).collect())
+        }
+        (Some(T::MapValueType(inner)), Json::Object(map)) => rmpv::Value::Map(
+            map.iter()
+                .map(|(k, v)| (rmpv::Value::from(k.as_str()), typed_msgpack(v, inner)))
+                .collect(),
+        ),
+        (Some(T::UnionType(u)), v) if !v.is_null() => {
+            let mut some = u.variants.iter().filter(
+                |t| !matches!(t.r#type, Some(T::Simple(s)) if s == SimpleType::None as i32),
+            );
+            match (some.next(), some.next()) {
+                (Some(inner), None) => typed_msgpack(v, inner),
+                _ => json_to_msgpack(v),
+            }
+        }
+        _ => json_to_msgpack(value),
+    }
+}
+
+#[cfg(test)]
+mod typed_msgpack_tests {
+    use super::*;
+    use crate::types::structs::{struct_literal_type, FieldInfo};
+
+    #[test]
+    fn a_whole_number_for_a_float_field_is_a_float_as_flytekit_writes_it() {
+        let inner = struct_literal_type("Inner", &[FieldInfo::of::<Vec<f64>>("ys")]);
+        let ty = struct_literal_type(
+            "Point",
+            &[
+                FieldInfo::of::<f64>("x"),
+                FieldInfo::of::<i64>("n"),
+                FieldInfo::of::<Option<f64>>("w"),
+                FieldInfo {
+                    name: "inner",
+                    literal_type: inner,
+                    schema: serde_json::json!({}),
+                    default: None,
+                },
+            ],
+        );
+        let v = serde_json::json!({"x": 1, "n": 2, "w": 3, "inner": {"ys": [1, 2.5]}});
+        let m = typed_msgpack(&v, &ty);
+        let get = |m: &rmpv::Value, k: &str| {
+            m.as_map()
+                .and_then(|m| m.iter().find(|(key, _)| key.as_str() == Some(k)))
+                .map(|(_, v)| v.clone())
+        };
+        assert_eq!(get(&m, "x"), Some(rmpv::Value::F64(1.0)));
+        assert_eq!(get(&m, "n"), Some(rmpv::Value::from(2)));
+        assert_eq!(get(&m, "w"), Some(rmpv::Value::F64(3.0)));
+        let inner = get(&m, "inner").and_then(|i| get(&i, "ys"));
+        assert_eq!(
+            inner,
+            Some(rmpv::Value::Array(vec![
+                rmpv::Value::F64(1.0),
+                rmpv::Value::F64(2.5)
+            ]))
+        );
     }
 }

@@ -1,7 +1,7 @@
 //! [`StructuredDataset`]: a table in object storage, flytekit's `StructuredDataset` (what a
 //! `pandas.DataFrame` output becomes). A value is a URI (a folder of parquet files) plus the
 //! format and, optionally, the columns; reading and writing the rows is the `dataframe`
-//! feature's job ([`crate::dataframe`]).
+//! feature's job (module `flyte_runtime::dataframe`).
 
 use super::describe::{describe_literal, describe_type};
 use super::literal::{as_scalar, scalar_literal};

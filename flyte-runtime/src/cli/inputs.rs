@@ -1,0 +1,232 @@
+//! A task's inputs on the command line (`--input NAME=VALUE`, `--inputs-json`), read as the
+//! task's input types: plain text for strings, local paths for files (made absolute `file://`
+//! URIs, so that a container run finds them too), and none for optional inputs left out.
+
+use std::path::Path;
+
+use clap::Args;
+use serde_json::Value as Json;
+
+use crate::proto::core::literal_type::Type;
+use crate::proto::core::{Literal, LiteralMap, LiteralType, SimpleType, VariableMap};
+use crate::types::json_literal::literal_from_json;
+
+/// A task's inputs on the command line (`run`, `pod`).
+#[derive(Debug, Clone, Default, Args)]
+pub struct InputArgs {
+    /// An input, `NAME=VALUE`: text for strings (and optional strings); a local path or a
+    /// URI for files and directories (a relative path is made absolute); JSON (or plain text)
+    /// for everything else; `null` for an optional input left empty, which it also is when
+    /// not given.
+    #[arg(long = "input", short = 'i', value_name = "NAME=VALUE")]
+    pub input: Vec<String>,
+    /// All inputs as one JSON object (`--input` values override its entries).
+    #[arg(long, value_name = "JSON")]
+    pub inputs_json: Option<String>,
+}
+
+impl InputArgs {
+    /// Whether no input was given.
+    pub fn is_empty(&self) -> bool {
+        self.input.is_empty() && self.inputs_json.is_none()
+    }
+}
+
+/// The one variant of an optional type (a union of it and none), if `ty` is optional.
+fn optional_inner(ty: &LiteralType) -> Option<&LiteralType> {
+    let Some(Type::UnionType(u)) = &ty.r#type else {
+        return None;
+    };
+    let is_none = |v: &&LiteralType| matches!(v.r#type, Some(Type::Simple(s)) if s == SimpleType::None as i32);
+    if !u.variants.iter().any(|v| is_none(&v)) {
+        return None;
+    }
+    let mut rest = u.variants.iter().filter(|v| !is_none(v));
+    match (rest.next(), rest.next()) {
+        (Some(inner), None) => Some(inner),
+        _ => None,
+    }
+}
+
+/// A local path as an absolute `file://` URI; a URI (`scheme://…`) as it is.
+fn file_uri(raw: &str) -> Json {
+    if raw.contains("://") {
+        return Json::String(raw.to_string());
+    }
+    let path = Path::new(raw);
+    let absolute = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        match std::env::current_dir() {
+            Ok(dir) => dir.join(path),
+            Err(_) => return Json::String(raw.to_string()),
+        }
+    };
+    Json::String(format!("file://{}", absolute.display()))
+}
+
+fn value_for(raw: &str, ty: &LiteralType) -> Json {
+    let (ty, optional) = match optional_inner(ty) {
+        Some(inner) => (inner, true),
+        None => (ty, false),
+    };
+    if optional && raw == "null" {
+        return Json::Null;
+    }
+    match ty.r#type {
+        Some(Type::Simple(s)) if s == SimpleType::String as i32 => Json::String(raw.to_string()),
+        Some(Type::Blob(_)) => file_uri(raw),
+        _ => serde_json::from_str(raw).unwrap_or_else(|_| Json::String(raw.to_string())),
+    }
+}
+
+/// The inputs given on the command line (`--input`, `--inputs-json`) as a literal map of the
+/// task's input types. An optional input that is not given is none.
+pub(crate) fn inputs_from_args(
+    task: &str,
+    args: &InputArgs,
+    vars: &VariableMap,
+) -> Result<LiteralMap, String> {
+    let type_of = |name: &str| -> Result<LiteralType, String> {
+        let var = vars.variables.get(name).ok_or_else(|| {
+            let declared = vars.variables.keys().cloned().collect::<Vec<_>>();
+            if declared.is_empty() {
+                format!("task `{task}` has no input `{name}` (it takes no inputs)")
+            } else {
+                format!(
+                    "task `{task}` has no input `{name}` (inputs: {})",
+                    declared.join(", ")
+                )
+            }
+        })?;
+        Ok(var.r#type.clone().unwrap_or_default())
+    };
+    let mut given: Vec<(String, Json)> = Vec::new();
+    if let Some(text) = &args.inputs_json {
+        match serde_json::from_str::<Json>(text) {
+            Ok(Json::Object(m)) => given.extend(m),
+            Ok(_) => return Err("--inputs-json must be a JSON object".to_string()),
+            Err(e) => return Err(format!("--inputs-json is not JSON: {e}")),
+        }
+    }
+    for pair in &args.input {
+        let (name, raw) = pair
+            .split_once('=')
+            .ok_or_else(|| format!("--input `{pair}` is not NAME=VALUE"))?;
+        let ty = type_of(name)?;
+        given.retain(|(n, _)| n != name);
+        given.push((name.to_string(), value_for(raw, &ty)));
+    }
+    for (name, var) in &vars.variables {
+        let optional = var.r#type.as_ref().and_then(optional_inner).is_some();
+        if optional && !given.iter().any(|(n, _)| n == name) {
+            given.push((name.clone(), Json::Null));
+        }
+    }
+    let mut literals = std::collections::BTreeMap::<String, Literal>::new();
+    for (name, value) in given {
+        let ty = type_of(&name)?;
+        let lit = literal_from_json(&value, &ty).map_err(|e| format!("input `{name}`: {e}"))?;
+        literals.insert(name, lit);
+    }
+    let missing: Vec<String> = vars
+        .variables
+        .keys()
+        .filter(|k| !literals.contains_key(*k))
+        .map(|m| format!("`{m}`"))
+        .collect();
+    if !missing.is_empty() {
+        return Err(format!(
+            "missing input(s) {} for task `{task}` (give them with --input NAME=VALUE)",
+            missing.join(", ")
+        ));
+    }
+    Ok(LiteralMap {
+        literals: literals.into_iter().collect(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::proto::core::Variable;
+    use crate::types::{FlyteFile, FlyteType};
+
+    fn vars(list: &[(&str, LiteralType)]) -> VariableMap {
+        VariableMap {
+            variables: list
+                .iter()
+                .map(|(n, t)| {
+                    (
+                        n.to_string(),
+                        Variable {
+                            r#type: Some(t.clone()),
+                            description: String::new(),
+                        },
+                    )
+                })
+                .collect(),
+        }
+    }
+
+    fn read(given: &[&str], vars: &VariableMap) -> Result<LiteralMap, String> {
+        let args = InputArgs {
+            input: given.iter().map(|s| s.to_string()).collect(),
+            inputs_json: None,
+        };
+        inputs_from_args("t", &args, vars)
+    }
+
+    #[test]
+    fn an_optional_input_left_out_is_none_and_takes_plain_text() {
+        let v = vars(&[
+            ("label", <Option<String>>::literal_type()),
+            ("n", i64::literal_type()),
+        ]);
+        let none = read(&["n=1"], &v).unwrap();
+        assert_eq!(
+            crate::types::read_variable::<Option<String>>(&none, "label").unwrap(),
+            None
+        );
+        let text = read(&["n=1", "label=42"], &v).unwrap();
+        assert_eq!(
+            crate::types::read_variable::<Option<String>>(&text, "label").unwrap(),
+            Some("42".to_string())
+        );
+        let null = read(&["n=1", "label=null"], &v).unwrap();
+        assert_eq!(
+            crate::types::read_variable::<Option<String>>(&null, "label").unwrap(),
+            None
+        );
+        let e = read(&["label=x"], &v).unwrap_err();
+        assert_eq!(
+            e,
+            "missing input(s) `n` for task `t` (give them with --input NAME=VALUE)"
+        );
+    }
+
+    #[test]
+    fn a_relative_file_path_becomes_an_absolute_file_uri() {
+        let v = vars(&[("doc", FlyteFile::literal_type())]);
+        let m = read(&["doc=docs/a.txt"], &v).unwrap();
+        let doc = crate::types::read_variable::<FlyteFile>(&m, "doc").unwrap();
+        let cwd = std::env::current_dir().unwrap();
+        assert_eq!(
+            doc.uri(),
+            format!("file://{}", cwd.join("docs/a.txt").display())
+        );
+        let s3 = read(&["doc=s3://b/a.txt"], &v).unwrap();
+        assert_eq!(
+            crate::types::read_variable::<FlyteFile>(&s3, "doc")
+                .unwrap()
+                .uri(),
+            "s3://b/a.txt"
+        );
+    }
+
+    #[test]
+    fn an_unknown_input_names_the_declared_ones() {
+        let e = read(&["x=1"], &vars(&[])).unwrap_err();
+        assert_eq!(e, "task `t` has no input `x` (it takes no inputs)");
+    }
+}
