@@ -65,6 +65,41 @@ fn file_uri(raw: &str) -> Json {
     Json::String(format!("file://{}", absolute.display()))
 }
 
+/// How to write an input of type `ty` on the command line, with an example for `name`.
+fn syntax(name: &str, ty: &LiteralType) -> String {
+    if let Some(inner) = optional_inner(ty) {
+        return format!("{}, or null; left out, it is none", syntax(name, inner));
+    }
+    let simple = |s: SimpleType| matches!(ty.r#type, Some(Type::Simple(t)) if t == s as i32);
+    let (what, example) = match &ty.r#type {
+        _ if simple(SimpleType::Integer) => ("a whole number", "3".to_string()),
+        _ if simple(SimpleType::Float) => ("a number", "2.5".to_string()),
+        _ if simple(SimpleType::String) => ("text", "hello".to_string()),
+        _ if simple(SimpleType::Boolean) => ("true or false", "true".to_string()),
+        _ if simple(SimpleType::Datetime) => {
+            ("an RFC 3339 time", "2026-01-31T12:00:00Z".to_string())
+        }
+        _ if simple(SimpleType::Duration) => ("seconds", "90s".to_string()),
+        _ if simple(SimpleType::Struct) => ("a JSON object", "'{...}'".to_string()),
+        Some(Type::Blob(_)) => ("a local path or a URI", "./data.csv".to_string()),
+        Some(Type::CollectionType(_)) => ("a JSON list", "'[...]'".to_string()),
+        Some(Type::MapValueType(_)) => ("a JSON object", "'{...}'".to_string()),
+        Some(Type::EnumType(e)) => (
+            "one of its values",
+            e.values.first().cloned().unwrap_or_default(),
+        ),
+        Some(Type::StructuredDatasetType(_)) => (
+            "the URI of a parquet folder",
+            "s3://bucket/table".to_string(),
+        ),
+        _ => ("JSON", "...".to_string()),
+    };
+    format!(
+        "{}: {what}, e.g. -i {name}={example}",
+        crate::types::describe::describe_type(ty)
+    )
+}
+
 fn value_for(raw: &str, ty: &LiteralType) -> Json {
     let (ty, optional) = match optional_inner(ty) {
         Some(inner) => (inner, true),
@@ -126,19 +161,23 @@ pub(crate) fn inputs_from_args(
     let mut literals = std::collections::BTreeMap::<String, Literal>::new();
     for (name, value) in given {
         let ty = type_of(&name)?;
-        let lit = literal_from_json(&value, &ty).map_err(|e| format!("input `{name}`: {e}"))?;
+        let lit = literal_from_json(&value, &ty)
+            .map_err(|e| format!("input `{name}`: {e} (it takes {})", syntax(&name, &ty)))?;
         literals.insert(name, lit);
     }
     let missing: Vec<String> = vars
         .variables
-        .keys()
-        .filter(|k| !literals.contains_key(*k))
-        .map(|m| format!("`{m}`"))
+        .iter()
+        .filter(|(k, _)| !literals.contains_key(*k))
+        .map(|(k, v)| {
+            let ty = v.r#type.clone().unwrap_or_default();
+            format!("\n  {k}  {}", syntax(k, &ty))
+        })
         .collect();
     if !missing.is_empty() {
         return Err(format!(
-            "missing input(s) {} for task `{task}` (give them with --input NAME=VALUE)",
-            missing.join(", ")
+            "missing input(s) for task `{task}`, give each with --input NAME=VALUE:{}",
+            missing.concat()
         ));
     }
     Ok(LiteralMap {
@@ -201,7 +240,12 @@ mod tests {
         let e = read(&["label=x"], &v).unwrap_err();
         assert_eq!(
             e,
-            "missing input(s) `n` for task `t` (give them with --input NAME=VALUE)"
+            "missing input(s) for task `t`, give each with --input NAME=VALUE:\n  n  INTEGER: a whole number, e.g. -i n=3"
+        );
+        let e = read(&["n=x"], &v).unwrap_err();
+        assert!(
+            e.ends_with("(it takes INTEGER: a whole number, e.g. -i n=3)"),
+            "{e}"
         );
     }
 
