@@ -73,26 +73,15 @@ impl ShimTaskExecutor for ChecksumExecutor {
         task: ChecksumTask,
         inputs: ChecksumInputs,
     ) -> Result<ChecksumOutputs, TaskError> {
-        let key = ctx
-            .secrets
-            .get(&task.secret_group, &task.secret_key)
-            .map_err(|e| TaskError::new(e.to_string()).with_code("SecretError"))?;
+        let key = ctx.secrets.get(&task.secret_group, &task.secret_key)?;
         let uri = inputs.file.uri();
-        let data =
-            ctx.storage.read(uri).await.map_err(|e| {
-                TaskError::new(format!("input `file`: {e}")).with_code("StorageError")
-            })?;
+        let data = ctx.storage.read(uri).await?;
         let digest = hmac_sha256_hex(key.expose().as_bytes(), &data);
         let name = uri.rsplit('/').next().unwrap_or(uri);
         let out = format!("{}/{name}.hmac", ctx.new_raw_output_uri());
         ctx.storage
             .write(&out, format!("{digest}  {name}\n").into_bytes())
-            .await
-            .map_err(|e| {
-                TaskError::new(format!("cannot write the signature: {e}"))
-                    .with_code("StorageError")
-                    .recoverable()
-            })?;
+            .await?;
         tracing::info!(file = %uri, bytes = data.len(), signature = %out, "file signed");
         Ok(ChecksumOutputs {
             digest,

@@ -60,11 +60,7 @@ impl ShimTaskExecutor for CountExecutor {
         _task: CountTask,
         inputs: CountInputs,
     ) -> Result<CountOutputs, TaskError> {
-        let previous = ctx
-            .checkpoint
-            .read()
-            .await
-            .map_err(|e| TaskError::from_error(&e).recoverable())?;
+        let previous = ctx.checkpoint.read().await?;
         let (start, mut sum) = match previous.as_deref() {
             Some(bytes) => parse_checkpoint(bytes).ok_or_else(|| {
                 TaskError::new("the previous attempt's checkpoint is not `<step> <sum>`")
@@ -76,7 +72,7 @@ impl ShimTaskExecutor for CountExecutor {
             ctx.checkpoint
                 .write(format!("{step} {sum}").into_bytes())
                 .await
-                .map_err(|e| TaskError::from_error(&e).recoverable())
+                .map_err(TaskError::from)
         };
         for step in start..inputs.n.max(0) {
             if step == inputs.interrupt_at && previous.is_none() {

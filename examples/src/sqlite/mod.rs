@@ -136,9 +136,7 @@ impl ShimTaskExecutor for SqliteExecutor {
         })?;
         let db = database_bytes(&task.uri, &bytes, task.compressed)
             .map_err(|e| SqliteTask::fail(e.to_string()))?;
-        let scratch = ctx
-            .scratch_dir()
-            .map_err(|e| TaskError::new(e.to_string()).with_code("IOError"))?;
+        let scratch = ctx.scratch_dir()?;
         let path = archive::write_database(&scratch.join("sqlite"), &db)
             .map_err(|e| TaskError::new(e.to_string()).with_code("IOError"))?;
 

@@ -2,6 +2,11 @@
 
 use std::fmt;
 
+use super::checkpoint::CheckpointError;
+use super::secrets::SecretError;
+use crate::storage::StorageError;
+use crate::types::TypeError;
+
 /// A failure of the task's own logic, returned by `execute_from_model`.
 ///
 /// It becomes an error document with origin USER and code `USER:<code>`; it is
@@ -82,3 +87,64 @@ impl fmt::Display for TaskError {
 }
 
 impl std::error::Error for TaskError {}
+
+/// `?` on storage: code `StorageError`, recoverable when the fault is transient (a timeout, a
+/// 5xx, a dropped connection), so that Flyte retries it.
+///
+/// ```
+/// use flyte_runtime::context::TaskError;
+/// use flyte_runtime::storage::Storage;
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// async fn read(storage: &Storage) -> Result<bytes::Bytes, TaskError> {
+///     Ok(storage.read("memory://nowhere/x").await?)
+/// }
+/// let e = read(&Storage::default()).await.unwrap_err();
+/// assert_eq!(e.code(), "StorageError");
+/// assert!(!e.is_recoverable());
+/// # });
+/// ```
+impl From<StorageError> for TaskError {
+    fn from(e: StorageError) -> Self {
+        let err = Self::from_error(&e).with_code("StorageError");
+        if e.is_transient() {
+            err.recoverable()
+        } else {
+            err
+        }
+    }
+}
+
+/// `?` on a value that is not of its Flyte type: code `TypeError`.
+impl From<TypeError> for TaskError {
+    fn from(e: TypeError) -> Self {
+        Self::from_error(&e).with_code("TypeError")
+    }
+}
+
+/// `?` on a secret: code `SecretError` (a missing secret is not retried).
+impl From<SecretError> for TaskError {
+    fn from(e: SecretError) -> Self {
+        Self::from_error(&e).with_code("SecretError")
+    }
+}
+
+/// `?` on a checkpoint: code `CheckpointError`, recoverable when its storage fault is.
+impl From<CheckpointError> for TaskError {
+    fn from(e: CheckpointError) -> Self {
+        let transient = matches!(&e, CheckpointError::Storage(s) if s.is_transient());
+        let err = Self::from_error(&e).with_code("CheckpointError");
+        if transient {
+            err.recoverable()
+        } else {
+            err
+        }
+    }
+}
+
+/// `?` on local file work (the scratch folder): code `IOError`, as flytekit reports an
+/// `OSError`.
+impl From<std::io::Error> for TaskError {
+    fn from(e: std::io::Error) -> Self {
+        Self::from_error(&e).with_code("IOError")
+    }
+}
