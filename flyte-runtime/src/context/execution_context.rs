@@ -2,14 +2,16 @@
 //! and task ids from `FLYTE_INTERNAL_*` (or their short forms), the attempt number, where
 //! raw outputs go, and a scratch directory.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::checkpoint::Checkpoint;
 use super::scratch::ScratchDir;
 use super::secrets::Secrets;
+use super::task_error::TaskError;
 use super::unique_name::unique_name;
 use crate::storage::Storage;
+use crate::types::FlyteFile;
 
 /// Identifiers and places of one task run.
 #[derive(Debug, Clone)]
@@ -108,6 +110,61 @@ impl ExecutionContext {
     /// ```
     pub fn scratch_dir(&self) -> std::io::Result<&Path> {
         self.scratch.path()
+    }
+
+    /// Downloads `file` into the scratch folder, streamed (a file of any size, never one
+    /// buffer), and returns its local path (`<scratch>/inputs/<unique>/<file name>`).
+    ///
+    /// ```
+    /// use flyte_runtime::context::{ExecutionContext, ScratchDir};
+    /// use flyte_runtime::types::FlyteFile;
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let ctx = ExecutionContext::from_env("memory://b/raw", ScratchDir::private());
+    /// ctx.storage.write("memory://b/in/doc.txt", "text").await.unwrap();
+    /// let path = ctx.download(&FlyteFile::new("memory://b/in/doc.txt")).await.unwrap();
+    /// assert!(path.ends_with("doc.txt"));
+    /// assert_eq!(std::fs::read_to_string(path).unwrap(), "text");
+    /// # });
+    /// ```
+    pub async fn download(&self, file: &FlyteFile) -> Result<PathBuf, TaskError> {
+        let name = file
+            .uri()
+            .trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .filter(|n| !n.is_empty())
+            .unwrap_or("file");
+        let dest = self
+            .scratch_dir()?
+            .join("inputs")
+            .join(unique_name())
+            .join(name);
+        self.storage.download(file.uri(), &dest).await?;
+        Ok(dest)
+    }
+
+    /// Uploads the local file at `path`, streamed, to a fresh place under the raw output
+    /// prefix (`<raw prefix>/<unique>/<file name>`, as flytekit uploads a file output), and
+    /// returns it as a [`FlyteFile`] to return as an output.
+    ///
+    /// ```
+    /// use flyte_runtime::context::{ExecutionContext, ScratchDir};
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let ctx = ExecutionContext::from_env("memory://b/raw", ScratchDir::private());
+    /// let local = ctx.scratch_dir().unwrap().join("report.csv");
+    /// std::fs::write(&local, "a,b\n1,2\n").unwrap();
+    /// let out = ctx.upload(&local).await.unwrap();
+    /// assert!(out.uri().starts_with("memory://b/raw/") && out.uri().ends_with("/report.csv"));
+    /// assert_eq!(ctx.storage.read(out.uri()).await.unwrap(), "a,b\n1,2\n");
+    /// # });
+    /// ```
+    pub async fn upload(&self, path: &Path) -> Result<FlyteFile, TaskError> {
+        let name = path
+            .file_name()
+            .map_or_else(|| "file".to_string(), |n| n.to_string_lossy().into_owned());
+        let uri = crate::storage::join(&self.new_raw_output_uri(), &name);
+        self.storage.upload(path, &uri).await?;
+        Ok(FlyteFile::new(uri))
     }
 
     /// Uses `storage`.

@@ -24,6 +24,7 @@ mod error;
 mod local_file;
 mod retry;
 mod store;
+mod transfer;
 mod uri;
 
 pub use config::{S3Config, StorageConfig};

@@ -246,7 +246,7 @@ impl Storage {
 
     /// Runs `op` on the store and key of `uri` under the retry policy; `what` names the
     /// operation in errors.
-    async fn retried<T, F, Fut>(
+    pub(super) async fn retried<T, F, Fut>(
         &self,
         what: &'static str,
         uri: &StorageUri,
