@@ -2,14 +2,14 @@
 //! task's input types: plain text for strings, local paths for files (made absolute `file://`
 //! URIs, so that a container run finds them too), and none for optional inputs left out.
 
-use std::path::Path;
-
 use clap::Args;
 use serde_json::Value as Json;
 
 use crate::proto::core::literal_type::Type;
 use crate::proto::core::{Literal, LiteralMap, LiteralType, SimpleType, VariableMap};
+use crate::storage::StorageUri;
 use crate::types::json_literal::literal_from_json;
+use crate::types::literal_type::optional_inner;
 
 /// A task's inputs on the command line (`run`, `pod`).
 #[derive(Debug, Clone, Default, Args)]
@@ -32,37 +32,16 @@ impl InputArgs {
     }
 }
 
-/// The one variant of an optional type (a union of it and none), if `ty` is optional.
-fn optional_inner(ty: &LiteralType) -> Option<&LiteralType> {
-    let Some(Type::UnionType(u)) = &ty.r#type else {
-        return None;
-    };
-    let is_none = |v: &&LiteralType| matches!(v.r#type, Some(Type::Simple(s)) if s == SimpleType::None as i32);
-    if !u.variants.iter().any(|v| is_none(&v)) {
-        return None;
-    }
-    let mut rest = u.variants.iter().filter(|v| !is_none(v));
-    match (rest.next(), rest.next()) {
-        (Some(inner), None) => Some(inner),
-        _ => None,
-    }
-}
-
-/// A local path as an absolute `file://` URI; a URI (`scheme://…`) as it is.
+/// A local path as an absolute `file://` URI (made absolute as storage makes it); a URI
+/// (`scheme://…`) as it is.
 fn file_uri(raw: &str) -> Json {
-    if raw.contains("://") {
-        return Json::String(raw.to_string());
+    let local = (!raw.contains("://"))
+        .then(|| StorageUri::parse(raw).ok().and_then(|u| u.local_path))
+        .flatten();
+    match local {
+        Some(path) => Json::String(format!("file://{}", path.display())),
+        None => Json::String(raw.to_string()),
     }
-    let path = Path::new(raw);
-    let absolute = if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        match std::env::current_dir() {
-            Ok(dir) => dir.join(path),
-            Err(_) => return Json::String(raw.to_string()),
-        }
-    };
-    Json::String(format!("file://{}", absolute.display()))
 }
 
 /// How to write an input of type `ty` on the command line, with an example for `name`.

@@ -9,6 +9,7 @@ use super::error::TypeError;
 use super::literal::{
     collection_literal, map_literal, none_literal, primitive_literal, scalar_literal,
 };
+use super::literal_type::optional_inner;
 use super::struct_value::{json_to_msgpack, msgpack_to_json, pb_to_json};
 use super::structs::{msgpack_literal, struct_payload};
 use crate::proto::core::{
@@ -236,15 +237,10 @@ fn typed_msgpack(value: &Json, ty: &LiteralType) -> rmpv::Value {
                 .map(|(k, v)| (rmpv::Value::from(k.as_str()), typed_msgpack(v, inner)))
                 .collect(),
         ),
-        (Some(T::UnionType(u)), v) if !v.is_null() => {
-            let mut some = u.variants.iter().filter(
-                |t| !matches!(t.r#type, Some(T::Simple(s)) if s == SimpleType::None as i32),
-            );
-            match (some.next(), some.next()) {
-                (Some(inner), None) => typed_msgpack(v, inner),
-                _ => json_to_msgpack(v),
-            }
-        }
+        (Some(T::UnionType(_)), v) if !v.is_null() => match optional_inner(ty) {
+            Some(inner) => typed_msgpack(v, inner),
+            None => json_to_msgpack(v),
+        },
         _ => json_to_msgpack(value),
     }
 }

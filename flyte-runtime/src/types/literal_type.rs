@@ -73,6 +73,22 @@ pub fn none_variant() -> LiteralType {
     tagged(simple(SimpleType::None), "none")
 }
 
+/// The one other variant of an optional type (a union of it and none), if `ty` is optional.
+pub fn optional_inner(ty: &LiteralType) -> Option<&LiteralType> {
+    let Some(literal_type::Type::UnionType(u)) = &ty.r#type else {
+        return None;
+    };
+    let is_none = |v: &&LiteralType| matches!(v.r#type, Some(literal_type::Type::Simple(s)) if s == SimpleType::None as i32);
+    if !u.variants.iter().any(|v| is_none(&v)) {
+        return None;
+    }
+    let mut rest = u.variants.iter().filter(|v| !is_none(v));
+    match (rest.next(), rest.next()) {
+        (Some(inner), None) => Some(inner),
+        _ => None,
+    }
+}
+
 /// The annotation flytekit 1.16 puts on msgpack-serialized structs:
 /// `{"cache-key-metadata": {"serialization-format": "msgpack"}}`.
 pub fn msgpack_annotation() -> TypeAnnotation {
