@@ -1,4 +1,4 @@
-//! The prebuilt image (`examples/image/build.sh`, run by the test command before the tests)
+//! The prebuilt image (`cargo flyte image -p flyte-examples`, run by the test command before the tests)
 //! through the machine's Docker engine, each task run as a Flyte 1.16 cluster runs its pod:
 //! `flyte-examples run … --container IMAGE`, whose `docker run` is derived from the pod model
 //! of `flyte_runtime::pod` (nothing a pod lacks: no tmpfs, the image's own user and
@@ -25,7 +25,7 @@ use flyte_tests::pod::scratch;
 use prost::Message;
 use serde_json::Value as Json;
 
-/// The tag build.sh gives the examples' image (the templates' `flyte-examples:{version}`).
+/// The tag `cargo flyte image` gives the examples' image (the templates' `flyte-examples:{version}`).
 fn image() -> String {
     format!("flyte-examples:{}", env!("CARGO_PKG_VERSION"))
 }
@@ -54,7 +54,7 @@ fn docker_ready(test: &str) -> bool {
         .is_ok_and(|o| o.status.success());
     assert!(
         built,
-        "image {} is missing: build it with `bash examples/image/build.sh` (the test command does)",
+        "image {} is missing: build it with `cargo run -p cargo-flyte -- image -p flyte-examples` (the test command does)",
         image()
     );
     true

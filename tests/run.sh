@@ -15,10 +15,10 @@ echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
-echo "== image (examples/image/build.sh)"
+echo "== image (cargo flyte image -p flyte-examples)"
 if docker info >/dev/null 2>&1; then
   started=$(date +%s)
-  bash examples/image/build.sh
+  cargo run --locked --quiet -p cargo-flyte -- image --locked -p flyte-examples
   echo "image built in $(( $(date +%s) - started )) s"
 else
   echo "SKIP: no Docker engine here; the image is not built and the container tests skip"

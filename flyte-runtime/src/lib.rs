@@ -13,6 +13,7 @@
 //! - The macros: [`container_task`](macro@container_task), [`shim_executor`](macro@shim_executor),
 //!   [`TaskIo`](derive@TaskIo), [`FlyteType`](derive@FlyteType).
 //! - `dataframe` (feature `dataframe`): tables as parquet, as pandas reads them.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod cli;
 pub mod context;

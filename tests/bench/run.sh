@@ -4,7 +4,7 @@
 #   bash tests/bench/run.sh [--runs N] [--py-runs N] [--tasks N] [--scale F]
 #
 # Sets up the flytekit venv (tests/setup.sh), builds the binaries as the image ships them
-# (static release, sharing examples/image/build.sh's target directory), then runs
+# (static release, the flags and target directory of `cargo flyte image`), then runs
 # tests/bench/bench.py. Takes a few minutes, most of it flytekit converting a million
 # integers. Not part of the test command: numbers are reported, never asserted.
 set -euo pipefail
