@@ -558,3 +558,49 @@ fn a_reference_task_is_listed_but_never_run_or_packaged() {
         "{listing}"
     );
 }
+
+#[test]
+fn template_json_and_yaml_are_what_flytekit_shows_of_the_same_bytes() {
+    let dir = scratch("template-formats");
+    for task in [
+        "examples.add",
+        "examples.sqlite_demo",
+        "examples.checksum",
+        "examples.add_in_pod",
+    ] {
+        let pb = dir.join(format!("{task}.pb"));
+        let out = run(
+            &examples_bin(),
+            &["template", task, "--output", &pb.display().to_string()],
+        );
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let bytes = std::fs::read(&pb).unwrap();
+        let theirs: Json =
+            serde_json::from_slice(&flyte_tests::run_python("template_json.py", &[], &bytes))
+                .unwrap();
+
+        let out = run(&examples_bin(), &["template", task, "--format", "json"]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let ours: Json = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(
+            ours, theirs,
+            "{task}: our JSON against flytekit's MessageToJson"
+        );
+        assert!(
+            ours["container"]["args"].is_array() || ours["k8sPod"].is_object(),
+            "{ours}"
+        );
+
+        let out = run(&examples_bin(), &["template", task, "--format", "yaml"]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let yaml: Json = serde_yaml_ng::from_slice(&out.stdout).unwrap();
+        assert_eq!(yaml, theirs, "{task}: YAML holds the same document");
+    }
+    let out = run(&examples_bin(), &["template", "examples.add"]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("protobuf bytes need a file: give --output FILE"),
+        "{}",
+        text(&out.stderr)
+    );
+}

@@ -47,7 +47,7 @@ fn file_uri(raw: &str) -> Json {
 /// How to write an input of type `ty` on the command line, with an example for `name`.
 fn syntax(name: &str, ty: &LiteralType) -> String {
     if let Some(inner) = optional_inner(ty) {
-        return format!("{}, or null; left out, it is none", syntax(name, inner));
+        return format!("optional {}, or null; left out, it is none", syntax(name, inner));
     }
     let simple = |s: SimpleType| matches!(ty.r#type, Some(Type::Simple(t)) if t == s as i32);
     let (what, example) = match &ty.r#type {
@@ -76,6 +76,41 @@ fn syntax(name: &str, ty: &LiteralType) -> String {
     format!(
         "{}: {what}, e.g. -i {name}={example}",
         crate::types::describe::describe_type(ty)
+    )
+}
+
+/// How inputs of each kind are written, for `run --help` and `pod --help`.
+pub(crate) const INPUT_SYNTAX: &str = "\
+How inputs are written (-i NAME=VALUE), by type:
+  INTEGER                  a whole number, e.g. -i n=3
+  FLOAT                    a number, e.g. -i x=2.5
+  STRING                   text as it is, e.g. -i label=hello
+  BOOLEAN                  true or false
+  DATETIME                 an RFC 3339 time, e.g. -i at=2026-01-31T12:00:00Z
+  DURATION                 seconds, e.g. -i wait=90s
+  blob (file), blob (directory)
+                           a local path (made absolute) or a URI, e.g. -i doc=./data.csv
+  collection, map, STRUCT  JSON, e.g. -i xs='[1,2]'
+  enum                     one of its values
+  optional T               as T, or null; left out, it is none
+Give a task's name before --help to see its inputs (`run TASK --help`).";
+
+/// A task's inputs, each with its type and how to write it: `run TASK --help`.
+pub(crate) fn inputs_help(task: &str, vars: &VariableMap) -> String {
+    if vars.variables.is_empty() {
+        return format!("Task `{task}` takes no inputs.");
+    }
+    let lines: Vec<String> = vars
+        .variables
+        .iter()
+        .map(|(name, var)| {
+            let ty = var.r#type.clone().unwrap_or_default();
+            format!("  {name}  {}", syntax(name, &ty))
+        })
+        .collect();
+    format!(
+        "Inputs of task `{task}` (-i NAME=VALUE):\n{}",
+        lines.join("\n")
     )
 }
 
@@ -193,6 +228,25 @@ mod tests {
             inputs_json: None,
         };
         inputs_from_args("t", &args, vars)
+    }
+
+    #[test]
+    fn a_tasks_help_lists_each_input_with_its_syntax() {
+        let v = vars(&[
+            ("n", i64::literal_type()),
+            ("doc", FlyteFile::literal_type()),
+            ("label", Option::<String>::literal_type()),
+        ]);
+        let help = inputs_help("t", &v);
+        assert!(help.starts_with("Inputs of task `t`"), "{help}");
+        for line in [
+            "  n  INTEGER: a whole number, e.g. -i n=3",
+            "  doc  blob (file): a local path or a URI, e.g. -i doc=./data.csv",
+            "  label  optional STRING: text, e.g. -i label=hello, or null; left out, it is none",
+        ] {
+            assert!(help.lines().any(|l| l == line), "{line:?} not in\n{help}");
+        }
+        assert_eq!(inputs_help("t", &vars(&[])), "Task `t` takes no inputs.");
     }
 
     #[test]

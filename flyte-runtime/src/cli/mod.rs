@@ -40,7 +40,7 @@ pub use package::PackageArgs;
 pub use platform_args::PlatformArgs;
 pub use pod::PodArgs;
 pub use run::RunArgs;
-pub use template::TemplateArgs;
+pub use template::{TemplateArgs, TemplateFormat};
 
 /// The command line of a task-type binary.
 #[derive(Debug, Parser)]
@@ -82,12 +82,44 @@ pub fn main() -> ExitCode {
                 .map(|n| n.to_string_lossy().into_owned())
         })
         .unwrap_or_else(|| "flyte-task".to_string());
-    let matches = Cli::command().name(bin).get_matches();
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let matches = with_task_help(Cli::command().name(bin), &args).get_matches_from(args);
     let cli = match Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,
         Err(e) => e.exit(),
     };
     run(cli)
+}
+
+/// With `--help` after `run TASK` or `pod TASK`, that subcommand's help ends with the task's
+/// inputs and how to write each (the general syntax otherwise).
+fn with_task_help(cli: clap::Command, args: &[std::ffi::OsString]) -> clap::Command {
+    let words: Vec<&str> = args.iter().skip(1).filter_map(|a| a.to_str()).collect();
+    if !words.iter().any(|w| *w == "--help" || *w == "-h") {
+        return cli;
+    }
+    let Some(at) = words.iter().position(|w| *w == "run" || *w == "pod") else {
+        return cli;
+    };
+    let Some(task) = words[at + 1..].iter().find(|w| !w.starts_with('-')) else {
+        return cli;
+    };
+    let Ok(found) = crate::task::registry::instance(task) else {
+        return cli;
+    };
+    let vars = found
+        .instance
+        .template(&crate::task::SerializationSettings::default())
+        .ok()
+        .and_then(|t| t.interface)
+        .and_then(|i| i.inputs)
+        .unwrap_or_default();
+    let help = format!(
+        "{}\n\n{}",
+        inputs::inputs_help(task, &vars),
+        inputs::INPUT_SYNTAX
+    );
+    cli.mut_subcommand(words[at], |c| c.after_help(help))
 }
 
 /// Runs a parsed command line.

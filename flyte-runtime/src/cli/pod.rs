@@ -14,6 +14,7 @@ use crate::task::SerializationSettings;
 
 /// Arguments of `pod`.
 #[derive(Debug, Clone, Args)]
+#[command(after_help = super::inputs::INPUT_SYNTAX)]
 pub struct PodArgs {
     /// The registered task's name (see `list`).
     pub task: String,

@@ -25,6 +25,7 @@ use crate::types::json_literal::literal_to_json;
 
 /// Arguments of `run`.
 #[derive(Debug, Clone, Args)]
+#[command(after_help = super::inputs::INPUT_SYNTAX)]
 pub struct RunArgs {
     /// The registered task's name (see `list`).
     pub task: String,

@@ -11,7 +11,7 @@ use super::secrets::Secrets;
 use super::task_error::TaskError;
 use super::unique_name::unique_name;
 use crate::storage::Storage;
-use crate::types::FlyteFile;
+use crate::types::{FlyteDirectory, FlyteFile};
 
 /// Identifiers and places of one task run.
 #[derive(Debug, Clone)]
@@ -167,6 +167,82 @@ impl ExecutionContext {
         Ok(FlyteFile::new(uri))
     }
 
+    /// Downloads every file of `dir`, at any depth and each streamed, into a fresh folder of
+    /// the scratch folder, and returns that folder
+    /// (`<scratch>/inputs/<unique>/<directory name>`).
+    ///
+    /// ```
+    /// use flyte_runtime::context::{ExecutionContext, ScratchDir};
+    /// use flyte_runtime::types::FlyteDirectory;
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let ctx = ExecutionContext::from_env("memory://b/raw", ScratchDir::private());
+    /// ctx.storage.write("memory://b/in/docs/a.txt", "A").await.unwrap();
+    /// ctx.storage.write("memory://b/in/docs/more/b.txt", "B").await.unwrap();
+    /// let local = ctx.download_dir(&FlyteDirectory::new("memory://b/in/docs")).await.unwrap();
+    /// assert!(local.ends_with("docs"));
+    /// assert_eq!(std::fs::read_to_string(local.join("more/b.txt")).unwrap(), "B");
+    /// # });
+    /// ```
+    pub async fn download_dir(&self, dir: &FlyteDirectory) -> Result<PathBuf, TaskError> {
+        let uri = dir.uri().trim_end_matches('/');
+        let name = uri
+            .rsplit('/')
+            .next()
+            .filter(|n| !n.is_empty() && !n.contains(':'))
+            .unwrap_or("directory");
+        let dest = self
+            .scratch_dir()?
+            .join("inputs")
+            .join(unique_name())
+            .join(name);
+        std::fs::create_dir_all(&dest)?;
+        for rel in self.storage.list_all(uri).await? {
+            let local = local_path_under(&dest, &rel).ok_or_else(|| {
+                TaskError::new(format!(
+                    "directory {uri} holds `{rel}`, which is not a plain relative path; \
+                     it was not downloaded"
+                ))
+                .with_code("InvalidDirectoryEntry")
+            })?;
+            self.storage
+                .download(&crate::storage::join(uri, &rel), &local)
+                .await?;
+        }
+        Ok(dest)
+    }
+
+    /// Uploads every file under the local folder `path` (at any depth, each streamed; links to
+    /// folders are left out) to a
+    /// fresh place under the raw output prefix (`<raw prefix>/<unique>/<folder name>/…`, as
+    /// flytekit uploads a directory output), and returns it as a [`FlyteDirectory`].
+    ///
+    /// ```
+    /// use flyte_runtime::context::{ExecutionContext, ScratchDir};
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let ctx = ExecutionContext::from_env("memory://b/raw", ScratchDir::private());
+    /// let local = ctx.scratch_dir().unwrap().join("report");
+    /// std::fs::create_dir_all(local.join("parts")).unwrap();
+    /// std::fs::write(local.join("index.txt"), "i").unwrap();
+    /// std::fs::write(local.join("parts/0.csv"), "a,b").unwrap();
+    /// let out = ctx.upload_dir(&local).await.unwrap();
+    /// assert!(out.uri().ends_with("/report"));
+    /// assert_eq!(ctx.storage.list_all(out.uri()).await.unwrap(), ["index.txt", "parts/0.csv"]);
+    /// # });
+    /// ```
+    pub async fn upload_dir(&self, path: &Path) -> Result<FlyteDirectory, TaskError> {
+        let name = path.file_name().map_or_else(
+            || "directory".to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        let prefix = crate::storage::join(&self.new_raw_output_uri(), &name);
+        for (rel, file) in files_under(path)? {
+            self.storage
+                .upload(&file, &crate::storage::join(&prefix, &rel))
+                .await?;
+        }
+        Ok(FlyteDirectory::new(prefix))
+    }
+
     /// Uses `storage`.
     #[must_use]
     pub fn with_storage(mut self, storage: Storage) -> Self {
@@ -179,5 +255,67 @@ impl ExecutionContext {
     pub fn with_checkpoint(mut self, checkpoint: Checkpoint) -> Self {
         self.checkpoint = checkpoint;
         self
+    }
+}
+
+/// `rel` (a `/`-separated name from a listing) as a path under `dest`, or `None` when it
+/// could climb out of it (`..`, an absolute path, an empty part).
+fn local_path_under(dest: &Path, rel: &str) -> Option<PathBuf> {
+    let mut path = dest.to_path_buf();
+    for part in rel.split('/') {
+        if part.is_empty() || part == "." || part == ".." || part.contains('\\') {
+            return None;
+        }
+        path.push(part);
+    }
+    Some(path)
+}
+
+/// The files under `root` at any depth, as (`/`-separated relative name, path), sorted; a
+/// link to a file counts as that file, a link to a folder is left out (it can make a loop).
+fn files_under(root: &Path) -> std::io::Result<Vec<(String, PathBuf)>> {
+    let mut found = Vec::new();
+    let mut pending = vec![(String::new(), root.to_path_buf())];
+    while let Some((rel, dir)) = pending.pop() {
+        let entries = std::fs::read_dir(&dir)
+            .map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", dir.display())))?;
+        for entry in entries {
+            let entry = entry?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let child_rel = if rel.is_empty() {
+                name
+            } else {
+                format!("{rel}/{name}")
+            };
+            let path = entry.path();
+            let kind = entry.file_type()?;
+            if kind.is_dir() {
+                pending.push((child_rel, path));
+            } else if kind.is_symlink() && std::fs::metadata(&path)?.is_dir() {
+                // Not followed: a link to a folder can make a loop.
+                tracing::warn!(link = %path.display(), "a link to a folder is not uploaded");
+            } else {
+                found.push((child_rel, path));
+            }
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+#[cfg(test)]
+mod directory_tests {
+    use super::*;
+
+    #[test]
+    fn listed_names_that_could_climb_out_are_refused() {
+        let d = Path::new("/s");
+        assert_eq!(
+            local_path_under(d, "a/b.txt"),
+            Some(PathBuf::from("/s/a/b.txt"))
+        );
+        for bad in ["../x", "a/../../x", "/abs", "a//b", "./a", ""] {
+            assert_eq!(local_path_under(d, bad), None, "{bad:?}");
+        }
     }
 }

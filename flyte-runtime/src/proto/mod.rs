@@ -1,6 +1,8 @@
 //! The Flyte IDL wire types (from the `flyte-idl` crate), kept apart from the Rust-facing API:
 //! `core` (templates, literals, types, errors) and `admin` (`TaskSpec`); and the canonical
-//! encoding of the two messages we hand to Flyte.
+//! encoding of the two messages we hand to Flyte; [`json`] shows any of them as protobuf JSON.
+
+pub mod json;
 
 pub use flyte_idl::{admin, core, FILE_DESCRIPTOR_SET};
 pub use prost::Message;

@@ -395,6 +395,47 @@ impl Storage {
         .await
     }
 
+    /// Every object under the folder `prefix`, at any depth, as `/`-separated paths relative
+    /// to it, sorted (a `FlyteDirectory`'s files). An absent folder lists as empty.
+    ///
+    /// ```
+    /// use flyte_runtime::storage::Storage;
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let storage = Storage::default();
+    /// for name in ["d/a.txt", "d/sub/b.txt", "e/c.txt"] {
+    ///     storage.write(&format!("memory://b/{name}"), "x").await.unwrap();
+    /// }
+    /// assert_eq!(storage.list_all("memory://b/d").await.unwrap(), ["a.txt", "sub/b.txt"]);
+    /// # });
+    /// ```
+    pub async fn list_all(&self, prefix: &str) -> Result<Vec<String>, StorageError> {
+        use futures_util::TryStreamExt;
+        self.retried(
+            "list",
+            &StorageUri::parse(prefix)?,
+            |store, key| async move {
+                let listed: Vec<object_store::ObjectMeta> =
+                    match store.list(Some(&key)).try_collect().await {
+                        Err(object_store::Error::NotFound { .. }) => return Ok(Vec::new()),
+                        other => other?,
+                    };
+                let mut names: Vec<String> = listed
+                    .iter()
+                    .filter_map(|o| {
+                        o.location
+                            .prefix_match(&key)
+                            .map(|parts| parts.map(|p| p.as_ref().to_string()).collect())
+                    })
+                    .map(|parts: Vec<String>| parts.join("/"))
+                    .filter(|name| !name.is_empty())
+                    .collect();
+                names.sort();
+                Ok(names)
+            },
+        )
+        .await
+    }
+
     /// Whether an object exists at `uri`.
     pub async fn exists(&self, uri: &str) -> Result<bool, StorageError> {
         self.retried("check", &StorageUri::parse(uri)?, |store, key| async move {
