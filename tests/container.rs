@@ -12,6 +12,7 @@
 //! v1.16.8). Without a Docker engine these tests print one SKIP line and pass, except under
 //! CI (`CI=true`), which has an engine and must run them.
 
+use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -471,6 +472,22 @@ fn a_retry_resumes_from_the_previous_attempts_checkpoint() {
 /// Models: handler.go `ValidateOutput` (error.pb first, then outputs.pb) and
 /// pod_helper.go `DeterminePrimaryContainerPhase` (a non-zero exit fails the task from the
 /// pod's status, whatever files exist); a reused run folder is cleared first.
+/// The entries under `dir` (at any depth) that `uid` does not own.
+fn owned_by_others(dir: &Path, uid: u32) -> Vec<PathBuf> {
+    let mut others = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(path) = pending.pop() {
+        let meta = std::fs::symlink_metadata(&path).unwrap();
+        if meta.uid() != uid {
+            others.push(path.clone());
+        }
+        if meta.is_dir() {
+            pending.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+        }
+    }
+    others
+}
+
 #[test]
 fn results_are_read_as_propeller_reads_them_from_a_reused_folder() {
     if !docker_ready("results on the cluster") {
@@ -487,10 +504,20 @@ fn results_are_read_as_propeller_reads_them_from_a_reused_folder() {
         eprintln!("{}{}", text(&out.stdout), text(&out.stderr));
         out
     };
+    let before = std::fs::metadata(&dir).unwrap();
     assert!(run(&["-i", "a=1", "-i", "b=2", "-i", "label=ok"])
         .status
         .success());
     assert!(dir.join("outputs.pb").exists());
+    // The container wrote as the image's user (65532); the folder comes back to its owner,
+    // with its mode, and so does everything the container made in it.
+    let strangers = owned_by_others(&dir, before.uid());
+    assert!(strangers.is_empty(), "not given back: {strangers:?}");
+    assert_eq!(
+        std::fs::metadata(&dir).unwrap().mode() & 0o7777,
+        before.mode() & 0o7777,
+        "the run folder got its mode back"
+    );
     // The same folder, a failing run: the old outputs.pb must not pass for this run's.
     let max = i64::MAX.to_string();
     let out = run(&["-i", &format!("a={max}"), "-i", "b=1", "-i", "label=x"]);

@@ -104,15 +104,3 @@ pub(crate) fn run_pod(pod: &Pod, image: &str, options: &DockerOptions) -> Result
         took,
     })
 }
-
-/// Lets the container's user write the run folder (the image runs as its own, non-root user;
-/// the folder stands in for object storage, which a pod reaches over the network).
-pub(crate) fn open_for_container(dir: &Path) -> Result<(), String> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o777))
-            .map_err(|e| format!("cannot open {} to the container: {e}", dir.display()))?;
-    }
-    Ok(())
-}

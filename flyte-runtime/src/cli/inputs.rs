@@ -47,7 +47,10 @@ fn file_uri(raw: &str) -> Json {
 /// How to write an input of type `ty` on the command line, with an example for `name`.
 fn syntax(name: &str, ty: &LiteralType) -> String {
     if let Some(inner) = optional_inner(ty) {
-        return format!("optional {}, or null; left out, it is none", syntax(name, inner));
+        return format!(
+            "optional {}, or null; left out, it is none",
+            syntax(name, inner)
+        );
     }
     let simple = |s: SimpleType| matches!(ty.r#type, Some(Type::Simple(t)) if t == s as i32);
     let (what, example) = match &ty.r#type {
@@ -92,8 +95,11 @@ How inputs are written (-i NAME=VALUE), by type:
                            a local path (made absolute) or a URI, e.g. -i doc=./data.csv
   collection, map, STRUCT  JSON, e.g. -i xs='[1,2]'
   enum                     one of its values
-  optional T               as T, or null; left out, it is none
-Give a task's name before --help to see its inputs (`run TASK --help`).";
+  optional T               as T, or null; left out, it is none";
+
+/// Where the general help points to a task's own.
+pub(crate) const TASK_HELP_HINT: &str =
+    "Give a task's name before --help to see its inputs (`run TASK --help`).";
 
 /// A task's inputs, each with its type and how to write it: `run TASK --help`.
 pub(crate) fn inputs_help(task: &str, vars: &VariableMap) -> String {

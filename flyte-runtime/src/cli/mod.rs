@@ -20,6 +20,7 @@
 
 mod container;
 mod execute;
+mod give_back;
 mod inputs;
 mod list;
 mod logging;
@@ -34,6 +35,8 @@ use std::process::ExitCode;
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 pub use execute::ExecuteArgs;
+#[doc(hidden)]
+pub use give_back::GiveBackArgs;
 pub use inputs::InputArgs;
 pub use logging::{init_logging, LogFormat};
 pub use package::PackageArgs;
@@ -70,6 +73,11 @@ pub enum Command {
     Package(PackageArgs),
     /// Print the Kubernetes Pod propeller 1.16 would create for a task (YAML).
     Pod(PodArgs),
+    /// Inside the image, as root: give a run folder's files to the user who ran
+    /// `run --container` (started by `run` itself).
+    #[doc(hidden)]
+    #[command(hide = true, name = "give-back")]
+    GiveBack(GiveBackArgs),
 }
 
 /// Parses the process's arguments and runs the subcommand; returns the exit code.
@@ -130,7 +138,8 @@ pub fn run(cli: Cli) -> ExitCode {
         | Command::Run(_)
         | Command::Template(_)
         | Command::Package(_)
-        | Command::Pod(_) => "warn",
+        | Command::Pod(_)
+        | Command::GiveBack(_) => "warn",
     };
     init_logging(cli.log_format, level);
     match cli.command {
@@ -140,5 +149,6 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Template(args) => template::template(args),
         Command::Package(args) => package::package(args),
         Command::Pod(args) => pod::pod(args),
+        Command::GiveBack(args) => give_back::give_back(args),
     }
 }

@@ -14,7 +14,7 @@ use crate::task::SerializationSettings;
 
 /// Arguments of `pod`.
 #[derive(Debug, Clone, Args)]
-#[command(after_help = super::inputs::INPUT_SYNTAX)]
+#[command(after_help = format!("{}\n{}", super::inputs::INPUT_SYNTAX, super::inputs::TASK_HELP_HINT))]
 pub struct PodArgs {
     /// The registered task's name (see `list`).
     pub task: String,

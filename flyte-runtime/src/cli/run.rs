@@ -25,7 +25,7 @@ use crate::types::json_literal::literal_to_json;
 
 /// Arguments of `run`.
 #[derive(Debug, Clone, Args)]
-#[command(after_help = super::inputs::INPUT_SYNTAX)]
+#[command(after_help = format!("{}\n{}", super::inputs::INPUT_SYNTAX, super::inputs::TASK_HELP_HINT))]
 pub struct RunArgs {
     /// The registered task's name (see `list`).
     pub task: String,
@@ -213,10 +213,12 @@ fn try_run(args: &RunArgs) -> Result<ExitCode, String> {
             .map_err(|e| format!("propeller would not start the pod: {e}"))?;
         let local = args.storage.is_none();
         let mut mounts = Vec::new();
-        if local {
-            super::container::open_for_container(&dir)?;
+        let opened = if local {
             mounts.push((dir.clone(), false));
-        }
+            Some(super::give_back::Opened::open(&dir)?)
+        } else {
+            None
+        };
         for v in args
             .volumes
             .iter()
@@ -240,7 +242,11 @@ fn try_run(args: &RunArgs) -> Result<ExitCode, String> {
                     .unwrap_or(0)
             ),
         };
-        let ran = super::container::run_pod(&pod, image, &options)?;
+        let ran = super::container::run_pod(&pod, image, &options);
+        if let Some(opened) = opened {
+            opened.give_back(image, &binary_of(&pod));
+        }
+        let ran = ran?;
         println!(
             "task {} ({}) ran in container {image} in {:.0} ms, in {base}",
             args.task,
@@ -360,4 +366,20 @@ fn table_of(lit: &Literal) -> Option<String> {
             Err(e) => format!("  (cannot read the table: {e})"),
         },
     )
+}
+
+/// The program the pod's primary container starts (the task-type binary, found on the
+/// image's `PATH`): its command, else its first argument.
+fn binary_of(pod: &crate::pod::Pod) -> String {
+    let primary = pod
+        .metadata
+        .annotations
+        .get(crate::pod::PRIMARY_CONTAINER_KEY)
+        .cloned();
+    pod.spec
+        .containers
+        .iter()
+        .find(|c| primary.as_ref().is_none_or(|p| *p == c.name))
+        .and_then(|c| c.command.first().or(c.args.first()).cloned())
+        .unwrap_or_default()
 }
