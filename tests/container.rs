@@ -37,16 +37,7 @@ const S3_HOST: &str = "flytes3";
 
 /// Whether the engine is there; under CI its absence is a failure.
 fn docker_ready(test: &str) -> bool {
-    let ok = Command::new("docker")
-        .args(["info", "--format", "{{.ServerVersion}}"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        assert!(
-            std::env::var("CI").is_err(),
-            "CI has a Docker engine, but `docker info` failed"
-        );
-        eprintln!("SKIP {test}: no Docker engine here (`docker info` failed)");
+    if !flyte_tests::docker::engine_ready(test) {
         return false;
     }
     let built = Command::new("docker")

@@ -294,3 +294,15 @@ fn many_runs_each_end_with_exactly_one_document_and_memory_stays_flat() {
     );
     let _ = std::fs::remove_dir_all(&base);
 }
+
+/// The memory reader the flat-memory check relies on measures, or fails loudly: a field it
+/// cannot find is a panic, never a zero that two readings would agree on.
+#[test]
+fn the_memory_reader_measures_or_fails() {
+    assert!(flyte_tests::proc_status_kib("VmRSS") > 0);
+    let missing = std::panic::catch_unwind(|| flyte_tests::proc_status_kib("NoSuchField"));
+    assert!(
+        missing.is_err(),
+        "an unknown field must not read as a number"
+    );
+}

@@ -13,31 +13,14 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error>>;
+use flyte_tests::workspace_root;
 
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
+type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error>>;
 
 fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| workspace_root().join("target"))
-}
-
-fn docker_ready() -> bool {
-    let ok = Command::new("docker")
-        .args(["info", "--format", "{{.ServerVersion}}"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        assert!(
-            std::env::var("CI").is_err(),
-            "CI has a Docker engine, but `docker info` failed"
-        );
-        eprintln!("SKIP tutorial: no Docker engine here (`docker info` failed)");
-    }
-    ok
 }
 
 /// Runs `command`, failing with its output when it fails.
@@ -139,7 +122,7 @@ fn cargo_flyte() -> Command {
 
 #[test]
 fn the_tutorial_crate_builds_its_image_and_runs_in_it_from_outside_the_workspace() -> Result {
-    if !docker_ready() {
+    if !flyte_tests::docker::engine_ready("tutorial") {
         return Ok(());
     }
     let tmp = tempfile::Builder::new()

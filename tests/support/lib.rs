@@ -2,6 +2,7 @@
 //! run the flytekit venv that judges our bytes. Not a public API.
 
 pub mod dns;
+pub mod docker;
 pub mod faulty_store;
 pub mod fixture_types;
 pub mod moto;
@@ -11,18 +12,21 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-/// A `kB` field of `/proc/self/status` (`VmRSS`, `VmHWM`, …) in KiB, or 0 where there is
-/// no such file or field.
+/// A `kB` field of `/proc/self/status` (`VmRSS`, `VmHWM`, …) in KiB.
+///
+/// Panics, naming the file and field, where it cannot be read: a memory check that cannot
+/// measure must fail, not compare zeros.
 pub fn proc_status_kib(field: &str) -> u64 {
     let prefix = format!("{field}:");
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix(prefix.as_str()))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+    let status = std::fs::read_to_string("/proc/self/status")
+        .unwrap_or_else(|e| panic!("cannot measure memory: /proc/self/status: {e}"));
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix(prefix.as_str()))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or_else(|| {
+            panic!("cannot measure memory: /proc/self/status has no `{field}: <n> kB` line")
         })
-        .unwrap_or(0)
 }
 
 /// The workspace root (the folder holding the top-level `Cargo.toml`).
