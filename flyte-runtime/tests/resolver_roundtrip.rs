@@ -11,7 +11,7 @@ use flyte_runtime::prelude::*;
 use flyte_runtime::proto::core::{task_template, TaskTemplate};
 use flyte_runtime::protocol::{EntrypointArgs, LoaderArgs, Resolver};
 use flyte_runtime::storage::Storage;
-use flyte_runtime::task::{task_name, SerializationSettings};
+use flyte_runtime::task::{map_template, task_name, SerializationSettings};
 use prost::Message;
 
 /// Found through the template propeller wrote (the default resolver of flyte-rs).
@@ -110,6 +110,11 @@ fn round_trip(template: TaskTemplate) -> (String, String, &'static str) {
         resolve(&args.resolver, &args.loader_args, &storage).await
     });
     let resolved = resolved.unwrap_or_else(|e| panic!("{}: {e}", args.resolver));
+    assert_eq!(
+        resolved.map.is_some(),
+        args.resolver == Resolver::Map.name(),
+        "a map element is marked as one"
+    );
     let name = resolved.template.id.clone().unwrap_or_default().name;
     (args.resolver, name, resolved.executor_path)
 }
@@ -142,6 +147,38 @@ fn each_resolver_finds_the_task_its_template_names() {
         assert_eq!(
             round_trip(template),
             (resolver.to_string(), name.to_string(), executor)
+        );
+    }
+}
+
+/// A map over each of those tasks: the map template (made by `map_template` from the task's
+/// own) runs the map resolver around the task's resolver, and resolves to the same executor.
+#[test]
+fn a_map_of_each_resolvers_task_finds_the_same_executor() {
+    let settings = SerializationSettings::default();
+    let cases = [
+        (
+            by_template().template(&settings),
+            "roundtrip.map_by_template-arraynode",
+            "resolver_roundtrip::ByTemplate",
+        ),
+        // Found by name (or index) in the registry, whose template keeps the task's name.
+        (
+            by_name().template(&settings),
+            "roundtrip.by_name",
+            "resolver_roundtrip::ByName",
+        ),
+        (
+            by_index().template(&settings),
+            "roundtrip.by_index",
+            "resolver_roundtrip::ByIndex",
+        ),
+    ];
+    for (template, name, executor) in cases {
+        let map = map_template(&template.expect("a valid template"), &[]).expect("it maps");
+        assert_eq!(
+            round_trip(map),
+            (Resolver::Map.name().to_string(), name.to_string(), executor)
         );
     }
 }

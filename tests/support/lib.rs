@@ -1,6 +1,7 @@
 //! Helpers shared by the workspace integration tests: where the fixtures are, and how to
 //! run the flytekit venv that judges our bytes. Not a public API.
 
+pub mod array_node;
 pub mod dns;
 pub mod docker;
 pub mod faulty_store;

@@ -1,6 +1,6 @@
 //! Running a task as Flyte does: the `execute` entrypoint (resolve, read the inputs, run the
-//! executor under supervision, write `outputs.pb` or the error document), in-process runs,
-//! serialized tasks, and the error documents.
+//! executor under supervision, write `outputs.pb` or the error document), one element of a
+//! map, in-process runs, serialized tasks, and the error documents.
 //!
 //! What the executor itself works with is in [`context`](crate::context); the flags and
 //! loader args the entrypoint reads are in [`protocol`](crate::protocol).
@@ -9,6 +9,7 @@ mod entrypoint;
 mod failure;
 mod inputs;
 mod local;
+mod map_element;
 mod outcome;
 mod output_limits;
 mod panic_capture;
@@ -23,6 +24,7 @@ pub use entrypoint::{execute, fail_on_error_from_env};
 pub use failure::{Failure, Origin};
 pub use inputs::{max_inputs_bytes, DECODED_INPUTS_FACTOR, DEFAULT_MAX_INPUTS_BYTES};
 pub use local::{run_template, LocalRunError};
+pub use map_element::{array_index, element_inputs, MapOver, INDEX_OFFSET, INDEX_VAR_NAME};
 pub use outcome::{Outcome, EXIT_UNREPORTED};
 pub use output_limits::{offloaded_file_name, OutputLimits, DEFAULT_MAX_OUTPUTS_BYTES};
 pub use pipeline::error_file_name;

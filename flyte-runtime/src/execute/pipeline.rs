@@ -10,6 +10,7 @@ use tracing::{debug, error, info, warn};
 
 use super::failure::{storage_failure, Failure};
 use super::inputs::read_inputs;
+use super::map_element::{array_index, element_inputs};
 use super::outcome::Outcome;
 use super::output_limits::{prepare_outputs, OutputLimits};
 use super::resolve::resolve;
@@ -168,12 +169,21 @@ async fn run(
     info!(task = %task, executor = resolved.executor_path, resolver = %args.resolver, ms = started.elapsed().as_secs_f64() * 1e3, "task resolved");
 
     let inputs = read_inputs(storage, &task, &args.inputs).await?;
+    // One element of a map: its items of the list inputs, against the element's template.
+    let (inputs, template) = match &resolved.map {
+        Some(over) => {
+            let index = array_index(|k| std::env::var(k).ok())?;
+            let element = element_inputs(&task, &resolved.template, inputs, over, index)?;
+            info!(task = %task, index, "map element");
+            element
+        }
+        None => (inputs, resolved.template),
+    };
 
     let mut ctx = ctx;
     if args.local {
         // A local run sees only the secrets its task requested, as its pod would.
-        let requested = resolved
-            .template
+        let requested = template
             .security_context
             .as_ref()
             .map(|c| {
@@ -185,8 +195,7 @@ async fn run(
             .unwrap_or_default();
         ctx.secrets = ctx.secrets.clone().only(requested);
     }
-    let output_types = resolved
-        .template
+    let output_types = template
         .interface
         .as_ref()
         .and_then(|i| i.outputs.clone())
@@ -199,7 +208,7 @@ async fn run(
             args.prev_checkpoint.clone(),
         ));
     let exec_started = Instant::now();
-    let outputs = run_supervised(resolved.executor, ctx, resolved.template, inputs).await?;
+    let outputs = run_supervised(resolved.executor, ctx, template, inputs).await?;
     info!(task = %task, outputs = outputs.literals.len(), ms = exec_started.elapsed().as_secs_f64() * 1e3, "executor finished");
     Ok(Ran {
         task,

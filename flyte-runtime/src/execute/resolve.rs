@@ -7,6 +7,7 @@ use std::fmt;
 use prost::Message;
 
 use super::failure::Failure;
+use super::map_element::MapOver;
 use super::serialized::{deserialize_task, SerializedError};
 use crate::proto::core::TaskTemplate;
 use crate::protocol::{LoaderArgs, LoaderArgsError};
@@ -24,6 +25,8 @@ pub struct ResolvedTask {
     pub executor_path: &'static str,
     /// The executor.
     pub executor: Box<dyn ErasedExecutor>,
+    /// Set when the run is one element of a map (the map resolver): what the map binds.
+    pub map: Option<MapOver>,
 }
 
 impl fmt::Debug for ResolvedTask {
@@ -125,6 +128,7 @@ fn executor(path: &str, template: TaskTemplate) -> Result<ResolvedTask, ResolveE
         template,
         executor_path: entry.path,
         executor: (entry.make)(),
+        map: None,
     })
 }
 
@@ -147,6 +151,17 @@ pub async fn resolve(
     storage: &Storage,
 ) -> Result<ResolvedTask, ResolveError> {
     match LoaderArgs::parse(resolver, loader_args)? {
+        // One element of a map: the task its own resolver finds, marked with what is bound.
+        LoaderArgs::Map { bound, inner } => {
+            let inner_args = inner.to_args();
+            let found = Box::pin(resolve(inner.resolver().name(), &inner_args, storage)).await?;
+            Ok(ResolvedTask {
+                map: Some(MapOver {
+                    bound: bound.into_iter().collect(),
+                }),
+                ..found
+            })
+        }
         LoaderArgs::Template {
             template,
             executor: path,

@@ -1,6 +1,7 @@
 //! The pod flytepropeller 1.16 creates for a task template, modelled from propeller's and
 //! flyteplugins' own source (tag v1.16.8): placeholders, environment, resources, secrets and
-//! how the results are read. `pod TASK` prints it; `run --container` derives its
+//! how the results are read, and around a map's elements what the ArrayNode does
+//! ([`element_template`], [`gather`], …). `pod TASK` prints it; `run --container` derives its
 //! `docker run` from it, so the local check is exactly as strict as a cluster.
 //!
 //! ```
@@ -12,6 +13,7 @@
 //! assert!(yaml.starts_with("apiVersion: v1\nkind: Pod\n"));
 //! ```
 
+mod array;
 mod build;
 mod docker;
 mod env;
@@ -24,6 +26,10 @@ mod resources;
 mod results;
 mod secrets;
 
+pub use array::{
+    element_env, element_output_prefix, element_template, gather, list_length, min_successes,
+    ArrayVerdict, INDEX_VARIABLES,
+};
 pub use build::build_pod;
 pub use docker::{docker_run, local_secret_value, DockerError, DockerOptions};
 pub use error::{PodError, PRIMARY_CONTAINER_KEY};

@@ -7,6 +7,7 @@
 //! | `flyte_rs.default_task_resolver` | `task-name <name>` | a task instance registered in this binary, by name |
 //! | `flyte_rs.class_storage_resolver` | `<index>` | a registered task instance by its index in the name-sorted registry |
 //! | `flyte_rs.serialized_task_resolver` | `<URI of a serialized task>` | a task serialized by [`serialize_task`](crate::execute::serialize_task), only by the same runtime version |
+//! | `flyte_rs.map_task_resolver` | `vars <bound inputs, comma-separated> resolver <resolver> <its loader args>` | one element of a map (an ArrayNode): the task another resolver finds, run on the element of each list input at the pod's index (flytekit's `ArrayNodeMapTaskResolver` args) |
 //!
 //! Finding the task itself (the registry, storage) is [`execute::resolve`](crate::execute::resolve)'s job.
 
@@ -32,15 +33,19 @@ pub enum Resolver {
     ClassStorage,
     /// A serialized task (where flytekit's notebook/pickle resolver stands).
     Serialized,
+    /// One element of a map over lists (flytekit's `ArrayNodeMapTaskResolver`): the task
+    /// another resolver finds, run on the elements at the pod's array index.
+    Map,
 }
 
 impl Resolver {
     /// Every resolver this runtime has.
-    pub const ALL: [Resolver; 4] = [
+    pub const ALL: [Resolver; 5] = [
         Resolver::Template,
         Resolver::Default,
         Resolver::ClassStorage,
         Resolver::Serialized,
+        Resolver::Map,
     ];
 
     /// Its name in `--resolver`.
@@ -50,6 +55,7 @@ impl Resolver {
             Resolver::Default => "flyte_rs.default_task_resolver",
             Resolver::ClassStorage => "flyte_rs.class_storage_resolver",
             Resolver::Serialized => "flyte_rs.serialized_task_resolver",
+            Resolver::Map => "flyte_rs.map_task_resolver",
         }
     }
 
@@ -60,6 +66,7 @@ impl Resolver {
             Resolver::Default => "task-name <name>",
             Resolver::ClassStorage => "<index>",
             Resolver::Serialized => "<URI of a serialized task>",
+            Resolver::Map => "vars <bound inputs> resolver <resolver> <its loader args>",
         }
     }
 }
@@ -109,6 +116,13 @@ pub enum LoaderArgs {
     Index(usize),
     /// [`Resolver::Serialized`]: the URI of a serialized task.
     Serialized(String),
+    /// [`Resolver::Map`]: one element of a map over the task `inner` finds.
+    Map {
+        /// The inputs every element gets whole (the rest are lists, indexed).
+        bound: Vec<String>,
+        /// How the mapped task is found (any resolver but another map).
+        inner: Box<LoaderArgs>,
+    },
 }
 
 impl LoaderArgs {
@@ -122,6 +136,7 @@ impl LoaderArgs {
             LoaderArgs::TaskName(_) => Resolver::Default,
             LoaderArgs::Index(_) => Resolver::ClassStorage,
             LoaderArgs::Serialized(_) => Resolver::Serialized,
+            LoaderArgs::Map { .. } => Resolver::Map,
         }
     }
 
@@ -132,6 +147,18 @@ impl LoaderArgs {
             LoaderArgs::TaskName(name) => vec!["task-name".to_string(), name.clone()],
             LoaderArgs::Index(index) => vec![index.to_string()],
             LoaderArgs::Serialized(uri) => vec![uri.clone()],
+            LoaderArgs::Map { bound, inner } => {
+                let mut bound = bound.clone();
+                bound.sort();
+                let mut args = vec![
+                    "vars".to_string(),
+                    bound.join(","),
+                    "resolver".to_string(),
+                    inner.resolver().name().to_string(),
+                ];
+                args.extend(inner.to_args());
+                args
+            }
         }
     }
 
@@ -153,6 +180,20 @@ impl LoaderArgs {
                 index.parse().map(LoaderArgs::Index).map_err(|_| wrong())
             }
             (Resolver::Serialized, [uri]) => Ok(LoaderArgs::Serialized(uri.to_string())),
+            (Resolver::Map, ["vars", bound, "resolver", inner, rest @ ..]) => {
+                if inner.parse::<Resolver>()? == Resolver::Map {
+                    return Err(wrong());
+                }
+                let rest: Vec<String> = rest.iter().map(|a| a.to_string()).collect();
+                Ok(LoaderArgs::Map {
+                    bound: bound
+                        .split(',')
+                        .filter(|b| !b.is_empty())
+                        .map(str::to_string)
+                        .collect(),
+                    inner: Box::new(LoaderArgs::parse(inner, &rest)?),
+                })
+            }
             _ => Err(wrong()),
         }
     }
@@ -196,6 +237,17 @@ mod tests {
             LoaderArgs::TaskName("t".into()),
             LoaderArgs::Index(7),
             LoaderArgs::Serialized("s3://b/t.pb".into()),
+            LoaderArgs::Map {
+                bound: vec!["b".into(), "c".into()],
+                inner: Box::new(LoaderArgs::TaskName("t".into())),
+            },
+            LoaderArgs::Map {
+                bound: vec![],
+                inner: Box::new(LoaderArgs::Template {
+                    template: LoaderArgs::TEMPLATE_PATH.into(),
+                    executor: "c::m::Exec".into(),
+                }),
+            },
         ] {
             let name = args.resolver().name();
             assert_eq!(name.parse::<Resolver>(), Ok(args.resolver()));
@@ -210,6 +262,18 @@ mod tests {
             e.to_string(),
             "resolver `flyte_rs.class_storage_resolver` expects loader args `<index>` after `--`, got [\"x\"]"
         );
+        // A map of a map is not a task any resolver finds.
+        let nested = [
+            "vars",
+            "",
+            "resolver",
+            "flyte_rs.map_task_resolver",
+            "vars",
+            "",
+            "resolver",
+        ];
+        let nested: Vec<String> = nested.iter().map(|s| s.to_string()).collect();
+        assert!(LoaderArgs::parse("flyte_rs.map_task_resolver", &nested).is_err());
         let e = LoaderArgs::parse("nope", &[]).unwrap_err();
         assert!(
             e.to_string().contains("flyte_rs.serialized_task_resolver"),

@@ -65,6 +65,12 @@ impl<T: ContainerTask> TaskInstance<T> {
                  arg"
                 .to_string(),
             )),
+            Resolver::Map => Err(refused(
+                "the map resolver runs one element of a map over another task; a task type's \
+                 own resolver is one of the others, and a map's template is made from the \
+                 mapped task's (`task::map_template`)"
+                    .to_string(),
+            )),
         }
     }
 

@@ -1,0 +1,238 @@
+//! What flytepropeller 1.16 does around the elements of a map (an ArrayNode), modelled from
+//! `flytepropeller/pkg/controller/nodes/array` at tag v1.16.8:
+//!
+//! - [`element_template`]: the template each element's pod reads at `{{.taskTemplatePath}}`,
+//!   the map's with each list output turned into its element type (`arrayTaskReader.Read`);
+//! - [`element_env`]: the variables each element's pod gets for its index
+//!   (`newArrayExecutionContext`);
+//! - [`element_output_prefix`]: where each element writes (`<node dir>/<index>/<attempt>`);
+//! - [`list_length`]: the lists' one length, checked before any element starts (the
+//!   handler's `ArrayNodePhaseNone`);
+//! - [`gather`]: the node's outputs and verdict from the elements' results, in index order
+//!   (`ArrayNodePhaseSucceeding`, `appendLiteral`): a failed element's outputs are none, and
+//!   the node fails when fewer than its minimum succeeded.
+
+use crate::proto::core::literal_type::Type;
+use crate::proto::core::{
+    literal, scalar, Literal, LiteralCollection, LiteralMap, Scalar, TaskTemplate, Void,
+};
+use crate::storage::join;
+
+use super::results::TaskResult;
+
+/// The variable naming the index variable, and the index variable propeller names
+/// (`execution_context.go`).
+pub const INDEX_VARIABLES: [(&str, &str); 1] =
+    [("BATCH_JOB_ARRAY_INDEX_VAR_NAME", "FLYTE_K8S_ARRAY_INDEX")];
+
+/// The template an element's pod reads: the map's, with each list output declared as its
+/// element type (inputs stay lists: the element indexes them itself).
+pub fn element_template(map: &TaskTemplate) -> TaskTemplate {
+    let mut t = map.clone();
+    if let Some(outputs) = t.interface.as_mut().and_then(|i| i.outputs.as_mut()) {
+        for var in outputs.variables.values_mut() {
+            if let Some(Type::CollectionType(inner)) =
+                var.r#type.as_ref().and_then(|t| t.r#type.as_ref())
+            {
+                var.r#type = Some(inner.as_ref().clone());
+            }
+        }
+    }
+    t
+}
+
+/// The environment of element `index`'s pod, beside the task's own.
+///
+/// ```
+/// let env = flyte_runtime::pod::element_env(3);
+/// assert_eq!(env, [
+///     ("BATCH_JOB_ARRAY_INDEX_VAR_NAME".to_string(), "FLYTE_K8S_ARRAY_INDEX".to_string()),
+///     ("FLYTE_K8S_ARRAY_INDEX".to_string(), "3".to_string()),
+/// ]);
+/// ```
+pub fn element_env(index: usize) -> Vec<(String, String)> {
+    let (name_var, index_var) = INDEX_VARIABLES[0];
+    vec![
+        (name_var.to_string(), index_var.to_string()),
+        (index_var.to_string(), index.to_string()),
+    ]
+}
+
+/// Where element `index`'s attempt `attempt` writes its outputs under the node's output
+/// folder.
+pub fn element_output_prefix(node_dir: &str, index: usize, attempt: u32) -> String {
+    join(&join(node_dir, &index.to_string()), &attempt.to_string())
+}
+
+/// The number of elements: the one length of the list inputs not in `bound`; all bound gives
+/// one element. The message of an error is propeller's.
+pub fn list_length(inputs: &LiteralMap, bound: &[&str]) -> Result<usize, String> {
+    let mut size: Option<usize> = None;
+    for (name, lit) in &inputs.literals {
+        if bound.contains(&name.as_str()) {
+            continue;
+        }
+        if let Some(literal::Value::Collection(c)) = &lit.value {
+            match size {
+                None => size = Some(c.literals.len()),
+                Some(n) if n != c.literals.len() => {
+                    return Err(format!(
+                        "input arrays have different lengths: expecting '{n}' found '{}'",
+                        c.literals.len()
+                    ))
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    match size {
+        Some(n) => Ok(n),
+        None if bound.len() == inputs.literals.len() => Ok(1),
+        None => Err("no input array provided".to_string()),
+    }
+}
+
+/// How the node ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ArrayVerdict {
+    /// Enough elements succeeded: each output a list in index order, none where an element
+    /// failed.
+    Succeeded(LiteralMap),
+    /// Fewer than the minimum succeeded.
+    Failed {
+        /// How many succeeded.
+        succeeded: usize,
+        /// How many had to.
+        needed: usize,
+    },
+}
+
+/// The minimum of successes: `min_successes` if set, else `ceil(ratio × n)`, else all.
+pub fn min_successes(
+    n: usize,
+    min_successes: Option<u32>,
+    min_success_ratio: Option<f32>,
+) -> usize {
+    match (min_successes, min_success_ratio) {
+        (Some(m), _) => m as usize,
+        (None, Some(r)) => (f64::from(r) * n as f64).ceil() as usize,
+        (None, None) => n,
+    }
+}
+
+/// The node's verdict and outputs from its elements' results (in index order) and the
+/// map's output names.
+pub fn gather(results: &[TaskResult], outputs: &[&str], needed: usize) -> ArrayVerdict {
+    let succeeded = results
+        .iter()
+        .filter(|r| matches!(r, TaskResult::Succeeded(_)))
+        .count();
+    if succeeded < needed {
+        return ArrayVerdict::Failed { succeeded, needed };
+    }
+    let none = || Literal {
+        value: Some(literal::Value::Scalar(Box::new(Scalar {
+            value: Some(scalar::Value::NoneType(Void {})),
+        }))),
+        ..Default::default()
+    };
+    let literals = outputs
+        .iter()
+        .map(|name| {
+            let items = results
+                .iter()
+                .map(|r| match r {
+                    TaskResult::Succeeded(map) => {
+                        map.literals.get(*name).cloned().unwrap_or_else(none)
+                    }
+                    TaskResult::Failed(_) => none(),
+                })
+                .collect();
+            (
+                name.to_string(),
+                Literal {
+                    value: Some(literal::Value::Collection(LiteralCollection {
+                        literals: items,
+                    })),
+                    ..Default::default()
+                },
+            )
+        })
+        .collect();
+    ArrayVerdict::Succeeded(LiteralMap { literals })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pod::results::{FailureSource, TaskFailure};
+    use crate::proto::core::execution_error::ErrorKind;
+    use crate::types::FlyteType;
+
+    fn ok(v: i64) -> TaskResult {
+        TaskResult::Succeeded(LiteralMap {
+            literals: [("y".to_string(), v.to_literal())].into(),
+        })
+    }
+
+    fn failed() -> TaskResult {
+        TaskResult::Failed(TaskFailure {
+            code: "USER:ValueError".into(),
+            message: "no".into(),
+            kind: ErrorKind::User,
+            recoverable: false,
+            source: FailureSource::ErrorDocument,
+        })
+    }
+
+    #[test]
+    fn outputs_are_lists_in_index_order_with_none_for_failures() {
+        let results = [ok(1), failed(), ok(3)];
+        let needed = min_successes(3, None, Some(0.5));
+        assert_eq!(needed, 2);
+        let ArrayVerdict::Succeeded(out) = gather(&results, &["y"], needed) else {
+            panic!("two of three succeed, and two are needed");
+        };
+        let Some(literal::Value::Collection(c)) = &out.literals["y"].value else {
+            panic!("a list");
+        };
+        assert_eq!(c.literals[0], 1i64.to_literal());
+        assert!(
+            matches!(&c.literals[1].value, Some(literal::Value::Scalar(s)) if matches!(s.value, Some(scalar::Value::NoneType(_)))),
+            "{:?}",
+            c.literals[1]
+        );
+        assert_eq!(
+            gather(&results, &["y"], min_successes(3, None, None)),
+            ArrayVerdict::Failed {
+                succeeded: 2,
+                needed: 3
+            }
+        );
+    }
+
+    #[test]
+    fn lengths_follow_propellers_rules() {
+        let map = |pairs: &[(&str, Literal)]| LiteralMap {
+            literals: pairs
+                .iter()
+                .map(|(n, l)| (n.to_string(), l.clone()))
+                .collect(),
+        };
+        let l3 = vec![1i64, 2, 3].to_literal();
+        let l2 = vec![1i64, 2].to_literal();
+        assert_eq!(
+            list_length(&map(&[("a", l3.clone()), ("b", 5i64.to_literal())]), &[]),
+            Ok(3)
+        );
+        assert_eq!(
+            list_length(&map(&[("a", l3.clone()), ("b", l2.clone())]), &[]),
+            Err("input arrays have different lengths: expecting '3' found '2'".to_string())
+        );
+        assert_eq!(
+            list_length(&map(&[("a", l3), ("b", l2.clone())]), &["b"]),
+            Ok(3)
+        );
+        assert_eq!(list_length(&map(&[("b", l2)]), &["b"]), Ok(1));
+    }
+}

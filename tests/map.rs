@@ -1,0 +1,302 @@
+//! Maps over lists as Flyte 1.16 runs them (an ArrayNode): the map template made from the
+//! task's own, one `flyte-examples execute` process per element with propeller's index
+//! variables and output prefixes (the ArrayNode model in `support/array_node.rs`), the lists
+//! gathered in index order and read by flytekit.
+
+use flyte_runtime::pod::{min_successes, ArrayVerdict, TaskResult};
+use flyte_runtime::proto::core::{literal, Literal, LiteralMap, TaskTemplate, VariableMap};
+use flyte_runtime::task::map_template;
+use flyte_runtime::types::FlyteType;
+use flyte_tests::array_node::ArrayNode;
+use flyte_tests::pod::{container_args, template_of, workspace_bin};
+use prost::Message;
+
+fn examples() -> String {
+    workspace_bin("flyte-examples").display().to_string()
+}
+
+fn adder_map(bound: &[&str]) -> TaskTemplate {
+    map_template(&template_of(&examples(), "examples.add"), bound).expect("the adder maps")
+}
+
+fn inputs(pairs: &[(&str, Literal)]) -> LiteralMap {
+    LiteralMap {
+        literals: pairs
+            .iter()
+            .map(|(n, l)| (n.to_string(), l.clone()))
+            .collect(),
+    }
+}
+
+fn items(lit: &Literal) -> &[Literal] {
+    match &lit.value {
+        Some(literal::Value::Collection(c)) => &c.literals,
+        other => panic!("not a list: {other:?}"),
+    }
+}
+
+/// flytekit's TypeEngine reading the node's gathered outputs against `outputs`.
+fn flytekit_reads(node: &ArrayNode, outputs: VariableMap) -> serde_json::Value {
+    let mut t = node.map.clone();
+    if let Some(i) = t.interface.as_mut() {
+        i.outputs = Some(outputs);
+    }
+    let template = node.dir.join("gathered_template.pb");
+    std::fs::write(&template, flyte_runtime::proto::encode_task_template(&t)).unwrap();
+    let read = flyte_tests::run_python(
+        "read_outputs.py",
+        &[
+            &template.display().to_string(),
+            &node.dir.join("outputs.pb").display().to_string(),
+        ],
+        b"",
+    );
+    serde_json::from_slice(&read).expect("read_outputs.py prints JSON")
+}
+
+fn var_map(vars: &[(&str, flyte_runtime::proto::core::LiteralType)]) -> VariableMap {
+    VariableMap {
+        variables: vars
+            .iter()
+            .map(|(n, t)| {
+                (
+                    n.to_string(),
+                    flyte_runtime::proto::core::Variable {
+                        r#type: Some(t.clone()),
+                        description: String::new(),
+                    },
+                )
+            })
+            .collect(),
+    }
+}
+
+#[test]
+fn the_adder_maps_over_a_hundred_pairs_with_a_bound_label_and_two_outputs() {
+    let map = adder_map(&["label"]);
+    let vars = &map
+        .interface
+        .as_ref()
+        .unwrap()
+        .inputs
+        .as_ref()
+        .unwrap()
+        .variables;
+    assert_eq!(vars["a"].r#type, Some(Vec::<i64>::literal_type()));
+    assert_eq!(vars["label"].r#type, Some(String::literal_type()));
+    assert!(container_args(&map).contains(&"flyte_rs.map_task_resolver".to_string()));
+
+    let a: Vec<i64> = (0..100).collect();
+    let b: Vec<i64> = (0..100).map(|i| 1000 * i).collect();
+    let node = ArrayNode::new(
+        "map-adder",
+        map,
+        &["label"],
+        inputs(&[
+            ("a", a.to_literal()),
+            ("b", b.to_literal()),
+            ("label", "sum".to_string().to_literal()),
+        ]),
+    );
+    let run = node.run(&examples(), 4, |n| min_successes(n, None, None));
+    let Ok(ArrayVerdict::Succeeded(out)) = &run.verdict else {
+        panic!(
+            "the node failed: {:?}\n{}",
+            run.verdict,
+            run.stderr.join("\n")
+        );
+    };
+    let totals = items(&out.literals["total"]);
+    let messages = items(&out.literals["message"]);
+    assert_eq!(totals.len(), 100);
+    for i in 0..100 {
+        assert_eq!(totals[i], (1001 * i as i64).to_literal(), "element {i}");
+        assert_eq!(messages[i], format!("sum={}", 1001 * i).to_literal());
+    }
+    let read = flytekit_reads(
+        &node,
+        var_map(&[
+            ("total", Vec::<i64>::literal_type()),
+            ("message", Vec::<String>::literal_type()),
+        ]),
+    );
+    assert!(
+        read["total"]
+            .as_str()
+            .unwrap()
+            .starts_with("[0, 1001, 2002, "),
+        "{read}"
+    );
+    assert!(
+        read["message"].as_str().unwrap().ends_with("'sum=99099']"),
+        "{read}"
+    );
+}
+
+#[test]
+fn failed_elements_are_none_and_the_ratio_decides_the_node() {
+    // Elements 1 and 3 overflow (USER:OverflowError); 3 of 5 succeed.
+    let a = vec![1, i64::MAX, 3, i64::MAX, 5];
+    let b = vec![1i64; 5];
+    let labels: Vec<String> = (0..5).map(|i| format!("e{i}")).collect();
+    let node = ArrayNode::new(
+        "map-ratio",
+        adder_map(&[]),
+        &[],
+        inputs(&[
+            ("a", a.to_literal()),
+            ("b", b.to_literal()),
+            ("label", labels.to_literal()),
+        ]),
+    );
+    let run = node.run(&examples(), 5, |n| min_successes(n, None, Some(0.5)));
+    assert!(
+        matches!(run.verdict, Ok(ArrayVerdict::Succeeded(_))),
+        "3 of 5 meet a ratio of 0.5: {:?}",
+        run.verdict
+    );
+    for (i, r) in run.elements.iter().enumerate() {
+        match r {
+            TaskResult::Failed(f) => {
+                assert!([1, 3].contains(&i), "element {i} failed: {f:?}");
+                assert_eq!(f.code, "USER:OverflowError");
+            }
+            TaskResult::Succeeded(_) => assert!(![1, 3].contains(&i)),
+        }
+    }
+    let read = flytekit_reads(
+        &node,
+        var_map(&[
+            ("total", Vec::<Option<i64>>::literal_type()),
+            ("message", Vec::<Option<String>>::literal_type()),
+        ]),
+    );
+    assert_eq!(read["total"], "[2, None, 4, None, 6]", "{read}");
+    assert_eq!(
+        read["message"], "['e0=2', None, 'e2=4', None, 'e4=6']",
+        "{read}"
+    );
+
+    let all = node.run(&examples(), 5, |n| min_successes(n, None, None));
+    assert!(
+        matches!(
+            all.verdict,
+            Ok(ArrayVerdict::Failed {
+                succeeded: 3,
+                needed: 5
+            })
+        ),
+        "{:?}",
+        all.verdict
+    );
+}
+
+#[test]
+fn lists_of_different_lengths_fail_the_node_and_each_element() {
+    let node = ArrayNode::new(
+        "map-lengths",
+        adder_map(&["label"]),
+        &["label"],
+        inputs(&[
+            ("a", vec![1i64, 2, 3].to_literal()),
+            ("b", vec![1i64, 2].to_literal()),
+            ("label", "x".to_string().to_literal()),
+        ]),
+    );
+    let run = node.run(&examples(), 1, |n| n);
+    assert_eq!(
+        run.verdict,
+        Err("input arrays have different lengths: expecting '3' found '2'".to_string())
+    );
+    // An element started anyway (say, by hand) refuses too, naming both lists.
+    let out = element(
+        &node,
+        0,
+        &[
+            ("BATCH_JOB_ARRAY_INDEX_VAR_NAME", "FLYTE_K8S_ARRAY_INDEX"),
+            ("FLYTE_K8S_ARRAY_INDEX", "0"),
+        ],
+    );
+    assert_eq!(out.0, "USER:MapLengthMismatch");
+    assert!(out.1.contains("`a` has 3 items, `b` has 2"), "{}", out.1);
+}
+
+#[test]
+fn an_element_without_its_index_or_past_the_end_says_so() {
+    let node = ArrayNode::new(
+        "map-index",
+        adder_map(&["label"]),
+        &["label"],
+        inputs(&[
+            ("a", vec![1i64, 2].to_literal()),
+            ("b", vec![1i64, 2].to_literal()),
+            ("label", "x".to_string().to_literal()),
+        ]),
+    );
+    let (code, message) = element(&node, 0, &[]);
+    assert_eq!(code, "USER:MapIndexMissing");
+    assert!(
+        message.contains("BATCH_JOB_ARRAY_INDEX_VAR_NAME is not set"),
+        "{message}"
+    );
+    let (code, message) = element(
+        &node,
+        0,
+        &[
+            ("BATCH_JOB_ARRAY_INDEX_VAR_NAME", "FLYTE_K8S_ARRAY_INDEX"),
+            ("FLYTE_K8S_ARRAY_INDEX", "1"),
+            ("BATCH_JOB_ARRAY_INDEX_OFFSET", "1"),
+        ],
+    );
+    assert_eq!(code, "USER:MapIndexOutOfRange");
+    assert!(message.contains("index 2 is out of range"), "{message}");
+    assert!(message.contains("(a, b) have 2 items"), "{message}");
+}
+
+/// Starts element `slot`'s process of `node` by hand with exactly `env` for its index, and
+/// returns its error document's code and message.
+fn element(node: &ArrayNode, slot: usize, env: &[(&str, &str)]) -> (String, String) {
+    let p = node.placeholders(slot);
+    let argv = p.render(&container_args(&node.map)).unwrap();
+    let out = std::process::Command::new(examples())
+        .args(&argv[1..])
+        .env_remove("BATCH_JOB_ARRAY_INDEX_VAR_NAME")
+        .env_remove("FLYTE_K8S_ARRAY_INDEX")
+        .env_remove("BATCH_JOB_ARRAY_INDEX_OFFSET")
+        .envs(env.iter().copied())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "the error is reported in a document, exit 0"
+    );
+    let doc = std::fs::read(std::path::Path::new(&p.output_prefix).join("error.pb"))
+        .unwrap_or_else(|e| {
+            panic!(
+                "no error document ({e}): {}",
+                String::from_utf8_lossy(&out.stderr)
+            )
+        });
+    let err = flyte_runtime::proto::core::ErrorDocument::decode(doc.as_slice())
+        .unwrap()
+        .error
+        .unwrap();
+    (err.code, err.message)
+}
+
+#[test]
+fn sqlite_maps_over_a_list_of_limits() {
+    let map = map_template(&template_of(&examples(), "examples.sqlite_demo"), &[])
+        .expect("the sqlite task maps");
+    let node = ArrayNode::new(
+        "map-sqlite",
+        map,
+        &[],
+        inputs(&[("limit", vec![1i64, 3, 2].to_literal())]),
+    );
+    let run = node.run(&examples(), 2, |n| n);
+    let Ok(ArrayVerdict::Succeeded(out)) = &run.verdict else {
+        panic!("{:?}\n{}", run.verdict, run.stderr.join("\n"));
+    };
+    assert_eq!(items(&out.literals["results"]).len(), 3);
+}
