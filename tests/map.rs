@@ -300,3 +300,70 @@ fn sqlite_maps_over_a_list_of_limits() {
     };
     assert_eq!(items(&out.literals["results"]).len(), 3);
 }
+
+/// `run --map`: the same ArrayNode run by the command line, each element a process of the
+/// binary, the gathered lists read by flytekit; a failing element is none under a ratio;
+/// lists of different lengths never start.
+#[test]
+fn run_map_fans_out_gathers_and_refuses_uneven_lists() {
+    let dir = flyte_tests::pod::scratch("run-map");
+    let out = std::process::Command::new(examples())
+        .args([
+            "run",
+            "examples.add",
+            "--map",
+            "--bound",
+            "label",
+            "--concurrency",
+            "3",
+        ])
+        .args([
+            "-i",
+            "a=[1,2,9223372036854775807,4]",
+            "-i",
+            "b=[10,20,30,40]",
+        ])
+        .args(["-i", "label=sum", "--min-success-ratio", "0.75", "--dir"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("over 4 element(s), 3 at a time"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("3 succeeded, 3 needed"), "{stdout}");
+    assert!(
+        stdout.contains("element 2 failed: USER:OverflowError"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("total = [11,22,null,44]"), "{stdout}");
+    let gathered =
+        LiteralMap::decode(std::fs::read(dir.join("outputs.pb")).unwrap().as_slice()).unwrap();
+    assert_eq!(items(&gathered.literals["total"]).len(), 4);
+
+    let uneven = std::process::Command::new(examples())
+        .args([
+            "run",
+            "examples.add",
+            "--map",
+            "-i",
+            "a=[1,2]",
+            "-i",
+            "b=[1]",
+        ])
+        .args(["-i", "label=[\"x\",\"y\"]"])
+        .output()
+        .unwrap();
+    assert!(!uneven.status.success());
+    let stderr = String::from_utf8_lossy(&uneven.stderr);
+    assert!(
+        stderr.contains("the map cannot start: input arrays have different lengths"),
+        "{stderr}"
+    );
+}

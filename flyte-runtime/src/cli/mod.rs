@@ -28,6 +28,7 @@ mod package;
 mod platform_args;
 mod pod;
 mod run;
+mod run_map;
 mod template;
 
 use std::process::ExitCode;

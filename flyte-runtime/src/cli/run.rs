@@ -61,6 +61,28 @@ pub struct RunArgs {
     /// The cluster's settings.
     #[command(flatten)]
     pub platform: PlatformArgs,
+    /// Run a map over lists (an ArrayNode): each input not bound takes a list (`-i a=[1,2]`),
+    /// and each element runs as its own process of this binary, as propeller runs a pod per
+    /// element; the outputs are lists in index order (none for a failed element).
+    #[arg(long)]
+    pub map: bool,
+    /// With --map: an input every element gets whole (repeatable).
+    #[arg(long = "bound", value_name = "INPUT", requires = "map")]
+    pub bound: Vec<String>,
+    /// With --map: how many elements run at once (default: the machine's CPUs).
+    #[arg(long, value_name = "N", requires = "map")]
+    pub concurrency: Option<usize>,
+    /// With --map: the share of elements that must succeed (default: all).
+    #[arg(
+        long,
+        value_name = "RATIO",
+        requires = "map",
+        conflicts_with = "min_successes"
+    )]
+    pub min_success_ratio: Option<f32>,
+    /// With --map: how many elements must succeed (default: all).
+    #[arg(long, value_name = "N", requires = "map")]
+    pub min_successes: Option<u32>,
 }
 
 fn run_dir(args: &RunArgs) -> PathBuf {
@@ -152,6 +174,19 @@ fn try_run(args: &RunArgs) -> Result<ExitCode, String> {
             ))
         }
     };
+    if args.map {
+        if executor_path.is_none() {
+            return Err(format!(
+                "task `{}` is an echo task: there is nothing to map",
+                args.task
+            ));
+        }
+        let dir = run_dir(args);
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        let dir = std::path::absolute(&dir).map_err(|e| e.to_string())?;
+        return super::run_map::run_map(args, instance.as_ref(), &dir);
+    }
     let template = instance
         .template(&SerializationSettings::default())
         .map_err(|e| e.to_string())?;
@@ -328,7 +363,7 @@ fn try_run(args: &RunArgs) -> Result<ExitCode, String> {
 
 /// Prints each output: a value as JSON (an offloaded one read from where it was written), a
 /// table (feature `dataframe`) as its rows.
-fn print_outputs(runtime: &Runner, storage: &Storage, outputs: &LiteralMap) {
+pub(super) fn print_outputs(runtime: &Runner, storage: &Storage, outputs: &LiteralMap) {
     for (name, lit) in &outputs.literals {
         let offloaded = match &lit.value {
             Some(literal::Value::OffloadedMetadata(meta)) => {
@@ -346,8 +381,15 @@ fn print_outputs(runtime: &Runner, storage: &Storage, outputs: &LiteralMap) {
         let lit = offloaded.as_ref().unwrap_or(lit);
         println!("  {name} = {}", literal_to_json(lit));
         #[cfg(feature = "dataframe")]
-        if let Some(table) = table_of(lit) {
-            println!("{table}");
+        {
+            // A table, or a list of them (a map's output), printed as rows.
+            let items = match &lit.value {
+                Some(literal::Value::Collection(c)) => c.literals.iter().collect(),
+                _ => vec![lit],
+            };
+            for table in items.into_iter().filter_map(table_of) {
+                println!("{table}");
+            }
         }
     }
 }
