@@ -611,3 +611,51 @@ fn the_image_is_the_binary_certificates_and_tmp_run_as_non_root_without_entrypoi
         "/tmp is writable by every user, sticky"
     );
 }
+
+/// A map through the image: each element the pod propeller makes for it (node
+/// `n0-n<index>`, the index variables in its execution environment), one container each;
+/// the failing element is none under the ratio, and the folder comes back to its owner.
+#[test]
+fn a_map_runs_one_container_per_element() {
+    if !docker_ready("a map in containers") {
+        return;
+    }
+    let dir = scratch("map-containers");
+    let before = std::fs::metadata(&dir).unwrap();
+    let out = Command::new(examples_bin())
+        .args([
+            "run",
+            "examples.add",
+            "--map",
+            "--container",
+            &image(),
+            "--bound",
+            "label",
+        ])
+        .args([
+            "-i",
+            "a=[1,9223372036854775807,3]",
+            "-i",
+            "b=[10,20,30]",
+            "-i",
+            "label=s",
+        ])
+        .args(["--min-success-ratio", "0.5", "--dir"])
+        .arg(&dir)
+        .output()
+        .expect("run");
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
+    assert!(
+        stdout.contains("ran in containers of flyte-examples:"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("element 1 failed: USER:OverflowError"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("total = [11,null,33]"), "{stdout}");
+    assert!(dir.join("out/2/0/outputs.pb").exists());
+    let strangers = owned_by_others(&dir, before.uid());
+    assert!(strangers.is_empty(), "not given back: {strangers:?}");
+}

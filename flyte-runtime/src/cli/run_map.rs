@@ -6,7 +6,8 @@
 //! its own output prefix (`out/<index>/0`), at most `--concurrency` at a time (each a cold
 //! start, as pods are); each element's result is read as propeller reads a pod's, and the
 //! lists are gathered in index order with none for a failed element, the node failing when
-//! fewer than its minimum succeeded.
+//! fewer than its minimum succeeded. With `--container IMAGE`, each element is instead the
+//! pod propeller would make for it, run on the Docker engine as `run --container` runs one.
 
 use std::path::Path;
 use std::process::{Command, ExitCode, Stdio};
@@ -19,8 +20,9 @@ use super::inputs::inputs_from_args;
 use super::run::{print_outputs, RunArgs};
 use crate::execute::Runner;
 use crate::pod::{
-    element_env, element_output_prefix, element_template, gather, list_length, min_successes,
-    read_results, ArrayVerdict, ContainerExit, Placeholders, TaskResult,
+    build_pod, element_env, element_output_prefix, element_template, gather, list_length,
+    min_successes, read_results, ArrayVerdict, ContainerExit, DockerOptions, Placeholders, PodRun,
+    TaskResult,
 };
 use crate::proto::core::task_template::Target;
 use crate::storage::{write_local_atomically, Storage};
@@ -29,6 +31,8 @@ use crate::task::{map_template, AnyTaskInstance, SerializationSettings};
 /// How one element's process ended.
 struct Ended {
     code: i32,
+    oom_killed: bool,
+    /// Its stderr (the end of its logs, in a container).
     stderr: String,
 }
 
@@ -38,10 +42,10 @@ pub(super) fn run_map(
     instance: &dyn AnyTaskInstance,
     dir: &Path,
 ) -> Result<ExitCode, String> {
-    if args.container.is_some() || args.storage.is_some() {
+    if args.storage.is_some() {
         return Err(
-            "--map runs its elements as processes of this binary, with the run folder as \
-             storage; --container and --storage do not combine with it yet"
+            "--map keeps the node's files in the run folder; --storage does not combine with \
+             it yet"
                 .to_string(),
         );
     }
@@ -83,11 +87,61 @@ pub(super) fn run_map(
     let under = |n: &str| dir.join(n).display().to_string();
     let placeholders = |i: usize| Placeholders {
         input: under("inputs.pb"),
+        input_prefix: dir.display().to_string(),
         output_prefix: element_output_prefix(&under("out"), i, 0),
         raw_output_data_prefix: format!("{}/{i}", under("raw")),
         checkpoint_output_prefix: format!("{}/{i}", under("checkpoint")),
         task_template_path: under("template.pb"),
+        inputs: inputs.clone(),
         ..Placeholders::default()
+    };
+    let platform = args.platform.platform()?;
+    // In a container: each element is the pod propeller would make for it (its node id
+    // `<node>-n<index>`, the index variables in its execution environment).
+    let in_container = |i: usize, image: &str| -> Result<Ended, String> {
+        let mut run = PodRun::under(&dir.display().to_string(), 0);
+        run.execution = format!(
+            "run-{}",
+            args.task
+                .replace(|c: char| !c.is_ascii_alphanumeric(), "-")
+                .to_lowercase()
+        );
+        run.node_id = format!("n0-n{i}");
+        run.execution_env = element_env(i);
+        run.placeholders = Placeholders {
+            generated_name: run.pod_name(),
+            namespace: run.namespace.clone(),
+            ..placeholders(i)
+        };
+        let pod = build_pod(&map, &run, &platform)
+            .map_err(|e| format!("propeller would not start element {i}'s pod: {e}"))?;
+        let mut mounts = vec![(dir.to_path_buf(), false)];
+        for v in args
+            .volumes
+            .iter()
+            .chain(&super::container::input_folders(&inputs))
+        {
+            mounts.push((
+                std::path::absolute(v).map_err(|e| format!("{}: {e}", v.display()))?,
+                true,
+            ));
+        }
+        let options = DockerOptions {
+            mounts,
+            secrets_dir: dir.join("secrets").join(i.to_string()),
+            harden: args.harden,
+            name: format!("flyte-rs-{}-{}", run.pod_name(), std::process::id()),
+        };
+        let ran = super::container::run_pod(&pod, image, &options)?;
+        Ok(Ended {
+            code: ran.exit.code,
+            oom_killed: ran.exit.oom_killed,
+            stderr: ran.logs_tail,
+        })
+    };
+    let opened = match &args.container {
+        Some(_) => Some(super::give_back::Opened::open(dir)?),
+        None => None,
     };
     let concurrency = args
         .concurrency
@@ -104,23 +158,27 @@ pub(super) fn run_map(
                 if i >= n {
                     break;
                 }
-                let result = placeholders(i)
-                    .render(&container.args)
-                    .map_err(|e| e.to_string())
-                    .and_then(|argv| {
-                        Command::new(&exe)
-                            .args(argv.iter().skip(1))
-                            .envs(element_env(i))
-                            .stdin(Stdio::null())
-                            .stdout(Stdio::null())
-                            .stderr(Stdio::piped())
-                            .output()
-                            .map_err(|e| format!("cannot start element {i}: {e}"))
-                    })
-                    .map(|out| Ended {
-                        code: out.status.code().unwrap_or(-1),
-                        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-                    });
+                let result = match &args.container {
+                    Some(image) => in_container(i, image),
+                    None => placeholders(i)
+                        .render(&container.args)
+                        .map_err(|e| e.to_string())
+                        .and_then(|argv| {
+                            Command::new(&exe)
+                                .args(argv.iter().skip(1))
+                                .envs(element_env(i))
+                                .stdin(Stdio::null())
+                                .stdout(Stdio::null())
+                                .stderr(Stdio::piped())
+                                .output()
+                                .map_err(|e| format!("cannot start element {i}: {e}"))
+                        })
+                        .map(|out| Ended {
+                            code: out.status.code().unwrap_or(-1),
+                            oom_killed: false,
+                            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+                        }),
+                };
                 if let Ok(mut slot) = ended[i].lock() {
                     *slot = Some(result);
                 }
@@ -128,6 +186,9 @@ pub(super) fn run_map(
         }
     });
     let took = started.elapsed();
+    if let (Some(opened), Some(image)) = (opened, &args.container) {
+        opened.give_back(image, container.args.first().map_or("", String::as_str));
+    }
 
     let runtime = Runner::new().map_err(|e| format!("cannot start the async runtime: {e}"))?;
     let storage = Storage::default();
@@ -141,7 +202,7 @@ pub(super) fn run_map(
         let exit = ContainerExit {
             name: format!("element-{i}"),
             code: ended.code,
-            oom_killed: false,
+            oom_killed: ended.oom_killed,
         };
         let tail: Vec<&str> = ended.stderr.lines().rev().take(20).collect();
         let tail = tail.into_iter().rev().collect::<Vec<_>>().join("\n");
@@ -168,9 +229,13 @@ pub(super) fn run_map(
         .iter()
         .filter(|r| matches!(r, TaskResult::Succeeded(_)))
         .count();
+    let place = match &args.container {
+        Some(image) => format!(" in containers of {image}"),
+        None => String::new(),
+    };
     println!(
-        "map of task {} over {n} element(s), {concurrency} at a time, ran in {:.0} ms in {}: \
-         {succeeded} succeeded, {needed} needed",
+        "map of task {} over {n} element(s), {concurrency} at a time, ran{place} in {:.0} ms \
+         in {}: {succeeded} succeeded, {needed} needed",
         args.task,
         took.as_secs_f64() * 1e3,
         dir.display()
