@@ -135,15 +135,7 @@ impl ArrayNode {
                 stderr.push(String::from_utf8_lossy(&out.stderr).into_owned());
             }
         }
-        let outputs: Vec<String> = self
-            .map
-            .interface
-            .as_ref()
-            .and_then(|i| i.outputs.as_ref())
-            .map(|o| o.variables.keys().cloned().collect())
-            .unwrap_or_default();
-        let names: Vec<&str> = outputs.iter().map(String::as_str).collect();
-        let verdict = gather(&elements, &names, needed(n));
+        let verdict = gather(&elements, &self.map, needed(n));
         if let ArrayVerdict::Succeeded(gathered) = &verdict {
             std::fs::write(self.dir.join("outputs.pb"), gathered.encode_to_vec())
                 .expect("write the gathered outputs");

@@ -208,24 +208,14 @@ pub(crate) fn inputs_from_args(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::proto::core::Variable;
     use crate::types::{FlyteFile, FlyteType};
 
     fn vars(list: &[(&str, LiteralType)]) -> VariableMap {
-        VariableMap {
-            variables: list
-                .iter()
-                .map(|(n, t)| {
-                    (
-                        n.to_string(),
-                        Variable {
-                            r#type: Some(t.clone()),
-                            description: String::new(),
-                        },
-                    )
-                })
-                .collect(),
-        }
+        let owned: Vec<(String, LiteralType)> = list
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.clone()))
+            .collect();
+        crate::task::variable_map(&owned)
     }
 
     fn read(given: &[&str], vars: &VariableMap) -> Result<LiteralMap, String> {

@@ -218,13 +218,6 @@ pub(super) fn run_map(
             .map_err(|e| format!("cannot read element {i}'s results: {e}"))?;
         results.push(result);
     }
-    let outputs: Vec<String> = map
-        .interface
-        .as_ref()
-        .and_then(|i| i.outputs.as_ref())
-        .map(|o| o.variables.keys().cloned().collect())
-        .unwrap_or_default();
-    let names: Vec<&str> = outputs.iter().map(String::as_str).collect();
     let succeeded = results
         .iter()
         .filter(|r| matches!(r, TaskResult::Succeeded(_)))
@@ -245,7 +238,7 @@ pub(super) fn run_map(
             println!("  element {i} failed: {}: {}", f.code, f.message);
         }
     }
-    let code = match gather(&results, &names, needed) {
+    let code = match gather(&results, &map, needed) {
         ArrayVerdict::Succeeded(gathered) => {
             write("outputs.pb", &gathered.encode_to_vec())?;
             print_outputs(&runtime, &storage, &gathered);

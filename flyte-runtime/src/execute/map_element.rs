@@ -179,26 +179,17 @@ pub fn element_inputs(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::proto::core::{TypedInterface, Variable, VariableMap};
+    use crate::proto::core::TypedInterface;
     use crate::types::FlyteType;
 
     fn template(inputs: &[(&str, crate::proto::core::LiteralType)]) -> TaskTemplate {
+        let owned: Vec<_> = inputs
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.clone()))
+            .collect();
         TaskTemplate {
             interface: Some(TypedInterface {
-                inputs: Some(VariableMap {
-                    variables: inputs
-                        .iter()
-                        .map(|(n, t)| {
-                            (
-                                n.to_string(),
-                                Variable {
-                                    r#type: Some(t.clone()),
-                                    description: String::new(),
-                                },
-                            )
-                        })
-                        .collect(),
-                }),
+                inputs: Some(crate::task::variable_map(&owned)),
                 outputs: None,
             }),
             ..Default::default()

@@ -120,9 +120,15 @@ pub fn min_successes(
     }
 }
 
-/// The node's verdict and outputs from its elements' results (in index order) and the
-/// map's output names.
-pub fn gather(results: &[TaskResult], outputs: &[&str], needed: usize) -> ArrayVerdict {
+/// The node's verdict and outputs (one list per output the map's template declares) from
+/// its elements' results, in index order.
+pub fn gather(results: &[TaskResult], map: &TaskTemplate, needed: usize) -> ArrayVerdict {
+    let outputs: Vec<&str> = map
+        .interface
+        .as_ref()
+        .and_then(|i| i.outputs.as_ref())
+        .map(|o| o.variables.keys().map(String::as_str).collect())
+        .unwrap_or_default();
     let succeeded = results
         .iter()
         .filter(|r| matches!(r, TaskResult::Succeeded(_)))
@@ -185,12 +191,25 @@ mod tests {
         })
     }
 
+    fn map_with_output_y() -> TaskTemplate {
+        TaskTemplate {
+            interface: Some(crate::proto::core::TypedInterface {
+                inputs: None,
+                outputs: Some(crate::task::variable_map(&[(
+                    "y".to_string(),
+                    Vec::<i64>::literal_type(),
+                )])),
+            }),
+            ..Default::default()
+        }
+    }
+
     #[test]
     fn outputs_are_lists_in_index_order_with_none_for_failures() {
         let results = [ok(1), failed(), ok(3)];
         let needed = min_successes(3, None, Some(0.5));
         assert_eq!(needed, 2);
-        let ArrayVerdict::Succeeded(out) = gather(&results, &["y"], needed) else {
+        let ArrayVerdict::Succeeded(out) = gather(&results, &map_with_output_y(), needed) else {
             panic!("two of three succeed, and two are needed");
         };
         let Some(literal::Value::Collection(c)) = &out.literals["y"].value else {
@@ -203,7 +222,7 @@ mod tests {
             c.literals[1]
         );
         assert_eq!(
-            gather(&results, &["y"], min_successes(3, None, None)),
+            gather(&results, &map_with_output_y(), min_successes(3, None, None)),
             ArrayVerdict::Failed {
                 succeeded: 2,
                 needed: 3

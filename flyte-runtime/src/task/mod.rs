@@ -44,3 +44,5 @@ pub use settings::{
     RUNTIME_VERSION,
 };
 pub use template_parts::task_name;
+#[cfg(test)]
+pub(crate) use template_parts::variable_map;
