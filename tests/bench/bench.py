@@ -19,10 +19,15 @@ sets up the flytekit venv this interpreter belongs to. Measures:
    imports not counted) and the process's peak RSS per N.
 5. macro cost: debug rebuild of a crate of 200 task types written with the macros vs the
    same crate with their expansion written out (`macro_cost.py`).
+6. a map of the adder, each element its own process, two at a time: `run --map` over 1,000
+   elements against flytekit's `pyflyte-map-execute` over 100 of the same (`py_map_task.py`);
+   `--only-map` runs this one alone.
 """
 import argparse
+import concurrent.futures
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -208,6 +213,57 @@ def concurrency(a, work):
     return rows
 
 
+def map_fanout(a, work):
+    """A map of the adder over `a.map_elements` pairs, each element its own process (a cold
+    start, as a pod is), two at a time: `run --map` against flytekit's map subtask
+    entrypoint (`pyflyte-map-execute`) over the first `a.py_map_elements` elements of the
+    same inputs file, two at a time from a thread pool. Wall and CPU (the children's user +
+    system) per element; peak RSS of one element under GNU time."""
+    n, n_py = a.map_elements, a.py_map_elements
+    pairs = [f"a=[{','.join(str(i) for i in range(n))}]", f"b=[{','.join(str(2 * i) for i in range(n))}]"]
+    ours_dir = work / "map-ours"
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wall, _ = measured([a.examples, "run", "examples.add", "--map", "--bound", "label", "--concurrency", "2",
+                        "-i", pairs[0], "-i", pairs[1], "-i", "label=x", "--dir", ours_dir],
+                       rss=False, stdout=subprocess.DEVNULL)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    ours_cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    # One element alone, for its peak RSS: element 0 of the same node, as its pod runs it.
+    template = ours_dir / "template.pb"
+    env = dict(os.environ, BATCH_JOB_ARRAY_INDEX_VAR_NAME="FLYTE_K8S_ARRAY_INDEX", FLYTE_K8S_ARRAY_INDEX="0")
+    _, ours_rss = measured([a.examples, "execute", "--inputs", ours_dir / "inputs.pb", "--output-prefix",
+                            work / "map-ours-one", "--raw-output-data-prefix", work / "raw", "--resolver",
+                            "flyte_rs.map_task_resolver", "--", "vars", "label", "resolver",
+                            "flyte_rs.task_template_resolver", template, "flyte_examples::adder::AddExecutor"],
+                           env=env)
+
+    venv_bin = Path(sys.executable).parent
+    py_env = dict(os.environ, PYTHONPATH=str(Path(__file__).parent))
+
+    def element(i):
+        cmd = [venv_bin / "pyflyte-map-execute", "--inputs", ours_dir / "inputs.pb", "--output-prefix",
+               work / f"map-py/{i}/0", "--raw-output-data-prefix", work / f"map-py-raw/{i}", "--resolver",
+               "flytekit.core.array_node_map_task.ArrayNodeMapTaskResolver", "--", "vars", "label", "resolver",
+               "flytekit.core.python_auto_container.default_task_resolver", "task-module", "py_map_task",
+               "task-name", "add"]
+        return cmd, dict(py_env, BATCH_JOB_ARRAY_INDEX_VAR_NAME="FLYTE_K8S_ARRAY_INDEX", FLYTE_K8S_ARRAY_INDEX=str(i))
+
+    measured(*element(0), rss=False)  # warm-up: bytecode cache
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        codes = list(pool.map(lambda i: run_ok(element(i)[0], env=element(i)[1], stdout=subprocess.DEVNULL,
+                                               stderr=subprocess.DEVNULL), range(n_py)))
+    py_wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if any(codes) or not (work / f"map-py/{n_py - 1}/0/outputs.pb").exists():
+        raise SystemExit(f"pyflyte-map-execute failed: exit codes {sorted(set(codes))}")
+    py_cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    _, py_rss = measured(*element(0))
+    return {"n": n, "n_py": n_py, "ours_s": wall, "ours_cpu_s": ours_cpu, "ours_rss_mib": ours_rss,
+            "py_s": py_wall, "py_cpu_s": py_cpu, "py_rss_mib": py_rss}
+
+
 def main():
     p = argparse.ArgumentParser()
     for flag in ("--examples", "--bench", "--floor", "--fixtures"):
@@ -218,6 +274,9 @@ def main():
     p.add_argument("--scale", type=float, default=1.0, help="fraction of the literal sizes (quick check)")
     p.add_argument("--concurrency", type=int, nargs="+", default=[1, 10, 100, 1000])
     p.add_argument("--macro-types", type=int, default=200)
+    p.add_argument("--map-elements", type=int, default=1000)
+    p.add_argument("--py-map-elements", type=int, default=100)
+    p.add_argument("--only-map", action="store_true", help="run the map benchmark alone")
     p.add_argument("--repo", type=Path, default=Path(__file__).resolve().parents[2])
     a = p.parse_args()
     for name in ("examples", "bench", "floor", "fixtures"):
@@ -228,11 +287,15 @@ def main():
     shm = Path("/dev/shm")
     work = Path(tempfile.mkdtemp(prefix="flyte-rs-bench-", dir=shm if shm.is_dir() else None))
     try:
+        if a.only_map:
+            print_map(map_fanout(a, work))
+            return
         cs = cold_start(a, work)
         lit = literals(a, work)
         pkg = package(a, work)
         conc = concurrency(a, work)
         macros = macro_cost.measure(a.repo, work, n=a.macro_types)
+        fanout = map_fanout(a, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -289,8 +352,25 @@ def main():
         print(f"| {n:,} | {ow:.1f} ms | {ow * 1e3 / n:.0f} µs | {orss:.1f} MiB | {growth} | "
               + (f"{theirs[0]:.0f} ms | {theirs[1]:.0f} MiB |" if theirs else "— | — |"))
     print(f"\nmacro crate: {macros['with_macros_lines']:,} lines with the macros, {macros['by_hand_lines']:,} by hand")
+    print()
+    print_map(fanout)
     print(f"\ncold start runs: {ours['runs']} (ours, floor), {py['runs']} (pyflyte), after 2 warm-ups each")
     print("flytekit per value kind (s): " + ", ".join(f"{k} {v:.2f}" for k, v in lit["detail"].items()))
+
+
+def print_map(m):
+    per = lambda s, n: f"{s * 1e3 / n:.1f} ms"
+    print(f"map of the adder, each element a process, 2 at a time ({m['n']:,} elements ours, "
+          f"{m['n_py']:,} flytekit):")
+    print("| measure | flytekit 1.16.31 (pyflyte-map-execute) | flyte-rs (run --map) | ratio |")
+    print("|---|---|---|---|")
+    print(f"| wall per element | {per(m['py_s'], m['n_py'])} | {per(m['ours_s'], m['n'])} | "
+          f"{(m['py_s'] / m['n_py']) / (m['ours_s'] / m['n']):.0f}× |")
+    print(f"| CPU per element (user + system) | {per(m['py_cpu_s'], m['n_py'])} | {per(m['ours_cpu_s'], m['n'])} | "
+          f"{(m['py_cpu_s'] / m['n_py']) / (m['ours_cpu_s'] / m['n']):.0f}× |")
+    print(f"| whole map | {m['py_s']:.2f} s for {m['n_py']:,} | {m['ours_s']:.2f} s for {m['n']:,} | |")
+    print(f"| peak RSS of one element | {m['py_rss_mib']:.0f} MiB | {m['ours_rss_mib']:.1f} MiB | "
+          f"{m['py_rss_mib'] / m['ours_rss_mib']:.0f}× |")
 
 
 if __name__ == "__main__":
