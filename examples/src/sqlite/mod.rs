@@ -126,13 +126,9 @@ impl ShimTaskExecutor for SqliteExecutor {
         tracing::info!(uri = %task.uri, query = %query.display(&values), "running the query");
 
         let bytes = ctx.storage.read(&task.uri).await.map_err(|e| {
-            let err =
-                TaskError::new(format!("cannot read the database: {e}")).with_code("StorageError");
-            if e.is_transient() {
-                err.recoverable()
-            } else {
-                err
-            }
+            TaskError::new(format!("cannot read the database: {e}"))
+                .with_code("StorageError")
+                .recoverable_if(e.is_transient())
         })?;
         let db = database_bytes(&task.uri, &bytes, task.compressed)
             .map_err(|e| SqliteTask::fail(e.to_string()))?;

@@ -24,10 +24,12 @@ mod give_back;
 mod inputs;
 mod list;
 mod logging;
+mod outputs;
 mod package;
 mod platform_args;
 mod pod;
 mod run;
+mod run_args;
 mod run_map;
 mod template;
 
@@ -43,7 +45,7 @@ pub use logging::{init_logging, LogFormat};
 pub use package::PackageArgs;
 pub use platform_args::PlatformArgs;
 pub use pod::PodArgs;
-pub use run::RunArgs;
+pub use run_args::RunArgs;
 pub use template::{TemplateArgs, TemplateFormat};
 
 /// The command line of a task-type binary.

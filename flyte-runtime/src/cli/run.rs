@@ -5,85 +5,22 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::Args;
 use prost::Message;
 
-use super::inputs::{inputs_from_args, InputArgs};
-use super::platform_args::PlatformArgs;
+use super::inputs::inputs_from_args;
+use super::outputs::print_outputs;
+use super::run_args::RunArgs;
 use crate::execute::{execute_with, shutdown_signal, Outcome, Runner};
 use crate::pod::{
     build_pod, clear_results, read_results, ContainerExit, DockerOptions, Placeholders, PodRun,
     TaskResult,
 };
-use crate::proto::core::{literal, Literal, LiteralMap};
+use crate::proto::core::LiteralMap;
 use crate::protocol::{EntrypointArgs, Resolver};
 use crate::storage::{join, Storage};
 use crate::task::registry;
 use crate::task::SerializationSettings;
 use crate::task::TaskKind;
-use crate::types::json_literal::literal_to_json;
-
-/// Arguments of `run`.
-#[derive(Debug, Clone, Args)]
-#[command(after_help = format!("{}\n{}", super::inputs::INPUT_SYNTAX, super::inputs::TASK_HELP_HINT))]
-pub struct RunArgs {
-    /// The registered task's name (see `list`).
-    pub task: String,
-    /// The inputs.
-    #[command(flatten)]
-    pub inputs: InputArgs,
-    /// Where to leave template.pb, inputs.pb and outputs.pb/error.pb (default: a new folder
-    /// under the system's temporary directory).
-    #[arg(long)]
-    pub dir: Option<PathBuf>,
-    /// Run the task's pod in this image on the local Docker engine, derived from the pod
-    /// propeller would create (see `pod`): the image's own user and filesystem, the
-    /// rendered args, the env in propeller's order, limits, secrets as files or variables.
-    #[arg(long, value_name = "IMAGE")]
-    pub container: Option<String>,
-    /// With --container: a host folder the task reads (a database, say), mounted read-only
-    /// at the same path. Folders of local file inputs are mounted without asking.
-    #[arg(long = "volume", value_name = "DIR", requires = "container")]
-    pub volumes: Vec<PathBuf>,
-    /// With --container: hardening a pod does not have, opt-in: no network, a read-only
-    /// root filesystem, no capabilities, no privilege escalation.
-    #[arg(long, requires = "container")]
-    pub harden: bool,
-    /// Keep the run's files (template, inputs, outputs) under this prefix instead of the
-    /// run folder, e.g. `s3://bucket/runs/1` (S3 settings from `FLYTE_AWS_ENDPOINT`, …);
-    /// give the pod its own with `--platform-env`.
-    #[arg(long, value_name = "URI")]
-    pub storage: Option<String>,
-    /// The attempt (retry) number; from 1 on, the previous attempt's checkpoint is
-    /// `--prev-checkpoint`.
-    #[arg(long, default_value_t = 0)]
-    pub attempt: u32,
-    /// The cluster's settings.
-    #[command(flatten)]
-    pub platform: PlatformArgs,
-    /// Run a map over lists (an ArrayNode): each input not bound takes a list (`-i a=[1,2]`),
-    /// and each element runs as its own process of this binary, as propeller runs a pod per
-    /// element; the outputs are lists in index order (none for a failed element).
-    #[arg(long)]
-    pub map: bool,
-    /// With --map: an input every element gets whole (repeatable).
-    #[arg(long = "bound", value_name = "INPUT", requires = "map")]
-    pub bound: Vec<String>,
-    /// With --map: how many elements run at once (default: the machine's CPUs).
-    #[arg(long, value_name = "N", requires = "map")]
-    pub concurrency: Option<usize>,
-    /// With --map: the share of elements that must succeed (default: all).
-    #[arg(
-        long,
-        value_name = "RATIO",
-        requires = "map",
-        conflicts_with = "min_successes"
-    )]
-    pub min_success_ratio: Option<f32>,
-    /// With --map: how many elements must succeed (default: all).
-    #[arg(long, value_name = "N", requires = "map")]
-    pub min_successes: Option<u32>,
-}
 
 fn run_dir(args: &RunArgs) -> PathBuf {
     args.dir.clone().unwrap_or_else(|| {
@@ -359,55 +296,6 @@ fn try_run(args: &RunArgs) -> Result<ExitCode, String> {
     };
     runtime.finish();
     Ok(code)
-}
-
-/// Prints each output: a value as JSON (an offloaded one read from where it was written), a
-/// table (feature `dataframe`) as its rows.
-pub(super) fn print_outputs(runtime: &Runner, storage: &Storage, outputs: &LiteralMap) {
-    for (name, lit) in &outputs.literals {
-        let offloaded = match &lit.value {
-            Some(literal::Value::OffloadedMetadata(meta)) => {
-                println!(
-                    "  {name}: offloaded to {} ({} bytes)",
-                    meta.uri, meta.size_bytes
-                );
-                runtime
-                    .block_on(storage.read(&meta.uri))
-                    .ok()
-                    .and_then(|b| Literal::decode(b).ok())
-            }
-            _ => None,
-        };
-        let lit = offloaded.as_ref().unwrap_or(lit);
-        println!("  {name} = {}", literal_to_json(lit));
-        #[cfg(feature = "dataframe")]
-        {
-            // A table, or a list of them (a map's output), printed as rows.
-            let items = match &lit.value {
-                Some(literal::Value::Collection(c)) => c.literals.iter().collect(),
-                _ => vec![lit],
-            };
-            for table in items.into_iter().filter_map(table_of) {
-                println!("{table}");
-            }
-        }
-    }
-}
-
-#[cfg(feature = "dataframe")]
-fn table_of(lit: &Literal) -> Option<String> {
-    use crate::types::{FlyteType, StructuredDataset};
-    let sd = StructuredDataset::from_literal(lit).ok()?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .ok()?;
-    Some(
-        match runtime.block_on(crate::dataframe::read_parquet(&Storage::from_env(), &sd)) {
-            Ok(batches) => crate::dataframe::pretty(&batches),
-            Err(e) => format!("  (cannot read the table: {e})"),
-        },
-    )
 }
 
 /// The program the pod's primary container starts (the task-type binary, found on the

@@ -17,7 +17,8 @@ use std::sync::Mutex;
 use prost::Message;
 
 use super::inputs::inputs_from_args;
-use super::run::{print_outputs, RunArgs};
+use super::outputs::print_outputs;
+use super::run_args::RunArgs;
 use crate::execute::Runner;
 use crate::pod::{
     build_pod, element_env, element_output_prefix, element_template, gather, list_length,
@@ -61,6 +62,11 @@ pub(super) fn run_map(
         .unwrap_or_default();
     let inputs = inputs_from_args(&args.task, &args.inputs, &vars)?;
     let n = list_length(&inputs, &bound).map_err(|e| format!("the map cannot start: {e}"))?;
+    if let Some(r) = args.min_success_ratio {
+        if !(0.0..=1.0).contains(&r) {
+            return Err(format!("--min-success-ratio is {r}: a share from 0 to 1"));
+        }
+    }
     let needed = min_successes(n, args.min_successes, args.min_success_ratio);
     let max_download_bytes = args.platform.platform()?.max_download_bytes;
 

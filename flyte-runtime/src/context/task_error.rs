@@ -64,6 +64,20 @@ impl TaskError {
         self
     }
 
+    /// Marks the failure as transient when `transient` is (a storage fault's own verdict,
+    /// say), and leaves it as it is otherwise.
+    ///
+    /// ```
+    /// use flyte_runtime::context::TaskError;
+    /// assert!(TaskError::new("timed out").recoverable_if(true).is_recoverable());
+    /// assert!(!TaskError::new("no such key").recoverable_if(false).is_recoverable());
+    /// ```
+    #[must_use]
+    pub fn recoverable_if(mut self, transient: bool) -> Self {
+        self.recoverable |= transient;
+        self
+    }
+
     /// The short code.
     pub fn code(&self) -> &str {
         &self.code
@@ -105,12 +119,9 @@ impl std::error::Error for TaskError {}
 /// ```
 impl From<StorageError> for TaskError {
     fn from(e: StorageError) -> Self {
-        let err = Self::from_error(&e).with_code("StorageError");
-        if e.is_transient() {
-            err.recoverable()
-        } else {
-            err
-        }
+        Self::from_error(&e)
+            .with_code("StorageError")
+            .recoverable_if(e.is_transient())
     }
 }
 
@@ -132,12 +143,9 @@ impl From<SecretError> for TaskError {
 impl From<CheckpointError> for TaskError {
     fn from(e: CheckpointError) -> Self {
         let transient = matches!(&e, CheckpointError::Storage(s) if s.is_transient());
-        let err = Self::from_error(&e).with_code("CheckpointError");
-        if transient {
-            err.recoverable()
-        } else {
-            err
-        }
+        Self::from_error(&e)
+            .with_code("CheckpointError")
+            .recoverable_if(transient)
     }
 }
 

@@ -114,8 +114,13 @@ impl Storage {
                         return Err(local(src, e));
                     }
                 };
-                // At most a few parts in flight: memory stays bounded whatever the size.
-                upload.wait_for_capacity(4).await?;
+                // At most a few parts in flight: memory stays bounded whatever the size. A
+                // part that failed aborts the upload, so the store keeps no orphaned parts
+                // (`finish` aborts by itself when the last parts or the commit fail).
+                if let Err(e) = upload.wait_for_capacity(4).await {
+                    let _ = upload.abort().await;
+                    return Err(e);
+                }
                 upload.write(&buf[..n]);
                 size += n as u64;
             }

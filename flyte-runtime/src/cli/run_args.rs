@@ -1,0 +1,71 @@
+//! The arguments of `run` (a task once, or `--map` over lists), shared by the single run
+//! ([`run`](super::run)) and the map ([`run_map`](super::run_map)).
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::inputs::InputArgs;
+use super::platform_args::PlatformArgs;
+
+/// Arguments of `run`.
+#[derive(Debug, Clone, Args)]
+#[command(after_help = format!("{}\n{}", super::inputs::INPUT_SYNTAX, super::inputs::TASK_HELP_HINT))]
+pub struct RunArgs {
+    /// The registered task's name (see `list`).
+    pub task: String,
+    /// The inputs.
+    #[command(flatten)]
+    pub inputs: InputArgs,
+    /// Where to leave template.pb, inputs.pb and outputs.pb/error.pb (default: a new folder
+    /// under the system's temporary directory).
+    #[arg(long)]
+    pub dir: Option<PathBuf>,
+    /// Run the task's pod in this image on the local Docker engine, derived from the pod
+    /// propeller would create (see `pod`): the image's own user and filesystem, the
+    /// rendered args, the env in propeller's order, limits, secrets as files or variables.
+    #[arg(long, value_name = "IMAGE")]
+    pub container: Option<String>,
+    /// With --container: a host folder the task reads (a database, say), mounted read-only
+    /// at the same path. Folders of local file inputs are mounted without asking.
+    #[arg(long = "volume", value_name = "DIR", requires = "container")]
+    pub volumes: Vec<PathBuf>,
+    /// With --container: hardening a pod does not have, opt-in: no network, a read-only
+    /// root filesystem, no capabilities, no privilege escalation.
+    #[arg(long, requires = "container")]
+    pub harden: bool,
+    /// Keep the run's files (template, inputs, outputs) under this prefix instead of the
+    /// run folder, e.g. `s3://bucket/runs/1` (S3 settings from `FLYTE_AWS_ENDPOINT`, …);
+    /// give the pod its own with `--platform-env`.
+    #[arg(long, value_name = "URI")]
+    pub storage: Option<String>,
+    /// The attempt (retry) number; from 1 on, the previous attempt's checkpoint is
+    /// `--prev-checkpoint`.
+    #[arg(long, default_value_t = 0)]
+    pub attempt: u32,
+    /// The cluster's settings.
+    #[command(flatten)]
+    pub platform: PlatformArgs,
+    /// Run a map over lists (an ArrayNode): each input not bound takes a list (`-i a=[1,2]`),
+    /// and each element runs as its own process of this binary, as propeller runs a pod per
+    /// element; the outputs are lists in index order (none for a failed element).
+    #[arg(long)]
+    pub map: bool,
+    /// With --map: an input every element gets whole (repeatable).
+    #[arg(long = "bound", value_name = "INPUT", requires = "map")]
+    pub bound: Vec<String>,
+    /// With --map: how many elements run at once (default: the machine's CPUs).
+    #[arg(long, value_name = "N", requires = "map")]
+    pub concurrency: Option<usize>,
+    /// With --map: the share of elements that must succeed (default: all).
+    #[arg(
+        long,
+        value_name = "RATIO",
+        requires = "map",
+        conflicts_with = "min_successes"
+    )]
+    pub min_success_ratio: Option<f32>,
+    /// With --map: how many elements must succeed (default: all).
+    #[arg(long, value_name = "N", requires = "map")]
+    pub min_successes: Option<u32>,
+}
