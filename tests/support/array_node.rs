@@ -8,8 +8,8 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use flyte_runtime::pod::{
-    element_env, element_output_prefix, element_template, gather, list_length, read_results,
-    ArrayVerdict, ContainerExit, Placeholders, TaskResult,
+    element_env, element_literals, element_output_prefix, element_template, gather, list_length,
+    read_results, ArrayVerdict, ContainerExit, Placeholders, TaskResult,
 };
 use flyte_runtime::proto::core::{LiteralMap, TaskTemplate};
 use flyte_runtime::storage::Storage;
@@ -61,10 +61,15 @@ impl ArrayNode {
         }
     }
 
-    /// The placeholders of element `index`'s pod.
+    /// The placeholders of element `index`'s pod (its `{{.inputs.NAME}}` are its own items,
+    /// or the whole inputs when the lists are too short for it, so that an element started
+    /// by hand can still report that itself).
     pub fn placeholders(&self, index: usize) -> Placeholders {
         let under = |n: &str| self.dir.join(n).display().to_string();
+        let bound: Vec<&str> = self.bound.iter().map(String::as_str).collect();
         Placeholders {
+            inputs: element_literals(&self.inputs, &bound, index)
+                .unwrap_or_else(|_| self.inputs.clone()),
             input: under("inputs.pb"),
             output_prefix: element_output_prefix(&under("out"), index, 0),
             raw_output_data_prefix: format!("{}/{index}", under("raw")),

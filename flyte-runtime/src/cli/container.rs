@@ -30,6 +30,23 @@ pub(crate) fn input_folders(inputs: &LiteralMap) -> Vec<PathBuf> {
     out
 }
 
+/// The read-only mounts of a container run: the `--volume` folders and the folders of local
+/// file inputs, each as an absolute path.
+pub(crate) fn read_only_mounts(
+    volumes: &[PathBuf],
+    inputs: &LiteralMap,
+) -> Result<Vec<(PathBuf, bool)>, String> {
+    volumes
+        .iter()
+        .chain(&input_folders(inputs))
+        .map(|v| {
+            std::path::absolute(v)
+                .map(|v| (v, true))
+                .map_err(|e| format!("{}: {e}", v.display()))
+        })
+        .collect()
+}
+
 /// How the pod's container ended.
 pub(crate) struct Ran {
     pub(crate) exit: ContainerExit,

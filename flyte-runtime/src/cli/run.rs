@@ -71,13 +71,9 @@ impl RunLayout {
     }
 
     /// The pod's view of the run (the placeholders filled with this layout).
-    fn pod_run(&self, task: &str, attempt: u32, inputs: &LiteralMap) -> PodRun {
+    fn pod_run(&self, execution: String, attempt: u32, inputs: &LiteralMap) -> PodRun {
         let mut run = PodRun::under(&self.output_prefix, attempt);
-        run.execution = format!(
-            "run-{}",
-            task.replace(|c: char| !c.is_ascii_alphanumeric(), "-")
-                .to_lowercase()
-        );
+        run.execution = execution;
         run.placeholders = Placeholders {
             input: self.inputs.clone(),
             input_prefix: self.output_prefix.clone(),
@@ -180,7 +176,7 @@ fn try_run(args: &RunArgs) -> Result<ExitCode, String> {
         return Ok(ExitCode::SUCCESS);
     };
     let (exit, logs) = if let Some(image) = &args.container {
-        let run = layout.pod_run(&args.task, args.attempt, &inputs);
+        let run = layout.pod_run(args.execution_name(), args.attempt, &inputs);
         let pod = build_pod(&template, &run, &platform)
             .map_err(|e| format!("propeller would not start the pod: {e}"))?;
         let local = args.storage.is_none();
@@ -191,14 +187,7 @@ fn try_run(args: &RunArgs) -> Result<ExitCode, String> {
         } else {
             None
         };
-        for v in args
-            .volumes
-            .iter()
-            .chain(&super::container::input_folders(&inputs))
-        {
-            let v = std::path::absolute(v).map_err(|e| format!("{}: {e}", v.display()))?;
-            mounts.push((v, true));
-        }
+        mounts.extend(super::container::read_only_mounts(&args.volumes, &inputs)?);
         let options = DockerOptions {
             mounts,
             secrets_dir: dir.join("secrets"),

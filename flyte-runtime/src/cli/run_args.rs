@@ -69,3 +69,16 @@ pub struct RunArgs {
     #[arg(long, value_name = "N", requires = "map")]
     pub min_successes: Option<u32>,
 }
+
+impl RunArgs {
+    /// The execution's name in a local run's pods: `run-<task>` in lower case, each
+    /// character Kubernetes does not allow in a name a `-`.
+    pub(super) fn execution_name(&self) -> String {
+        format!(
+            "run-{}",
+            self.task
+                .replace(|c: char| !c.is_ascii_alphanumeric(), "-")
+                .to_lowercase()
+        )
+    }
+}

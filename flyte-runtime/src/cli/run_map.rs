@@ -21,9 +21,9 @@ use super::outputs::print_outputs;
 use super::run_args::RunArgs;
 use crate::execute::Runner;
 use crate::pod::{
-    build_pod, element_env, element_output_prefix, element_template, gather, list_length,
-    min_successes, read_results, ArrayVerdict, ContainerExit, DockerOptions, Placeholders, PodRun,
-    TaskResult,
+    build_pod, element_env, element_literals, element_output_prefix, element_template, gather,
+    list_length, min_successes, read_results, ArrayVerdict, ContainerExit, DockerOptions,
+    Placeholders, PodRun, TaskResult,
 };
 use crate::proto::core::task_template::Target;
 use crate::storage::{write_local_atomically, Storage};
@@ -91,47 +91,38 @@ pub(super) fn run_map(
     let exe = std::env::current_exe()
         .map_err(|e| format!("cannot find this binary to start the elements: {e}"))?;
     let under = |n: &str| dir.join(n).display().to_string();
-    let placeholders = |i: usize| Placeholders {
-        input: under("inputs.pb"),
-        input_prefix: dir.display().to_string(),
-        output_prefix: element_output_prefix(&under("out"), i, 0),
-        raw_output_data_prefix: format!("{}/{i}", under("raw")),
-        checkpoint_output_prefix: format!("{}/{i}", under("checkpoint")),
-        task_template_path: under("template.pb"),
-        inputs: inputs.clone(),
-        ..Placeholders::default()
+    let output_prefix = |i: usize| element_output_prefix(&under("out"), i, 0);
+    // Element `i`'s placeholders; its `{{.inputs.NAME}}` render its own items, as propeller
+    // renders them from the literals it gives the element.
+    let placeholders = |i: usize| -> Result<Placeholders, String> {
+        Ok(Placeholders {
+            input: under("inputs.pb"),
+            input_prefix: dir.display().to_string(),
+            output_prefix: output_prefix(i),
+            raw_output_data_prefix: format!("{}/{i}", under("raw")),
+            checkpoint_output_prefix: format!("{}/{i}", under("checkpoint")),
+            task_template_path: under("template.pb"),
+            inputs: element_literals(&inputs, &bound, i)?,
+            ..Placeholders::default()
+        })
     };
     let platform = args.platform.platform()?;
     // In a container: each element is the pod propeller would make for it (its node id
     // `<node>-n<index>`, the index variables in its execution environment).
     let in_container = |i: usize, image: &str| -> Result<Ended, String> {
         let mut run = PodRun::under(&dir.display().to_string(), 0);
-        run.execution = format!(
-            "run-{}",
-            args.task
-                .replace(|c: char| !c.is_ascii_alphanumeric(), "-")
-                .to_lowercase()
-        );
+        run.execution = args.execution_name();
         run.node_id = format!("n0-n{i}");
         run.execution_env = element_env(i);
         run.placeholders = Placeholders {
             generated_name: run.pod_name(),
             namespace: run.namespace.clone(),
-            ..placeholders(i)
+            ..placeholders(i)?
         };
         let pod = build_pod(&map, &run, &platform)
             .map_err(|e| format!("propeller would not start element {i}'s pod: {e}"))?;
         let mut mounts = vec![(dir.to_path_buf(), false)];
-        for v in args
-            .volumes
-            .iter()
-            .chain(&super::container::input_folders(&inputs))
-        {
-            mounts.push((
-                std::path::absolute(v).map_err(|e| format!("{}: {e}", v.display()))?,
-                true,
-            ));
-        }
+        mounts.extend(super::container::read_only_mounts(&args.volumes, &inputs)?);
         let options = DockerOptions {
             mounts,
             secrets_dir: dir.join("secrets").join(i.to_string()),
@@ -167,8 +158,7 @@ pub(super) fn run_map(
                 let result = match &args.container {
                     Some(image) => in_container(i, image),
                     None => placeholders(i)
-                        .render(&container.args)
-                        .map_err(|e| e.to_string())
+                        .and_then(|p| p.render(&container.args).map_err(|e| e.to_string()))
                         .and_then(|argv| {
                             Command::new(&exe)
                                 .args(argv.iter().skip(1))
@@ -215,7 +205,7 @@ pub(super) fn run_map(
         let result = runtime
             .block_on(read_results(
                 &storage,
-                &placeholders(i).output_prefix,
+                &output_prefix(i),
                 &element,
                 exit,
                 max_download_bytes,

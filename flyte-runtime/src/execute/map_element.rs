@@ -123,7 +123,8 @@ pub fn element_inputs(
             ));
         }
     }
-    let mut lengths: Vec<(String, usize)> = Vec::new();
+    // The first list indexed, and its length: every other must have the same.
+    let mut first: Option<(String, usize)> = None;
     let mut literals = inputs.literals;
     for name in &indexed {
         let Some(lit) = literals.get_mut(name) else {
@@ -142,8 +143,7 @@ pub fn element_inputs(
                 ),
             ));
         };
-        lengths.push((name.clone(), list.literals.len()));
-        if let Some((first, n)) = lengths.first() {
+        if let Some((first, n)) = &first {
             if *n != list.literals.len() {
                 return Err(Failure::user(
                     "MapLengthMismatch",
@@ -155,6 +155,7 @@ pub fn element_inputs(
                 ));
             }
         }
+        first.get_or_insert_with(|| (name.clone(), list.literals.len()));
         if index >= list.literals.len() {
             return Err(Failure::user(
                 "MapIndexOutOfRange",

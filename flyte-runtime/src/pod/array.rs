@@ -6,6 +6,8 @@
 //! - [`element_env`]: the variables each element's pod gets for its index
 //!   (`newArrayExecutionContext`);
 //! - [`element_output_prefix`]: where each element writes (`<node dir>/<index>/<attempt>`);
+//! - [`element_literals`]: the literals its `{{.inputs.NAME}}` placeholders render
+//!   (`constructLiteralMap`);
 //! - [`list_length`]: the lists' one length, checked before any element starts (the
 //!   handler's `ArrayNodePhaseNone`);
 //! - [`gather`]: the node's outputs and verdict from the elements' results, in index order
@@ -62,6 +64,34 @@ pub fn element_env(index: usize) -> Vec<(String, String)> {
 /// folder.
 pub fn element_output_prefix(node_dir: &str, index: usize, attempt: u32) -> String {
     join(&join(node_dir, &index.to_string()), &attempt.to_string())
+}
+
+/// The literals element `index` is given by propeller (`constructLiteralMap`): item `index`
+/// of each list input not in `bound`, every other input whole. These are what the element's
+/// `{{.inputs.NAME}}` placeholders render (the pod's `{{.input}}` file still holds the whole
+/// lists). The error is propeller's.
+pub fn element_literals(
+    inputs: &LiteralMap,
+    bound: &[&str],
+    index: usize,
+) -> Result<LiteralMap, String> {
+    let mut literals = std::collections::BTreeMap::new();
+    for (name, lit) in &inputs.literals {
+        let item = match &lit.value {
+            Some(literal::Value::Collection(c)) if !bound.contains(&name.as_str()) => c
+                .literals
+                .get(index)
+                .ok_or_else(|| {
+                    format!("index {index} out of bounds for literal collection {name}")
+                })?
+                .clone(),
+            _ => lit.clone(),
+        };
+        literals.insert(name.clone(), item);
+    }
+    Ok(LiteralMap {
+        literals: literals.into_iter().collect(),
+    })
 }
 
 /// The number of elements: the one length of the list inputs not in `bound`; all bound gives
@@ -227,6 +257,26 @@ mod tests {
                 succeeded: 2,
                 needed: 3
             }
+        );
+    }
+
+    #[test]
+    fn an_element_gets_its_items_and_the_rest_whole() {
+        let inputs = LiteralMap {
+            literals: [
+                ("a".to_string(), vec![1i64, 2].to_literal()),
+                ("w".to_string(), vec![7i64].to_literal()),
+                ("s".to_string(), 5i64.to_literal()),
+            ]
+            .into(),
+        };
+        let e = element_literals(&inputs, &["w"], 1).unwrap();
+        assert_eq!(e.literals["a"], 2i64.to_literal());
+        assert_eq!(e.literals["w"], vec![7i64].to_literal());
+        assert_eq!(e.literals["s"], 5i64.to_literal());
+        assert_eq!(
+            element_literals(&inputs, &["w"], 2),
+            Err("index 2 out of bounds for literal collection a".to_string())
         );
     }
 

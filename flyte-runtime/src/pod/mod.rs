@@ -27,8 +27,8 @@ mod results;
 mod secrets;
 
 pub use array::{
-    element_env, element_output_prefix, element_template, gather, list_length, min_successes,
-    ArrayVerdict, INDEX_VARIABLES,
+    element_env, element_literals, element_output_prefix, element_template, gather, list_length,
+    min_successes, ArrayVerdict, INDEX_VARIABLES,
 };
 pub use build::build_pod;
 pub use docker::{docker_run, local_secret_value, DockerError, DockerOptions};
