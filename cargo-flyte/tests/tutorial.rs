@@ -23,9 +23,15 @@ fn target_dir() -> PathBuf {
         .unwrap_or_else(|| workspace_root().join("target"))
 }
 
-/// Runs `command`, failing with its output when it fails.
+/// Runs `command`, failing with its output when it fails; prints the command and what it
+/// said (`--nocapture` shows the tutorial's transcript).
 fn run(command: &mut Command) -> Result<Output> {
     let out = command.output()?;
+    println!(
+        "$ {command:?}\n{}{}",
+        String::from_utf8_lossy(&out.stderr),
+        String::from_utf8_lossy(&out.stdout)
+    );
     if !out.status.success() {
         return Err(format!(
             "{command:?} failed ({}):\n{}\n{}",
@@ -64,7 +70,8 @@ fn packed_crates(into: &Path) -> Result<Vec<(String, PathBuf)>> {
         "package",
         "--no-verify",
         "--allow-dirty",
-        "--offline",
+        // Not --offline: cargo looks each packed crate up in the crates.io index, and offline
+        // it only finds what an earlier online run cached, so a fresh machine fails.
         "--locked",
     ]);
     for n in names {
@@ -135,13 +142,7 @@ fn the_tutorial_crate_builds_its_image_and_runs_in_it_from_outside_the_workspace
 
     // A package that is not there is named, with the ones that are.
     let wrong = cargo_flyte()
-        .args([
-            "image",
-            "--offline",
-            "--package",
-            "greeting",
-            "--manifest-path",
-        ])
+        .args(["image", "--package", "greeting", "--manifest-path"])
         .arg(&manifest)
         .output()?;
     let said = String::from_utf8_lossy(&wrong.stderr);
@@ -154,14 +155,7 @@ fn the_tutorial_crate_builds_its_image_and_runs_in_it_from_outside_the_workspace
     let tag = format!("flyte-rs-tutorial:{}", std::process::id());
     // As cargo starts a subcommand (`cargo flyte image`): `flyte` comes first.
     let built = run(cargo_flyte()
-        .args([
-            "flyte",
-            "image",
-            "--offline",
-            "--tag",
-            &tag,
-            "--manifest-path",
-        ])
+        .args(["flyte", "image", "--tag", &tag, "--manifest-path"])
         .arg(&manifest))?;
     let said = String::from_utf8_lossy(&built.stdout);
     assert!(said.contains(&format!("image: {tag} (")), "{said}");
