@@ -22,6 +22,8 @@ sets up the flytekit venv this interpreter belongs to. Measures:
 6. a map of the adder, each element its own process, two at a time: `run --map` over 1,000
    elements against flytekit's `pyflyte-map-execute` over 100 of the same (`py_map_task.py`);
    `--only-map` runs this one alone.
+
+`--only-cold` runs the cold start (1.) alone.
 """
 import argparse
 import concurrent.futures
@@ -277,6 +279,7 @@ def main():
     p.add_argument("--map-elements", type=int, default=1000)
     p.add_argument("--py-map-elements", type=int, default=100)
     p.add_argument("--only-map", action="store_true", help="run the map benchmark alone")
+    p.add_argument("--only-cold", action="store_true", help="run the cold-start benchmark alone")
     p.add_argument("--repo", type=Path, default=Path(__file__).resolve().parents[2])
     a = p.parse_args()
     for name in ("examples", "bench", "floor", "fixtures"):
@@ -289,6 +292,9 @@ def main():
     try:
         if a.only_map:
             print_map(map_fanout(a, work))
+            return
+        if a.only_cold:
+            print_cold(cold_start(a, work))
             return
         cs = cold_start(a, work)
         lit = literals(a, work)
@@ -356,6 +362,19 @@ def main():
     print_map(fanout)
     print(f"\ncold start runs: {ours['runs']} (ours, floor), {py['runs']} (pyflyte), after 2 warm-ups each")
     print("flytekit per value kind (s): " + ", ".join(f"{k} {v:.2f}" for k, v in lit["detail"].items()))
+
+
+def print_cold(cs):
+    ours, py, floor = cs["flyte-rs"], cs["pyflyte"], cs["floor"]
+    print("| measure | flytekit 1.16.31 | flyte-rs | floor | ratio |")
+    print("|---|---|---|---|---|")
+    w = lambda t: f"{t[0]:.2f} ms ({t[1]:.2f}–{t[2]:.2f})"
+    print(f"| cold start, wall (median, min–max) | {w(py['wall_ms'])} | {w(ours['wall_ms'])} | {w(floor['wall_ms'])} | "
+          f"pyflyte/ours {py['wall_ms'][0] / ours['wall_ms'][0]:.0f}×; ours/floor {ours['wall_ms'][0] / floor['wall_ms'][0]:.2f}× |")
+    r = lambda t: f"{t[0]:.1f} MiB"
+    print(f"| cold start, peak RSS | {r(py['rss_mib'])} | {r(ours['rss_mib'])} | {r(floor['rss_mib'])} | "
+          f"ours/pyflyte {ours['rss_mib'][0] / py['rss_mib'][0]:.3f} |")
+    print(f"\ncold start runs: {ours['runs']} (ours, floor), {py['runs']} (pyflyte), after 2 warm-ups each")
 
 
 def print_map(m):

@@ -35,7 +35,7 @@ mod template;
 
 use std::process::ExitCode;
 
-use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 pub use execute::ExecuteArgs;
 #[doc(hidden)]
@@ -50,20 +50,33 @@ pub use template::{TemplateArgs, TemplateFormat};
 
 /// The command line of a task-type binary.
 #[derive(Debug, Parser)]
-#[command(version, about = "A Flyte task-type binary built with flyte-rs")]
+#[command(version, about = ABOUT)]
 pub struct Cli {
-    /// Log format on stderr.
-    #[arg(long, global = true, value_enum, env = "FLYTE_RS_LOG_FORMAT", default_value_t = LogFormat::Text)]
-    pub log_format: LogFormat,
+    /// Flags every subcommand takes.
+    #[command(flatten)]
+    pub global: GlobalArgs,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
 }
 
+/// Flags every subcommand takes.
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// Log format on stderr.
+    #[arg(long, global = true, value_enum, env = "FLYTE_RS_LOG_FORMAT", default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+}
+
+const ABOUT: &str = "A Flyte task-type binary built with flyte-rs";
+const EXECUTE_ABOUT: &str =
+    "Run a task as FlytePropeller does (the container's args; pyflyte-execute's flags)";
+
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Run a task as FlytePropeller does (the container's args; pyflyte-execute's flags).
+    /// What a pod runs: `execute`, with pyflyte-execute's flags.
+    #[command(about = EXECUTE_ABOUT)]
     Execute(ExecuteArgs),
     /// List the task types, tasks, executors and resolvers this binary holds.
     List,
@@ -83,6 +96,41 @@ pub enum Command {
     GiveBack(GiveBackArgs),
 }
 
+/// The command line of a pod (`BIN execute …`) alone: parsed without building the other
+/// subcommands, which was a quarter of the instructions of every cold start. Same flags,
+/// same help, same errors for `execute` as [`Cli`].
+#[derive(Debug, Parser)]
+#[command(version, about = ABOUT)]
+struct ExecuteCli {
+    #[command(flatten)]
+    global: GlobalArgs,
+    #[command(subcommand)]
+    command: ExecuteOnly,
+}
+
+#[derive(Debug, Subcommand)]
+enum ExecuteOnly {
+    #[command(about = EXECUTE_ABOUT)]
+    Execute(ExecuteArgs),
+}
+
+/// Whether the subcommand is `execute`: the first word that is not a global flag or its
+/// value.
+fn is_execute(args: &[std::ffi::OsString]) -> bool {
+    let mut words = args.iter().skip(1).map(|a| a.to_str());
+    while let Some(word) = words.next() {
+        match word {
+            Some("--log-format") => {
+                words.next();
+            }
+            Some(w) if w.starts_with("--log-format=") => {}
+            Some(w) => return w == "execute",
+            None => return false,
+        }
+    }
+    false
+}
+
 /// Parses the process's arguments and runs the subcommand; returns the exit code.
 pub fn main() -> ExitCode {
     let bin = std::env::args_os()
@@ -94,6 +142,19 @@ pub fn main() -> ExitCode {
         })
         .unwrap_or_else(|| "flyte-task".to_string());
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if is_execute(&args) {
+        let matches = ExecuteCli::command().name(bin).get_matches_from(args);
+        return match ExecuteCli::from_arg_matches(&matches) {
+            Ok(ExecuteCli {
+                global,
+                command: ExecuteOnly::Execute(execute),
+            }) => run(Cli {
+                global,
+                command: Command::Execute(execute),
+            }),
+            Err(e) => e.exit(),
+        };
+    }
     let matches = with_task_help(Cli::command().name(bin), &args).get_matches_from(args);
     let cli = match Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,
@@ -144,7 +205,7 @@ pub fn run(cli: Cli) -> ExitCode {
         | Command::Pod(_)
         | Command::GiveBack(_) => "warn",
     };
-    init_logging(cli.log_format, level);
+    init_logging(cli.global.log_format, level);
     match cli.command {
         Command::Execute(args) => crate::execute::execute(args.into()),
         Command::List => list::list(),
@@ -153,5 +214,53 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Package(args) => package::package(args),
         Command::Pod(args) => pod::pod(args),
         Command::GiveBack(args) => give_back::give_back(args),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn execute_help(mut top: clap::Command) -> String {
+        let top = top
+            .get_subcommands_mut()
+            .find(|c| c.get_name() == "execute");
+        top.map(|c| c.render_long_help().to_string())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn the_pods_fast_path_reads_and_documents_execute_as_the_full_command_line_does() {
+        let full = execute_help(Cli::command().name("bin"));
+        assert!(full.contains("--output-prefix"), "{full}");
+        assert_eq!(execute_help(ExecuteCli::command().name("bin")), full);
+        let words = |w: &[&str]| -> Vec<std::ffi::OsString> {
+            std::iter::once("bin")
+                .chain(w.iter().copied())
+                .map(Into::into)
+                .collect()
+        };
+        assert!(is_execute(&words(&["execute", "--inputs", "x"])));
+        assert!(is_execute(&words(&["--log-format", "json", "execute"])));
+        assert!(is_execute(&words(&["--log-format=json", "execute"])));
+        assert!(!is_execute(&words(&["run", "execute"])));
+        assert!(!is_execute(&words(&["--help", "execute"])));
+        assert!(!is_execute(&words(&[])));
+        let args = [
+            "bin",
+            "--log-format",
+            "json",
+            "execute",
+            "--inputs",
+            "i",
+            "--output-prefix",
+            "o",
+            "--",
+            "a",
+        ];
+        let fast = ExecuteCli::try_parse_from(args).map(|c| c.global.log_format);
+        let full = Cli::try_parse_from(args).map(|c| c.global.log_format);
+        assert_eq!(fast.ok(), Some(LogFormat::Json));
+        assert_eq!(full.ok(), Some(LogFormat::Json));
     }
 }

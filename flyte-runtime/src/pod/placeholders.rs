@@ -64,10 +64,27 @@ pub struct RenderError {
     pub reason: String,
 }
 
-fn pattern(name: &str) -> Regex {
-    // Go's RE2 `\s` is ASCII whitespace; `regex`'s is Unicode, so spell it out.
+/// `name` matched as Go's RE2 matches it under `(?i)`: each letter in either case, and
+/// `k` and `s` also as the two non-ASCII letters that Unicode simple case folding joins to
+/// them (KELVIN SIGN, LATIN SMALL LETTER LONG S). Spelled out because this crate builds
+/// `regex` without its Unicode tables (a fifth of the binary's relocated pointers).
+fn case_insensitive(name: &str) -> String {
+    name.chars()
+        .map(|c| match c.to_ascii_lowercase() {
+            'k' => r"[kK\x{212A}]".to_string(),
+            's' => r"[sS\x{17F}]".to_string(),
+            l if l.is_ascii_alphabetic() => format!("[{l}{}]", l.to_ascii_uppercase()),
+            _ => regex::escape(&c.to_string()),
+        })
+        .collect()
+}
+
+/// `{{.NAME…}}` or `{{$NAME…}}`, `name` case-insensitive, then the regex `rest`.
+fn pattern(name: &str, rest: &str) -> Regex {
+    // Go's RE2 `\s` is ASCII whitespace; spelled out here too.
+    let name = case_insensitive(name);
     match Regex::new(&format!(
-        r"(?i)\{{\{{[\t\n\f\r ]*[.$]{name}[\t\n\f\r ]*\}}\}}"
+        r"\{{\{{[\t\n\f\r ]*[.$]{name}{rest}[\t\n\f\r ]*\}}\}}"
     )) {
         Ok(r) => r,
         // The patterns are constants of this file; a test compiles every one.
@@ -93,16 +110,16 @@ struct Patterns {
 fn patterns() -> &'static Patterns {
     static P: OnceLock<Patterns> = OnceLock::new();
     P.get_or_init(|| Patterns {
-        input: pattern("Input"),
-        output_prefix: pattern("OutputPrefix"),
-        input_prefix: pattern("InputPrefix"),
-        raw_output_data_prefix: pattern("RawOutputDataPrefix"),
-        prev_checkpoint_prefix: pattern("PrevCheckpointPrefix"),
-        checkpoint_output_prefix: pattern("CheckpointOutputPrefix"),
-        per_retry_unique_key: pattern("PerRetryUniqueKey"),
-        task_template_path: pattern("TaskTemplatePath"),
-        namespace: pattern("Namespace"),
-        input_var: pattern(r"Inputs\.(?P<name>[^}\t\n\f\r ]+)"),
+        input: pattern("Input", ""),
+        output_prefix: pattern("OutputPrefix", ""),
+        input_prefix: pattern("InputPrefix", ""),
+        raw_output_data_prefix: pattern("RawOutputDataPrefix", ""),
+        prev_checkpoint_prefix: pattern("PrevCheckpointPrefix", ""),
+        checkpoint_output_prefix: pattern("CheckpointOutputPrefix", ""),
+        per_retry_unique_key: pattern("PerRetryUniqueKey", ""),
+        task_template_path: pattern("TaskTemplatePath", ""),
+        namespace: pattern("Namespace", ""),
+        input_var: pattern("Inputs.", r"(?P<name>[^}\t\n\f\r ]+)"),
         starts_with_non_alpha: Regex::new("^[^a-zA-Z_]+").unwrap_or_else(|e| unreachable!("{e}")),
         non_alphanumeric: Regex::new("[^a-zA-Z0-9_]+").unwrap_or_else(|e| unreachable!("{e}")),
     })
@@ -332,6 +349,13 @@ mod tests {
             ("{{.inputs.a}}", "{{.inputs.a}}"), // no inputs: left as it is
             ("{{.unknown}}", "{{.unknown}}"),
             ("{{input}}", "{{input}}"), // the dot (or $) is required
+            // Go's (?i) folds as Unicode does: KELVIN SIGN is a k, LONG S an s...
+            ("{{.tas\u{212A}TemplatePath}}", "s3://b/task.pb"),
+            ("{{.name\u{17F}pace}}", "flytesnacks-development"),
+            // ...and nothing else non-ASCII is a letter of the name; `\s` is ASCII only.
+            ("{{.\u{131}nput}}", "{{.\u{131}nput}}"),
+            ("{{\u{a0}.input}}", "{{\u{a0}.input}}"),
+            ("{{\t.input\n}}", "s3://b/in/inputs.pb"),
             (
                 "a{{.input}}b{{.input}}",
                 "as3://b/in/inputs.pbbs3://b/in/inputs.pb",
