@@ -1,38 +1,18 @@
 //! Fuzzing, proptest-driven, of everything that reads untrusted bytes (see
-//! `tests/fuzz/README.md`): each target mutates seeds from the corpus for `FLYTE_FUZZ_SECS`
-//! (default 20 s), after replaying the saved regressions, and checks its properties on every
-//! input. A failure is shrunk by proptest and printed with the run's seed.
+//! `tests/fuzz/README.md`): each target first replays its corpus and saved regressions, then
+//! mutates seeds (or generates structured inputs) for `FLYTE_FUZZ_SECS` (default 20 s),
+//! checking its properties on every input. A failure is shrunk by proptest and printed with
+//! the run's seed.
 //!
-//! - `template`: a mutated template through the whole `execute` path (template resolver,
-//!   in-memory storage) with good inputs: it never panics and ends with exactly one of
-//!   `outputs.pb` / `error.pb`.
-//! - `literal_map`: mutated inputs through the same path for the adder, and converted against
-//!   each of the 18 fixture types: never a panic, and a value that converts converts back to
-//!   a literal that converts to the same value.
-//! - `custom`: arbitrary `custom` structs into each example's typed configuration; a
-//!   configuration that reads back serializes to the same struct.
-//! - `query_template`: generated query templates and hostile string values through the
-//!   sqlite task's renderer, executed against a real SQLite table: parsing never panics, and
-//!   no value can change the statement (the table keeps its rows).
+//! The properties live in `flyte_tests::fuzz_checks`, shared with the coverage-guided
+//! cargo-fuzz targets in `fuzz/` (nightly): `template`, `literal_map`, `custom`,
+//! `run_input`, `query_template` and `map_element`, each described there.
 
-use std::collections::{BTreeMap, HashMap};
-use std::future::pending;
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use chrono::{DateTime, TimeDelta, Utc};
-use flyte_examples::adder::AddTask;
-use flyte_examples::checksum::ChecksumTask;
-use flyte_examples::sqlite::{QueryTemplate, SqliteTask};
-use flyte_runtime::execute::{execute_with, Outcome};
-use flyte_runtime::proto::core::{LiteralMap, LiteralType, TaskTemplate};
-use flyte_runtime::storage::Storage;
-use flyte_runtime::task::custom::{from_custom, to_custom};
-use flyte_runtime::task::SerializationSettings;
-use flyte_runtime::types::check::check_literal_map;
-use flyte_runtime::types::{FlyteDirectory, FlyteFile, FlyteType};
-use flyte_tests::fixture_types::{Color, Point, Shape};
-use flyte_tests::pod::{template_run_args, ADD_EXECUTOR};
+use flyte_tests::fuzz_checks::{self, Checks, TARGETS};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRunner};
 use prost::Message;
@@ -132,10 +112,9 @@ fn regressions(target: &str) -> Vec<Vec<u8>> {
     read_dir_files(&fuzz_dir().join("regressions"), |n| n.starts_with(&prefix))
 }
 
-/// The corpus of `target` plus `extra` seeds (fixtures); never empty.
-fn seeds(target: &str, extra: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
-    let mut all = read_dir_files(&fuzz_dir().join("corpus").join(target), |_| true);
-    all.extend(extra);
+/// The corpus of `target`; never empty.
+fn seeds(target: &str) -> Vec<Vec<u8>> {
+    let all = read_dir_files(&fuzz_dir().join("corpus").join(target), |_| true);
     assert!(!all.is_empty(), "no seeds for {target}");
     all
 }
@@ -239,217 +218,318 @@ fn mutated(seeds: Vec<Vec<u8>>) -> impl Strategy<Value = Vec<u8>> {
 }
 
 // ---------------------------------------------------------------------------------------
-// The entrypoint, in-process on in-memory storage.
+// The targets.
 
-fn adder_template() -> TaskTemplate {
-    flyte_examples::adder::add_task()
-        .template(&SerializationSettings::default())
-        .expect("adder template")
-}
-
-/// Runs the entrypoint on these bytes; checks it ends with exactly one document.
-fn entrypoint(rt: &tokio::runtime::Runtime, template: &[u8], inputs: &[u8]) -> Result<(), String> {
-    let storage = Storage::default();
-    rt.block_on(async {
-        storage
-            .write("memory://fuzz/template.pb", template.to_vec())
-            .await
-            .map_err(|e| e.to_string())?;
-        storage
-            .write("memory://fuzz/inputs.pb", inputs.to_vec())
-            .await
-            .map_err(|e| e.to_string())?;
-        let args = template_run_args("memory://fuzz/template.pb", "memory://fuzz", ADD_EXECUTOR);
-        let outcome = execute_with(args, storage.clone(), pending()).await;
-        let outputs = storage.exists("memory://fuzz/out/outputs.pb").await;
-        let error = storage.exists("memory://fuzz/out/error.pb").await;
-        match (outcome, outputs, error) {
-            (Outcome::Succeeded, Ok(true), Ok(false))
-            | (Outcome::Failed(_), Ok(false), Ok(true)) => Ok(()),
-            (o, out, err) => Err(format!(
-                "outcome {o:?} with outputs.pb {out:?} and error.pb {err:?}"
-            )),
-        }
-    })
-}
-
-fn small_runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("tokio")
-}
-
+/// Replays every target's corpus and regressions (the inputs the cargo-fuzz targets found
+/// and minimised included): each must pass its check.
 #[test]
-fn fuzz_template() {
-    let rt = small_runtime();
-    let inputs = flyte_tests::read_fixture("runs/add_ok/inputs.pb");
-    let settings = SerializationSettings::default();
-    let ours: Vec<Vec<u8>> = [
-        adder_template(),
-        flyte_examples::sqlite::sqlite_demo()
-            .template(&settings)
-            .expect("sqlite"),
-        flyte_examples::checksum::checksum_task()
-            .template(&settings)
-            .expect("checksum"),
-    ]
-    .iter()
-    .map(Message::encode_to_vec)
-    .collect();
-    if std::env::var_os("UPDATE_FUZZ_CORPUS").is_some() {
-        for (i, t) in ours.iter().enumerate() {
-            std::fs::write(
-                fuzz_dir().join(format!("corpus/template/flyte_rs_{i}.pb")),
-                t,
-            )
-            .expect("write seed");
+fn replay_corpus_and_regressions() {
+    let checks = Checks::new();
+    for target in TARGETS {
+        let inputs = [
+            read_dir_files(&fuzz_dir().join("corpus").join(target), |_| true),
+            regressions(target),
+        ]
+        .concat();
+        assert!(!inputs.is_empty(), "no corpus for fuzz target {target}");
+        for (i, input) in inputs.iter().enumerate() {
+            checks
+                .check(target, input)
+                .unwrap_or_else(|e| panic!("fuzz {target}: corpus/regression input {i}: {e}"));
         }
-    }
-    let fixtures = read_dir_files(&flyte_tests::fixture("templates"), |n| n.ends_with(".pb"));
-    for r in regressions("template") {
-        entrypoint(&rt, &r, &inputs).unwrap_or_else(|e| panic!("template regression: {e}"));
-    }
-    let strategy = mutated(seeds("template", [ours, fixtures].concat()));
-    let n = drive("template", strategy, |t| {
-        entrypoint(&rt, &t, &inputs).map_err(TestCaseError::fail)?;
-        // Whatever decodes is also safe to look at and to read `custom` from.
-        if let Ok(t) = TaskTemplate::decode(t.as_slice()) {
-            let _ = flyte_runtime::execute::template_timeout(&t);
-            if let Some(custom) = &t.custom {
-                let _ = from_custom::<AddTask>("adder", custom);
-                let _ = from_custom::<SqliteTask>("sqlite", custom);
-                let _ = from_custom::<ChecksumTask>("keyed-checksum", custom);
-            }
-        }
-        Ok(())
-    });
-    assert!(n > 0);
-}
-
-// ---------------------------------------------------------------------------------------
-// Inputs.
-
-/// Converts the literal named `name` to `T`; if it converts, its literal must convert back
-/// to an equal value.
-fn converts<T: FlyteType + PartialEq + std::fmt::Debug>(
-    map: &LiteralMap,
-    name: &str,
-) -> Result<(), TestCaseError> {
-    if let Some(lit) = map.literals.get(name) {
-        if let Ok(v) = T::from_literal(lit) {
-            let again = T::from_literal(&v.to_literal()).map_err(|e| {
-                TestCaseError::fail(format!("`{name}`: {v:?} does not read back: {e}"))
-            })?;
-            prop_assert_eq!(again, v, "`{}` changed on a round trip", name);
-        }
-    }
-    Ok(())
-}
-
-fn fixture_interface() -> flyte_runtime::proto::core::VariableMap {
-    let index: Vec<BTreeMap<String, serde_json::Value>> =
-        serde_json::from_slice(&flyte_tests::read_fixture("literals/INDEX.json"))
-            .expect("INDEX.json");
-    let mut vars = flyte_runtime::proto::core::VariableMap::default();
-    for name in index
-        .iter()
-        .filter_map(|e| e.get("name").and_then(|n| n.as_str()))
-    {
-        let bytes = flyte_tests::read_fixture(&format!("literals/{name}.type.pb"));
-        let t = LiteralType::decode(bytes.as_slice()).expect("fixture type");
-        vars.variables.insert(
-            name.to_string(),
-            flyte_runtime::proto::core::Variable {
-                r#type: Some(t),
-                ..Default::default()
-            },
+        println!(
+            "fuzz {target}: {} corpus and regression inputs pass",
+            inputs.len()
         );
     }
-    assert_eq!(vars.variables.len(), 18, "fixture types");
-    vars
 }
 
-#[test]
-fn fuzz_literal_map() {
-    let rt = small_runtime();
-    let template = adder_template().encode_to_vec();
-    let vars = fixture_interface();
-    let mut fixtures = vec![flyte_tests::read_fixture("literals/all_inputs.pb")];
+/// The seeds each target starts from, by file name: templates and inputs written by flyte-rs
+/// and by flytekit (the fixtures), example configurations, and command lines and query
+/// templates of every kind the targets read.
+fn seed_files() -> Vec<(&'static str, String, Vec<u8>)> {
+    use flyte_runtime::task::SerializationSettings;
+    let settings = SerializationSettings::default();
+    let templates = [
+        flyte_examples::adder::add_task().template(&settings),
+        flyte_examples::sqlite::sqlite_demo().template(&settings),
+        flyte_examples::checksum::checksum_task().template(&settings),
+        flyte_examples::squares::squares_task().template(&settings),
+        flyte_examples::resumable::resumable_count().template(&settings),
+    ]
+    .into_iter()
+    .collect::<Result<Vec<_>, _>>()
+    .expect("example templates");
+    let mut seeds = Vec::new();
+    for (i, t) in templates.iter().take(3).enumerate() {
+        seeds.push(("template", format!("flyte_rs_{i}.pb"), t.encode_to_vec()));
+    }
+    for name in [
+        "add_task",
+        "custom_task",
+        "fail_task",
+        "pod_template_task",
+        "sqlite_task",
+    ] {
+        let bytes = flyte_tests::read_fixture(&format!("templates/{name}.pb"));
+        seeds.push(("template", format!("flytekit_{name}.pb"), bytes));
+    }
+    let ours = [
+        flyte_tests::pod::add_inputs(40, 2, "sum"),
+        flyte_tests::pod::add_inputs(i64::MIN, -1, ""),
+        flyte_tests::pod::misbehave_inputs("ok", 0.5),
+    ];
+    for (i, m) in ours.iter().enumerate() {
+        seeds.push(("literal_map", format!("flyte_rs_{i}.pb"), m.encode_to_vec()));
+    }
+    seeds.push((
+        "literal_map",
+        "flytekit_all_inputs.pb".into(),
+        flyte_tests::read_fixture("literals/all_inputs.pb"),
+    ));
     for run in [
         "add_ok",
         "corrupt_inputs",
         "fail_user_error",
         "missing_inputs",
-        "unknown_executor",
     ] {
-        let p = flyte_tests::fixture(&format!("runs/{run}/inputs.pb"));
-        if let Ok(b) = std::fs::read(p) {
-            fixtures.push(b);
+        if let Ok(b) = std::fs::read(flyte_tests::fixture(&format!("runs/{run}/inputs.pb"))) {
+            seeds.push(("literal_map", format!("flytekit_{run}.pb"), b));
         }
     }
-    if std::env::var_os("UPDATE_FUZZ_CORPUS").is_some() {
-        let ours = [
-            flyte_tests::pod::add_inputs(40, 2, "sum"),
-            flyte_tests::pod::add_inputs(i64::MIN, -1, ""),
-            flyte_tests::pod::misbehave_inputs("ok", 0.5),
-        ];
-        for (i, m) in ours.iter().enumerate() {
-            std::fs::write(
-                fuzz_dir().join(format!("corpus/literal_map/flyte_rs_{i}.pb")),
-                m.encode_to_vec(),
-            )
-            .expect("write seed");
-        }
+    for t in &templates {
+        let name = t.id.as_ref().map(|id| id.name.clone()).unwrap_or_default();
+        let custom = t.custom.clone().unwrap_or_default();
+        seeds.push(("custom", format!("{name}.pb"), custom.encode_to_vec()));
     }
-    let check = |bytes: Vec<u8>| -> Result<(), TestCaseError> {
-        entrypoint(&rt, &template, &bytes).map_err(TestCaseError::fail)?;
-        let Ok(map) = LiteralMap::decode(bytes.as_slice()) else {
-            return Ok(());
-        };
-        let _ = check_literal_map(&map, &vars, "input");
-        converts::<i64>(&map, "an_int")?;
-        converts::<i64>(&map, "a_negative_int")?;
-        converts::<String>(&map, "a_str")?;
-        converts::<bool>(&map, "a_bool")?;
-        converts::<DateTime<Utc>>(&map, "a_datetime")?;
-        converts::<TimeDelta>(&map, "a_duration")?;
-        converts::<Vec<i64>>(&map, "int_list")?;
-        converts::<Vec<String>>(&map, "str_list")?;
-        converts::<Vec<Vec<i64>>>(&map, "nested_list")?;
-        converts::<Option<i64>>(&map, "optional_int_set")?;
-        converts::<Option<i64>>(&map, "optional_int_none")?;
-        converts::<Color>(&map, "an_enum")?;
-        converts::<Shape>(&map, "a_dataclass")?;
-        converts::<Vec<Point>>(&map, "dataclass_list")?;
-        converts::<FlyteFile>(&map, "a_file")?;
-        converts::<FlyteDirectory>(&map, "a_directory")?;
-        // Floats: NaN is not equal to itself, so these only must not panic.
-        let _ = map.literals.get("a_float").map(f64::from_literal);
-        let _ = map
-            .literals
-            .get("float_map")
-            .map(BTreeMap::<String, f64>::from_literal);
-        let _ = map
-            .literals
-            .get("a_dataclass")
-            .map(HashMap::<String, f64>::from_literal);
-        Ok(())
+    let lines = |l: &[&str]| l.join("\n").into_bytes();
+    let scalars = [
+        "an_int=42",
+        "a_negative_int=-7",
+        "a_float=3.25",
+        "a_str=hello, flyte",
+        "a_bool=true",
+        "a_datetime=2024-05-17T12:30:45.123456Z",
+        "a_duration=3723.004s",
+        "an_enum=green",
+        "optional_int_set=5",
+        "optional_int_none=null",
+        "a_file=./hello.txt",
+        "a_directory=s3://bucket/somedir",
+    ];
+    let collections = [
+        "int_list=[1,2,3]",
+        "str_list=[\"a\",\"b\",\"\"]",
+        "nested_list=[[1],[],[2,3]]",
+        "float_map={\"x\":1.5,\"y\":-2.0}",
+        "dataclass_list=[{\"x\":1.0,\"y\":2.0}]",
+        "a_dataclass={\"name\":\"tri\",\"points\":[{\"x\":0,\"y\":0}],\"tags\":{\"k\":1},\"color\":\"red\",\"note\":null}",
+    ];
+    let run_inputs: [(&str, Vec<u8>); 5] = [
+        ("all.txt", lines(&[&scalars[..], &collections[..]].concat())),
+        (
+            "scalars.txt",
+            lines(&[
+                "an_int=42",
+                "a_negative_int=-7",
+                "a_float=3.25",
+                "a_str=hello, flyte",
+                "a_bool=true",
+                "a_datetime=2024-05-17T12:30:45.123456Z",
+                "a_duration=3723.004s",
+                "an_enum=green",
+                "optional_int_set=5",
+                "optional_int_none=null",
+                "a_file=./hello.txt",
+                "a_directory=s3://bucket/somedir",
+            ]),
+        ),
+        (
+            "collections.txt",
+            lines(&[
+                "int_list=[1,2,3]",
+                "str_list=[\"a\",\"b\",\"\"]",
+                "nested_list=[[1],[],[2,3]]",
+                "float_map={\"x\":1.5,\"y\":-2.0}",
+                "dataclass_list=[{\"x\":1.0,\"y\":2.0}]",
+                "a_dataclass={\"name\":\"tri\",\"points\":[{\"x\":0,\"y\":0}],\"tags\":{\"k\":1},\"color\":\"red\",\"note\":null}",
+            ]),
+        ),
+        (
+            "json.txt",
+            lines(&[
+                "{\"an_int\": 1, \"a_str\": \"x\", \"int_list\": [1], \"optional_int_set\": null}",
+                "a_bool=false",
+            ]),
+        ),
+        ("bad.txt", lines(&["an_int=three", "nothing", "unknown=1"])),
+    ];
+    for (name, bytes) in run_inputs {
+        seeds.push(("run_input", name.to_string(), bytes));
+    }
+    let queries = [
+        (
+            "where.txt",
+            "SELECT x FROM t WHERE x > {{ .inputs.a }} AND x <> {{.inputs.b}} LIMIT 5",
+            vec![
+                ("a", rusqlite::types::Value::Integer(1)),
+                (
+                    "b",
+                    rusqlite::types::Value::Text("'; DROP TABLE t; --".into()),
+                ),
+            ],
+        ),
+        (
+            "quotes.txt",
+            "SELECT '{{ .inputs.a }}', \"{{.inputs.b}}\" -- {{ .inputs.a_long_name_10 }}",
+            vec![
+                ("a", rusqlite::types::Value::Real(2.5)),
+                ("a_long_name_10", rusqlite::types::Value::Null),
+            ],
+        ),
+        (
+            "broken.txt",
+            "SELECT {{ .inputs. }} {{ inputs.a }} {{",
+            vec![],
+        ),
+    ];
+    for (name, template, values) in queries {
+        let values: BTreeMap<String, rusqlite::types::Value> = values
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect();
+        seeds.push((
+            "query_template",
+            name.to_string(),
+            fuzz_checks::query_bytes(template, &values),
+        ));
+    }
+    let list = |xs: Vec<flyte_runtime::proto::core::Literal>| flyte_runtime::proto::core::Literal {
+        value: Some(flyte_runtime::proto::core::literal::Value::Collection(
+            flyte_runtime::proto::core::LiteralCollection { literals: xs },
+        )),
+        ..Default::default()
     };
-    for r in regressions("literal_map") {
-        check(r).unwrap_or_else(|e| panic!("literal_map regression: {e}"));
+    use flyte_runtime::types::FlyteType;
+    let map_inputs = |a: &[i64], b: &[i64], label: Option<&str>| {
+        let label = match label {
+            Some(l) => l.to_string().to_literal(),
+            None => list(vec![
+                "x".to_string().to_literal(),
+                "y".to_string().to_literal(),
+            ]),
+        };
+        flyte_runtime::proto::core::LiteralMap {
+            literals: [
+                (
+                    "a".to_string(),
+                    list(a.iter().map(|v| v.to_literal()).collect()),
+                ),
+                (
+                    "b".to_string(),
+                    list(b.iter().map(|v| v.to_literal()).collect()),
+                ),
+                ("label".to_string(), label),
+            ]
+            .into(),
+        }
+        .encode_to_vec()
+    };
+    let element = |index: u16, mask: u8, map: Vec<u8>| {
+        [index.to_le_bytes().as_slice(), &[mask], &map].concat()
+    };
+    seeds.push((
+        "map_element",
+        "lists.bin".into(),
+        element(1, 0, map_inputs(&[1, 2], &[3, 4], None)),
+    ));
+    seeds.push((
+        "map_element",
+        "bound.bin".into(),
+        element(0, 0b100, map_inputs(&[1], &[2], Some("s"))),
+    ));
+    seeds.push((
+        "map_element",
+        "uneven.bin".into(),
+        element(2, 0, map_inputs(&[1, 2, 3], &[4], None)),
+    ));
+    seeds
+}
+
+/// The `run_input` seed that gives every fixture input reads into literals, so that the
+/// fuzzers start from the path that converts values, not only from refusals.
+#[test]
+fn a_run_input_seed_reads_whole() {
+    let all = seed_files()
+        .into_iter()
+        .find(|(t, n, _)| *t == "run_input" && n == "all.txt")
+        .expect("all.txt seed");
+    let args = fuzz_checks::run_input_args(&all.2);
+    let vars = fuzz_checks::fixture_interface();
+    let map = args.literal_map("fuzz", &vars).expect("all.txt reads");
+    assert_eq!(map.literals.len(), 18);
+}
+
+/// The corpus holds the seeds `seed_files` makes, byte for byte (`UPDATE_FUZZ_CORPUS=1`
+/// rewrites them): a template or literal format that changes shows here first.
+#[test]
+fn corpus_seeds_are_current() {
+    let update = std::env::var_os("UPDATE_FUZZ_CORPUS").is_some();
+    for (target, name, bytes) in seed_files() {
+        let path = fuzz_dir().join("corpus").join(target).join(&name);
+        if update {
+            std::fs::create_dir_all(path.parent().expect("corpus folder")).expect("corpus folder");
+            std::fs::write(&path, &bytes).expect("write seed");
+        }
+        let stored = std::fs::read(&path).unwrap_or_else(|e| {
+            panic!(
+                "seed {}: {e} (UPDATE_FUZZ_CORPUS=1 writes it)",
+                path.display()
+            )
+        });
+        assert!(
+            stored == bytes,
+            "seed {} differs from what seed_files() makes (UPDATE_FUZZ_CORPUS=1 rewrites it)",
+            path.display()
+        );
     }
-    let n = drive(
-        "literal_map",
-        mutated(seeds("literal_map", fixtures)),
-        check,
-    );
+}
+
+/// Mutates the corpus of a byte-format target.
+fn mutate_target(target: &'static str) {
+    let checks = Checks::new();
+    let dump = fuzz_checks::dump_dir(target);
+    let n = drive(target, mutated(seeds(target)), |input| {
+        if let Some(dir) = &dump {
+            fuzz_checks::dump(dir, &input);
+        }
+        checks.check(target, &input).map_err(TestCaseError::fail)
+    });
     assert!(n > 0);
 }
 
+#[test]
+fn fuzz_template() {
+    mutate_target("template");
+}
+
+#[test]
+fn fuzz_literal_map() {
+    mutate_target("literal_map");
+}
+
+#[test]
+fn fuzz_run_input() {
+    mutate_target("run_input");
+}
+
+#[test]
+fn fuzz_map_element() {
+    mutate_target("map_element");
+}
+
 // ---------------------------------------------------------------------------------------
-// custom → typed configuration.
+// custom → typed configuration, generated as structs.
 
 fn json_value() -> impl Strategy<Value = Value> {
     let leaf = prop_oneof![
@@ -489,31 +569,17 @@ fn field_name() -> impl Strategy<Value = String> {
     ]
 }
 
-fn reads_back<T>(task_type: &'static str, custom: &Struct) -> Result<(), TestCaseError>
-where
-    T: serde::Serialize + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug,
-{
-    if let Ok(config) = from_custom::<T>(task_type, custom) {
-        let written = to_custom(task_type, &config).map_err(|e| {
-            TestCaseError::fail(format!("{task_type}: {config:?} does not serialize: {e}"))
-        })?;
-        let again: T = from_custom(task_type, &written).map_err(|e| {
-            TestCaseError::fail(format!("{task_type}: {written:?} does not read back: {e}"))
-        })?;
-        prop_assert_eq!(again, config);
-    }
-    Ok(())
-}
-
 #[test]
 fn fuzz_custom() {
     let strategy = prop::collection::btree_map(field_name(), json_value(), 0..6)
         .prop_map(|fields| Struct { fields });
+    let dump = fuzz_checks::dump_dir("custom");
     let n = drive("custom", strategy, |custom| {
-        reads_back::<AddTask>("adder", &custom)?;
-        reads_back::<SqliteTask>("sqlite", &custom)?;
-        reads_back::<ChecksumTask>("keyed-checksum", &custom)?;
-        Ok(())
+        let bytes = custom.encode_to_vec();
+        if let Some(dir) = &dump {
+            fuzz_checks::dump(dir, &bytes);
+        }
+        fuzz_checks::custom(&bytes).map_err(TestCaseError::fail)
     });
     assert!(n > 0);
 }
@@ -579,41 +645,13 @@ fn fuzz_query_template() {
             0..4,
         ),
     );
+    let dump = fuzz_checks::dump_dir("query_template");
     let n = drive("query_template", strategy, |(template, values)| {
-        let Ok(q) = QueryTemplate::parse(&template) else {
-            return Ok(());
-        };
-        for p in &q.params {
-            prop_assert!(
-                p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'),
-                "bad parameter name {:?}",
-                p
-            );
+        let bytes = fuzz_checks::query_bytes(&template, &values);
+        if let Some(dir) = &dump {
+            fuzz_checks::dump(dir, &bytes);
         }
-        let _ = q.display(&values);
-        let Ok(bound) = q.bind(&values) else {
-            return Ok(());
-        };
-        let conn = rusqlite::Connection::open_in_memory()
-            .map_err(|e| TestCaseError::fail(e.to_string()))?;
-        conn.execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1), (2), (3);")
-            .map_err(|e| TestCaseError::fail(e.to_string()))?;
-        // Only the first statement of the SQL ever runs (prepare takes one statement); a
-        // value never becomes SQL, so the table keeps its three rows whatever it holds.
-        if let Ok(mut stmt) = conn.prepare(&q.sql) {
-            if stmt.parameter_count() == bound.len() {
-                if let Ok(mut rows) = stmt.query(rusqlite::params_from_iter(bound.iter())) {
-                    while let Ok(Some(_)) = rows.next() {}
-                }
-            }
-        }
-        let count: i64 = conn
-            .query_row("SELECT count(*) FROM t", [], |r| r.get(0))
-            .map_err(|e| {
-                TestCaseError::fail(format!("the table is gone after {:?}: {e}", q.sql))
-            })?;
-        prop_assert_eq!(count, 3, "rows changed by {:?} with {:?}", q.sql, values);
-        Ok(())
+        fuzz_checks::query_template(&bytes).map_err(TestCaseError::fail)
     });
     assert!(n > 0);
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The one test command (README, .ci/run): installs what it needs, then runs formatting,
 # lints, every test (unit, doc, conformance with flyteidl, golden and interop with flytekit)
-# and the docs build. One target directory serves them all.
+# and the docs build. One target directory serves them all (the nightly fuzz build goes to
+# target/fuzz: its sanitizer flags rebuild every crate anyway).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -36,4 +37,8 @@ echo "== cargo doc"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked
 # flyte-runtime alone, without the `dataframe` feature the examples turn on.
 RUSTDOCFLAGS="-D warnings" cargo doc -p flyte-runtime --no-deps --locked
+echo "== fuzz replay (cargo fuzz targets over their corpus and regressions; nightly)"
+started=$(date +%s)
+bash tests/fuzz/run.sh --replay
+echo "fuzz replay took $(( $(date +%s) - started )) s"
 echo "all checks passed"

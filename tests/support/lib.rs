@@ -6,6 +6,7 @@ pub mod dns;
 pub mod docker;
 pub mod faulty_store;
 pub mod fixture_types;
+pub mod fuzz_checks;
 pub mod moto;
 pub mod pod;
 

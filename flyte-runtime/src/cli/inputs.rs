@@ -30,6 +30,37 @@ impl InputArgs {
     pub fn is_empty(&self) -> bool {
         self.input.is_empty() && self.inputs_json.is_none()
     }
+
+    /// These inputs as a literal map of task `task`'s input types `vars`, as `run` reads
+    /// them: every literal it returns fits its declared type.
+    ///
+    /// ```
+    /// use flyte_runtime::cli::InputArgs;
+    /// use flyte_runtime::proto::core::VariableMap;
+    /// use flyte_runtime::types::FlyteType;
+    /// let vars = VariableMap {
+    ///     variables: [("n".to_string(), flyte_runtime::proto::core::Variable {
+    ///         r#type: Some(i64::literal_type()),
+    ///         ..Default::default()
+    ///     })]
+    ///     .into(),
+    /// };
+    /// let args = InputArgs { input: vec!["n=3".into()], inputs_json: None };
+    /// assert_eq!(args.literal_map("t", &vars).unwrap().literals.len(), 1);
+    /// let bad = InputArgs { input: vec!["n=three".into()], inputs_json: None };
+    /// assert!(bad.literal_map("t", &vars).unwrap_err().to_string().contains("input `n`"));
+    /// ```
+    pub fn literal_map(&self, task: &str, vars: &VariableMap) -> Result<LiteralMap, InputsError> {
+        inputs_from_args(task, self, vars).map_err(|message| InputsError { message })
+    }
+}
+
+/// Command-line inputs that do not fit the task: the message names the input and what it
+/// takes.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct InputsError {
+    message: String,
 }
 
 /// A local path as an absolute `file://` URI (made absolute as storage makes it); a URI

@@ -40,7 +40,7 @@ use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 pub use execute::ExecuteArgs;
 #[doc(hidden)]
 pub use give_back::GiveBackArgs;
-pub use inputs::InputArgs;
+pub use inputs::{InputArgs, InputsError};
 pub use logging::{init_logging, LogFormat};
 pub use package::PackageArgs;
 pub use platform_args::PlatformArgs;

@@ -1,0 +1,7 @@
+
+
+secret_group
+checksum
+
+
+secret_keykey
