@@ -14,6 +14,7 @@ export FLYTE_RS_PYTHON="$PWD/.venv/bin/python"
 
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
+rustfmt --edition 2021 --check fuzz/fuzz_targets/*.rs
 echo "== cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "== image (cargo flyte image -p flyte-examples)"

@@ -1,4 +1,7 @@
 //! The `custom` target: see `flyte_tests::fuzz_checks` for its input and property.
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| flyte_tests::fuzz_checks::run_target("custom", data));
+use flyte_tests::fuzz_checks::run_target;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| run_target("custom", data));

@@ -1,4 +1,7 @@
 //! The `run_input` target: see `flyte_tests::fuzz_checks` for its input and property.
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| flyte_tests::fuzz_checks::run_target("run_input", data));
+use flyte_tests::fuzz_checks::run_target;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| run_target("run_input", data));
