@@ -59,6 +59,10 @@ enum Running {
     Thread {
         result: tokio::sync::oneshot::Receiver<Ran>,
         cancel: Option<tokio::sync::oneshot::Sender<()>>,
+        /// Joined once the result is in, so that a run returns only when its thread is gone
+        /// (its thread-locals freed); left running only by an executor that outran its
+        /// timeout and blocks.
+        thread: Option<std::thread::JoinHandle<()>>,
     },
 }
 
@@ -70,7 +74,7 @@ impl Running {
         }
         let (done, result) = tokio::sync::oneshot::channel();
         let (cancel, cancelled) = tokio::sync::oneshot::channel::<()>();
-        std::thread::Builder::new()
+        let thread = std::thread::Builder::new()
             .name("flyte-executor".into())
             .spawn(move || {
                 let ran = handle.block_on(async move {
@@ -86,6 +90,7 @@ impl Running {
         Ok(Running::Thread {
             result,
             cancel: Some(cancel),
+            thread: Some(thread),
         })
     }
 
@@ -93,9 +98,17 @@ impl Running {
     async fn join(&mut self) -> Result<Ran, String> {
         match self {
             Running::Task(handle) => handle.await.map_err(|e| e.to_string()),
-            Running::Thread { result, .. } => result
-                .await
-                .map_err(|_| "its thread ended without a result".to_string()),
+            Running::Thread { result, thread, .. } => {
+                let ran = result
+                    .await
+                    .map_err(|_| "its thread ended without a result".to_string());
+                // The thread has sent its result (or ended): it is about to return, if it has
+                // not. (A panic cannot reach here: run_task catches the executor's.)
+                if let Some(thread) = thread.take() {
+                    let _ = thread.join();
+                }
+                ran
+            }
         }
     }
 
