@@ -327,34 +327,8 @@ fn seed_files() -> Vec<(&'static str, String, Vec<u8>)> {
     ];
     let run_inputs: [(&str, Vec<u8>); 5] = [
         ("all.txt", lines(&[&scalars[..], &collections[..]].concat())),
-        (
-            "scalars.txt",
-            lines(&[
-                "an_int=42",
-                "a_negative_int=-7",
-                "a_float=3.25",
-                "a_str=hello, flyte",
-                "a_bool=true",
-                "a_datetime=2024-05-17T12:30:45.123456Z",
-                "a_duration=3723.004s",
-                "an_enum=green",
-                "optional_int_set=5",
-                "optional_int_none=null",
-                "a_file=./hello.txt",
-                "a_directory=s3://bucket/somedir",
-            ]),
-        ),
-        (
-            "collections.txt",
-            lines(&[
-                "int_list=[1,2,3]",
-                "str_list=[\"a\",\"b\",\"\"]",
-                "nested_list=[[1],[],[2,3]]",
-                "float_map={\"x\":1.5,\"y\":-2.0}",
-                "dataclass_list=[{\"x\":1.0,\"y\":2.0}]",
-                "a_dataclass={\"name\":\"tri\",\"points\":[{\"x\":0,\"y\":0}],\"tags\":{\"k\":1},\"color\":\"red\",\"note\":null}",
-            ]),
-        ),
+        ("scalars.txt", lines(&scalars)),
+        ("collections.txt", lines(&collections)),
         (
             "json.txt",
             lines(&[
