@@ -150,6 +150,13 @@ fn differences(
         o.args.clear();
         t.args.clear();
     }
+    diffs.extend(field_differences(ours, theirs));
+    diffs
+}
+
+/// The fields that differ, once each side's runtime metadata (ours says `rust`) is set aside.
+fn field_differences(mut ours: TaskTemplate, mut theirs: TaskTemplate) -> Vec<String> {
+    let mut diffs = Vec::new();
     for m in [ours.metadata.as_mut(), theirs.metadata.as_mut()]
         .into_iter()
         .flatten()
@@ -176,6 +183,159 @@ fn differences(
         config
     );
     diffs
+}
+
+/// The differences from flytekit's map of an instance task that our maps make on purpose
+/// (also in the README, "Maps over lists").
+const MAP_ALLOWED: &[&str] = &[
+    "id.name: `<module>.map_<task>[_<bound>…]-arraynode`: the bound inputs written out where \
+     flytekit has an md5 of them and of the ArrayNode's concurrency and success criteria (which \
+     the ArrayNode carries, so they need no template of their own); flytekit's <module> is the \
+     task type for an instance task, ours the task name's module",
+    "container.args[0]: our entrypoint binary and `execute` (one binary runs both modes) instead \
+     of `pyflyte-map-execute`",
+    "container.args: the resolver is flyte_rs.map_task_resolver instead of flytekit's \
+     ArrayNodeMapTaskResolver; the loader args have its shape (`vars <bound> resolver <inner \
+     resolver> <inner loader args…>`), the inner resolver and its args being the task's own",
+    "metadata.runtime, as for every template",
+];
+
+/// The Rust twin of map_fixture_tasks.py's AddInstanceTask: the adder with one output (all
+/// flytekit can map).
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq)]
+#[container_task(
+    task_type = "adder",
+    image = "ghcr.io/example/flyte-rs-demo:v1",
+    executor = AddOneExecutor,
+    inputs = AddIn,
+    outputs = AddTotal
+)]
+pub struct AddOne {
+    pub offset: i64,
+}
+
+#[derive(TaskIo)]
+pub struct AddIn {
+    pub a: i64,
+    pub b: i64,
+    pub label: String,
+}
+
+#[derive(TaskIo)]
+pub struct AddTotal {
+    pub total: i64,
+}
+
+#[derive(Default)]
+pub struct AddOneExecutor;
+
+#[shim_executor]
+impl ShimTaskExecutor for AddOneExecutor {
+    type Task = AddOne;
+    fn execute_from_model(
+        &self,
+        _ctx: &ExecutionContext,
+        task: AddOne,
+        i: AddIn,
+    ) -> Result<AddTotal, TaskError> {
+        Ok(AddTotal {
+            total: i.a + i.b + task.offset,
+        })
+    }
+}
+
+fn container_args(t: &TaskTemplate) -> Vec<String> {
+    match &t.target {
+        Some(task_template::Target::Container(c)) => c.args.clone(),
+        _ => panic!("{:?} has no container", t.id),
+    }
+}
+
+/// Args split at `--`: the entrypoint's flags and the loader args.
+fn split_args(args: &[String]) -> (Vec<String>, Vec<String>) {
+    let at = args.iter().position(|a| a == "--").expect("args have `--`");
+    (args[..=at].to_vec(), args[at + 1..].to_vec())
+}
+
+/// Our map of the twin against flytekit's map of the instance task, `bound` bound.
+fn map_differences(bound: &[&str], fixture: &str) -> Vec<String> {
+    let task = TaskInstance::new("fixtures.add_instance", AddOne { offset: 0 });
+    let inner = task.template(&settings()).expect("valid task");
+    let mut ours = flyte_runtime::task::map_template(&inner, bound).expect("mappable");
+    let mut theirs = flytekit_template(fixture);
+    let mut diffs = Vec::new();
+
+    let want_name = match bound {
+        [] => "fixtures.map_add_instance-arraynode".to_string(),
+        b => format!("fixtures.map_add_instance_{}-arraynode", b.join("_")),
+    };
+    let name = |t: &TaskTemplate| t.id.as_ref().map(|i| i.name.clone()).unwrap_or_default();
+    if name(&ours) != want_name {
+        diffs.push(format!(
+            "id.name: ours {}, expected {want_name}",
+            name(&ours)
+        ));
+    }
+    let theirs_name = name(&theirs);
+    if !(theirs_name.starts_with("adder.map_add_instance_") && theirs_name.ends_with("-arraynode"))
+    {
+        diffs.push(format!("flytekit's id.name is {theirs_name}"));
+    }
+    if let (Some(o), Some(t)) = (ours.id.as_mut(), theirs.id.as_ref()) {
+        o.name = t.name.clone();
+    }
+
+    let (our_head, our_tail) = split_args(&container_args(&ours));
+    let (their_head, their_tail) = split_args(&container_args(&theirs));
+    let mut want_head = vec![env!("CARGO_PKG_NAME").to_string(), "execute".to_string()];
+    want_head.extend(their_head[1..].iter().cloned());
+    let at = want_head
+        .iter()
+        .position(|a| a == "--resolver")
+        .expect("flytekit passes --resolver");
+    want_head[at + 1] = Resolver::Map.name().to_string();
+    if our_head != want_head {
+        diffs.push(format!(
+            "container.args: ours {our_head:?}, expected {want_head:?}"
+        ));
+    }
+    let (_, inner_tail) = split_args(&container_args(&inner));
+    let mut want_tail = their_tail[..3].to_vec();
+    want_tail.push(Resolver::Template.name().to_string());
+    want_tail.extend(inner_tail);
+    if our_tail != want_tail {
+        diffs.push(format!(
+            "loader args: ours {our_tail:?}, expected {want_tail:?} (flytekit's {their_tail:?})"
+        ));
+    }
+    for t in [&mut ours, &mut theirs] {
+        if let Some(task_template::Target::Container(c)) = t.target.as_mut() {
+            c.args.clear();
+        }
+    }
+    diffs.extend(field_differences(ours, theirs));
+    diffs
+}
+
+#[test]
+fn a_map_template_matches_flytekits_map_task_field_by_field() {
+    for (bound, fixture) in [
+        (&[][..], "map_add_task"),
+        (&["label"][..], "map_add_task_bound"),
+    ] {
+        let diffs = map_differences(bound, fixture);
+        assert!(
+            diffs.is_empty(),
+            "{fixture}: differences beyond {MAP_ALLOWED:#?}:\n{}",
+            diffs.join("\n")
+        );
+    }
+    // The comparison can fail: a map binding `label` is not flytekit's map binding nothing.
+    let diffs = map_differences(&["label"], "map_add_task");
+    assert!(
+        diffs.iter().any(|d| d.starts_with("interface")),
+        "{diffs:?}"
+    );
 }
 
 #[test]
@@ -448,10 +608,12 @@ fn executors_and_task_types_are_registered() {
         .iter()
         .map(|t| t.task_type)
         .collect();
-    // This test binary's own two, and the examples' (linked for the sqlite comparison).
+    // This test binary's own three (the map comparison's `adder` among them), and the
+    // examples' (linked for the sqlite comparison).
     assert_eq!(
         types,
         [
+            "adder",
             "adder",
             "keyed-checksum",
             "my-custom-task",
