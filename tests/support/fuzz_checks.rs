@@ -72,11 +72,25 @@ pub fn dump_dir(target: &str) -> Option<std::path::PathBuf> {
 }
 
 /// Writes `input` into `dir` under a name made from its content (equal inputs, one file).
+/// With `FLYTE_FUZZ_DUMP_EVERY=N`, only one input in N (chosen by its content's hash, so a
+/// uniform sample): a ten-minute run checks tens of millions.
 pub fn dump(dir: &std::path::Path, input: &[u8]) {
     use std::hash::{Hash, Hasher};
+    static EVERY: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    let every = *EVERY.get_or_init(|| {
+        std::env::var("FLYTE_FUZZ_DUMP_EVERY")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(1)
+            .max(1)
+    });
     let mut h = std::collections::hash_map::DefaultHasher::new();
     input.hash(&mut h);
-    let path = dir.join(format!("{:016x}", h.finish()));
+    let hash = h.finish();
+    if hash % every != 0 {
+        return;
+    }
+    let path = dir.join(format!("{hash:016x}"));
     std::fs::write(&path, input).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
 }
 
