@@ -87,7 +87,7 @@ pub fn dump(dir: &std::path::Path, input: &[u8]) {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     input.hash(&mut h);
     let hash = h.finish();
-    if hash % every != 0 {
+    if !hash.is_multiple_of(every) {
         return;
     }
     let path = dir.join(format!("{hash:016x}"));
