@@ -56,8 +56,16 @@ export PATH="$tools/bin:$PATH"
 tdir="$PWD/target/fuzz"
 fuzz() { cargo +nightly fuzz "$1" --fuzz-dir fuzz --target-dir "$tdir" "${@:2}"; }
 
-echo "fuzz: building ${targets[*]} (nightly, AddressSanitizer)"
-if [ ${#targets[@]} = ${#all_targets[@]} ]; then fuzz build; else for t in "${targets[@]}"; do fuzz build "$t"; done; fi
+# A replay runs a few dozen inputs: an unoptimised build (--dev, minutes faster to compile)
+# serves it; fuzzing and coverage want the optimised one.
+profile=()
+[ "$mode" = replay ] && profile=(--dev)
+echo "fuzz: building ${targets[*]} (nightly, AddressSanitizer${profile:+, unoptimised})"
+if [ ${#targets[@]} = ${#all_targets[@]} ]; then
+  fuzz build "${profile[@]}"
+else
+  for t in "${targets[@]}"; do fuzz build "${profile[@]}" "$t"; done
+fi
 
 # A folder with the target's corpus and regressions, for a run that must not add to either.
 seeds() {
@@ -76,7 +84,7 @@ replay)
   for t in "${targets[@]}"; do
     dir=$(seeds "$t")
     log="$tdir/$t.replay.log"
-    if fuzz run "$t" "$dir" -- -runs=0 >"$log" 2>&1; then
+    if fuzz run "${profile[@]}" "$t" "$dir" -- -runs=0 >"$log" 2>&1; then
       echo "fuzz $t: $(ls "$dir" | wc -l) corpus and regression inputs pass ($(inited "$log"))"
     else
       tail -40 "$log" >&2
