@@ -259,7 +259,10 @@ fn seed_files() -> Vec<(&'static str, String, Vec<u8>)> {
     ]
     .into_iter()
     .collect::<Result<Vec<_>, _>>()
-    .expect("example templates");
+    .expect("example templates")
+    .into_iter()
+    .map(without_checkout_path)
+    .collect::<Vec<_>>();
     let mut seeds = Vec::new();
     for (i, t) in templates.iter().take(3).enumerate() {
         seeds.push(("template", format!("flyte_rs_{i}.pb"), t.encode_to_vec()));
@@ -428,6 +431,17 @@ fn seed_files() -> Vec<(&'static str, String, Vec<u8>)> {
         element(2, 0, map_inputs(&[1, 2, 3], &[4], None)),
     ));
     seeds
+}
+
+/// `t` with the sqlite demo's database URI (a path inside this checkout) replaced by a
+/// fixed one, so that the seeds are the same bytes in every clone.
+fn without_checkout_path(
+    mut t: flyte_runtime::proto::core::TaskTemplate,
+) -> flyte_runtime::proto::core::TaskTemplate {
+    if let Some(uri) = t.custom.as_mut().and_then(|c| c.fields.get_mut("uri")) {
+        uri.kind = Some(Kind::StringValue("https://example.com/demo.sqlite".into()));
+    }
+    t
 }
 
 /// The `run_input` seed that gives every fixture input reads into literals, so that the
