@@ -13,8 +13,12 @@ const PROTOS: &[&str] = &[
     "flyteidl/core/tasks.proto",
     "flyteidl/core/execution.proto",
     "flyteidl/core/errors.proto",
+    "flyteidl/core/workflow.proto",
     "flyteidl/admin/description_entity.proto",
+    "flyteidl/admin/common.proto",
     "flyteidl/admin/task.proto",
+    "flyteidl/admin/workflow.proto",
+    "flyteidl/admin/launch_plan.proto",
 ];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

@@ -26,7 +26,7 @@ pub mod core {
     include!(concat!(env!("OUT_DIR"), "/flyteidl.core.rs"));
 }
 
-/// `flyteidl.admin`: what FlyteAdmin registers (`TaskSpec`).
+/// `flyteidl.admin`: what FlyteAdmin registers (`TaskSpec`, `WorkflowSpec`, `LaunchPlan`).
 #[allow(missing_docs)]
 pub mod admin {
     include!(concat!(env!("OUT_DIR"), "/flyteidl.admin.rs"));
