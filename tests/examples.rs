@@ -71,14 +71,19 @@ fn package_of_flyte_examples_is_read_whole_by_flytekit() {
     assert_eq!(
         files,
         [
-            "0_examples.add_1.pb",
-            "1_examples.add_in_pod_1.pb",
-            "2_examples.checksum_1.pb",
-            "3_examples.echo_1.pb",
-            "4_examples.resumable_count_1.pb",
-            "5_examples.sqlite_by_composer_1.pb",
-            "6_examples.sqlite_demo_1.pb",
-            "7_examples.squares_1.pb",
+            "00_examples.add_1.pb",
+            "01_examples.add_in_pod_1.pb",
+            "02_examples.checksum_1.pb",
+            "03_examples.echo_1.pb",
+            "04_examples.resumable_count_1.pb",
+            "05_examples.sqlite_by_composer_1.pb",
+            "06_examples.sqlite_demo_1.pb",
+            "07_examples.squares_1.pb",
+            // The map: its task template, then the workflow holding its ArrayNode, then the
+            // workflow's default launch plan (flytectl registers them in this order).
+            "08_examples.map_add_label-arraynode_1.pb",
+            "09_examples.map_add_label_2.pb",
+            "10_examples.map_add_label_3.pb",
         ]
     );
     // pyflyte's own package names its files the same way.
@@ -101,18 +106,27 @@ fn package_of_flyte_examples_is_read_whole_by_flytekit() {
             f["bytes_equal"], true,
             "{name}: our bytes are not flyteidl's canonical ones"
         );
-        if f["type"] == "echo" {
-            assert_eq!(f["image"], Json::Null, "an echo task has no container");
-            assert_eq!(f["inputs"], f["outputs"]);
-        } else {
-            assert_eq!(f["image"], image, "{name}");
-            let args = f["args"].as_array().expect("args");
-            assert_eq!(args[0], "flyte-examples", "{name}");
+        match f["kind"].as_str() {
+            Some("task") => {
+                assert_eq!(f["set_aside"], serde_json::json!([]), "{name}");
+                if f["type"] == "echo" {
+                    assert_eq!(f["image"], Json::Null, "an echo task has no container");
+                    assert_eq!(f["inputs"], f["outputs"]);
+                } else {
+                    assert_eq!(f["image"], image, "{name}");
+                    let args = f["args"].as_array().expect("args");
+                    assert_eq!(args[0], "flyte-examples", "{name}");
+                }
+            }
+            Some("workflow") | Some("launch plan") => {}
+            other => panic!("{name}: flytekit read it as {other:?}"),
         }
-        assert!(
-            f["short_description"].is_string(),
-            "{name}: docs are registered"
-        );
+        if f["kind"] != "launch plan" {
+            assert!(
+                f["short_description"].is_string(),
+                "{name}: docs are registered"
+            );
+        }
     }
     let by_name = |n: &str| read.iter().find(|f| f["name"] == n).expect(n);
     let sqlite = by_name("examples.sqlite_demo");
@@ -127,6 +141,88 @@ fn package_of_flyte_examples_is_read_whole_by_flytekit() {
         by_name("examples.checksum")["secrets"],
         serde_json::json!(["checksum"])
     );
+
+    // The map, as flytekit reads it: a task of the adder's type over lists, the workflow of
+    // one ArrayNode referencing it, and a launch plan of that workflow asking for every input.
+    let of_kind = |kind: &str, n: &str| {
+        read.iter()
+            .find(|f| f["kind"] == kind && f["name"] == n)
+            .unwrap_or_else(|| panic!("no {kind} {n}"))
+    };
+    let map = of_kind("task", "examples.map_add_label-arraynode");
+    assert_eq!(map["type"], "adder");
+    assert_eq!(map["image"], image);
+    let args: Vec<&str> = map["args"]
+        .as_array()
+        .expect("args")
+        .iter()
+        .filter_map(Json::as_str)
+        .collect();
+    let at = args
+        .iter()
+        .position(|a| *a == "--resolver")
+        .expect("--resolver");
+    assert_eq!(args[at + 1], "flyte_rs.map_task_resolver");
+    assert_eq!(args[at + 3..at + 6], ["vars", "label", "resolver"]);
+    let wf = of_kind("workflow", "examples.map_add_label");
+    assert_eq!(wf["inputs"], serde_json::json!(["a", "b", "label"]));
+    assert_eq!(wf["outputs"], serde_json::json!(["message", "total"]));
+    assert_eq!(
+        wf["array_nodes"],
+        serde_json::json!([{
+            "node": "n0",
+            "task": "examples.map_add_label-arraynode",
+            "parallelism": 4,
+            "min_success_ratio": 0.75,
+            "min_successes": null,
+        }])
+    );
+    // What flytekit's models do not read of an ArrayNode is compared with flytekit's own
+    // output in template_equality.rs instead.
+    assert!(wf["set_aside"]
+        .as_array()
+        .is_some_and(|a| a.contains(&Json::from("ArrayNode.bound_inputs"))));
+    let lp = of_kind("launch plan", "examples.map_add_label");
+    assert_eq!(lp["workflow"], "examples.map_add_label");
+    assert_eq!(
+        lp["required_inputs"],
+        serde_json::json!(["a", "b", "label"])
+    );
+}
+
+#[test]
+fn a_flytekit_workflow_calls_the_packaged_map_by_its_launch_plan() {
+    let dir = scratch("package-map-call");
+    let pkg = dir.join("flyte-package.tgz").display().to_string();
+    let out = run(
+        &examples_bin(),
+        &["package", "--image", "img:1", "--output", &pkg],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let seen: Json = serde_json::from_slice(&flyte_tests::run_python(
+        "call_map_launch_plan.py",
+        &[&pkg, "examples.map_add_label"],
+        b"",
+    ))
+    .expect("JSON from call_map_launch_plan.py");
+    assert_eq!(seen["fetched_node_launch_plan"], "examples.map_add_label");
+    assert_eq!(
+        seen["fetched_node_inputs"],
+        serde_json::json!(["a", "b", "label"])
+    );
+    assert_eq!(
+        seen["declared_output_equal"], true,
+        "flytekit types List[Optional[int]] otherwise than our map's output"
+    );
+    assert_eq!(
+        seen["reference_inputs_equal"],
+        serde_json::json!({"a": true, "b": true, "label": true})
+    );
+    assert_eq!(
+        seen["reference_outputs_equal"],
+        serde_json::json!({"message": true, "total": true})
+    );
+    assert_eq!(seen["reference_names_equal"], true);
 }
 
 #[test]

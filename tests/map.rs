@@ -367,3 +367,157 @@ fn run_map_fans_out_gathers_and_refuses_uneven_lists() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_registered_map_runs_by_name_and_flytekit_reads_its_lists_of_optionals() {
+    let dir = flyte_tests::pod::scratch("run-registered-map");
+    let out = std::process::Command::new(examples())
+        .args(["run", "examples.map_add_label"])
+        .args(["-i", "a=[1,9223372036854775807,3,4]", "-i", "b=[1,1,1,1]"])
+        .args(["-i", "label=s", "--dir"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The map's own settings: `label` bound, 4 at a time, three quarters needed.
+    assert!(
+        stdout.contains(
+            "map examples.map_add_label of task examples.add over 4 element(s), 4 at a time"
+        ),
+        "{stdout}"
+    );
+    assert!(stdout.contains("3 succeeded, 3 needed"), "{stdout}");
+
+    // flytekit reads the gathered lists against the map template's own interface, which
+    // types them List[Optional[…]] with flytekit's union tags.
+    let map = flyte_examples::adder::map_add()
+        .template(&Default::default())
+        .expect("the map's template");
+    let outputs = map.interface.as_ref().and_then(|i| i.outputs.clone());
+    assert_eq!(
+        outputs
+            .as_ref()
+            .map(|o| o.variables["total"].r#type.clone()),
+        Some(Some(Vec::<Option<i64>>::literal_type()))
+    );
+    let template = dir.join("map_template.pb");
+    std::fs::write(&template, flyte_runtime::proto::encode_task_template(&map)).unwrap();
+    let read: serde_json::Value = serde_json::from_slice(&flyte_tests::run_python(
+        "read_outputs.py",
+        &[
+            &template.display().to_string(),
+            &dir.join("outputs.pb").display().to_string(),
+        ],
+        b"",
+    ))
+    .expect("read_outputs.py prints JSON");
+    assert_eq!(read["total"], "[2, None, 4, 5]", "{read}");
+    assert_eq!(read["message"], "['s=2', None, 's=4', 's=5']", "{read}");
+
+    // In this process: the same elements, the same gathered lists, the same verdict.
+    let in_process = flyte_tests::pod::scratch("run-registered-map-in-process");
+    let out = std::process::Command::new(examples())
+        .args(["run", "examples.map_add_label", "--in-process"])
+        .args(["-i", "a=[1,9223372036854775807,3,4]", "-i", "b=[1,1,1,1]"])
+        .args(["-i", "label=s", "--dir"])
+        .arg(&in_process)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    assert!(stdout.contains("ran in this process"), "{stdout}");
+    assert!(
+        stdout.contains("element 1 failed: USER:OverflowError"),
+        "{stdout}"
+    );
+    assert_eq!(
+        std::fs::read(in_process.join("outputs.pb")).unwrap(),
+        std::fs::read(dir.join("outputs.pb")).unwrap(),
+        "in process and as processes, the gathered outputs are the same bytes"
+    );
+    // … and a ratio the elements miss fails the node there too.
+    let missed = std::process::Command::new(examples())
+        .args([
+            "run",
+            "examples.add",
+            "--map",
+            "--bound",
+            "label",
+            "--in-process",
+        ])
+        .args([
+            "-i",
+            "a=[1,9223372036854775807]",
+            "-i",
+            "b=[1,1]",
+            "-i",
+            "label=s",
+        ])
+        .output()
+        .unwrap();
+    assert!(!missed.status.success());
+    let stdout = String::from_utf8_lossy(&missed.stdout);
+    assert!(
+        stdout.contains("failed: 1 of 2 element(s) succeeded, 2 needed"),
+        "{stdout}"
+    );
+
+    // Its settings are its own: the flags of an ad-hoc map are refused.
+    let flagged = std::process::Command::new(examples())
+        .args([
+            "run",
+            "examples.map_add_label",
+            "--map",
+            "--concurrency",
+            "2",
+        ])
+        .args(["-i", "a=[1]", "-i", "b=[1]", "-i", "label=s"])
+        .output()
+        .unwrap();
+    assert!(!flagged.status.success());
+    let stderr = String::from_utf8_lossy(&flagged.stderr);
+    assert!(stderr.contains("is a registered map"), "{stderr}");
+}
+
+#[test]
+fn a_map_with_a_bad_ratio_or_of_an_echo_task_is_refused_naming_it() {
+    use flyte_runtime::task::{EchoTask, MapTask, MapTemplateError};
+    let bad = flyte_examples::adder::add_task()
+        .map()
+        .min_success_ratio(1.5);
+    let err = bad.template(&Default::default()).unwrap_err();
+    assert!(matches!(err, MapTemplateError::Ratio { .. }), "{err:?}");
+    assert_eq!(
+        err.to_string(),
+        "map `examples.map_add`: min_success_ratio is 1.5; it must be a share from 0 to 1"
+    );
+    let echo = MapTask::new(EchoTask::new("demo.echo").input::<i64>("n"));
+    let err = echo.workflow_spec(&Default::default()).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("task `demo.echo` has no container"),
+        "{err}"
+    );
+    let unknown = flyte_examples::adder::add_task().map().bound("nope");
+    let err = unknown.template(&Default::default()).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("no input `nope` to bind (inputs: a, b, label)"),
+        "{err}"
+    );
+}
+
+/// The union tag a map's optional outputs get from their `LiteralType` is the one a derived
+/// struct or enum declares (flytekit's transformer names), as for the built-in types.
+#[test]
+fn derived_types_tag_their_optionals_as_their_literal_types_say() {
+    use flyte_runtime::types::literal_type::type_tag;
+    use flyte_tests::fixture_types::{Color, Point};
+    assert_eq!(type_tag(&Point::literal_type()), Point::type_tag());
+    assert_eq!(type_tag(&Color::literal_type()), Color::type_tag());
+}

@@ -6,8 +6,10 @@
 use std::time::Duration;
 
 use flyte_runtime::prelude::*;
+use flyte_runtime::proto::admin::LaunchPlan;
 use flyte_runtime::proto::core::{
-    literal_type, task_template, LiteralType, SchemaType, TaskTemplate,
+    literal_type, node, task_node, task_template, LiteralType, SchemaType, TaskNode, TaskTemplate,
+    WorkflowTemplate,
 };
 use flyte_runtime::protocol::Resolver;
 use flyte_runtime::task::SerializationSettings;
@@ -336,6 +338,144 @@ fn a_map_template_matches_flytekits_map_task_field_by_field() {
         diffs.iter().any(|d| d.starts_with("interface")),
         "{diffs:?}"
     );
+}
+
+/// The differences from the workflow flytekit writes around its map that our map's workflow
+/// makes on purpose (also in the README, "Maps over lists").
+const MAP_WORKFLOW_ALLOWED: &[&str] = &[
+    "the map template's name (in the node's id, its metadata and the task reference), as in \
+     MAP_ALLOWED",
+    "workflow outputs are named as the task's outputs (`total`), where flytekit names a \
+     workflow's returned values o0, o1, …: our workflow exists only to hold the map, so its \
+     interface is the map's",
+];
+
+fn fixture<M: Message + Default>(path: &str) -> M {
+    M::decode(flyte_tests::read_fixture(path).as_slice()).expect("fixture decodes")
+}
+
+/// Every `-arraynode` name in the debug form of `wf` replaced by `to`.
+fn with_map_name(wf: &WorkflowTemplate, from: &str, to: &str) -> WorkflowTemplate {
+    let mut wf = wf.clone();
+    for node in &mut wf.nodes {
+        if let Some(m) = node.metadata.as_mut() {
+            m.name = m.name.replace(from, to);
+        }
+        if let Some(node::Target::ArrayNode(array)) = node.target.as_mut() {
+            if let Some(sub) = array.node.as_mut() {
+                sub.id = sub.id.replace(from, to);
+                if let Some(m) = sub.metadata.as_mut() {
+                    m.name = m.name.replace(from, to);
+                }
+                if let Some(node::Target::TaskNode(TaskNode {
+                    reference: Some(task_node::Reference::ReferenceId(id)),
+                    ..
+                })) = sub.target.as_mut()
+                {
+                    id.name = id.name.replace(from, to);
+                }
+            }
+        }
+    }
+    wf
+}
+
+/// flytekit's workflow with its outputs `o0…` renamed to `names`.
+fn with_output_names(mut wf: WorkflowTemplate, names: &[&str]) -> WorkflowTemplate {
+    for (i, name) in names.iter().enumerate() {
+        let old = format!("o{i}");
+        if let Some(outputs) = wf.interface.as_mut().and_then(|i| i.outputs.as_mut()) {
+            if let Some(mut var) = outputs.variables.remove(&old) {
+                var.description = name.to_string();
+                outputs.variables.insert(name.to_string(), var);
+            }
+        }
+        for b in wf.outputs.iter_mut().filter(|b| b.var == old) {
+            b.var = name.to_string();
+        }
+    }
+    wf
+}
+
+/// Our map's workflow against the one flytekit writes around `map_task` in `fixture`.
+fn map_workflow_differences(map: &MapTask, fixture_name: &str) -> Vec<String> {
+    let ours = map
+        .workflow_spec(&settings())
+        .expect("valid map")
+        .template
+        .expect("a template");
+    let theirs: WorkflowTemplate = fixture(&format!("workflows/{fixture_name}.pb"));
+    let their_map = match theirs.nodes.first().and_then(|n| n.target.as_ref()) {
+        Some(node::Target::ArrayNode(a)) => a.node.as_ref().map(|n| n.id.clone()),
+        _ => None,
+    }
+    .expect("flytekit's workflow holds an ArrayNode");
+    let ours = with_map_name(&ours, &format!("{}-arraynode", map.name()), &their_map);
+    let theirs = with_output_names(theirs, &["total"]);
+    let mut diffs = Vec::new();
+    macro_rules! field {
+        ($($f:ident),*) => {$(
+            if ours.$f != theirs.$f {
+                diffs.push(format!("{}:\n  ours:     {:?}\n  flytekit: {:?}", stringify!($f), ours.$f, theirs.$f));
+            }
+        )*};
+    }
+    field!(
+        id,
+        metadata,
+        interface,
+        nodes,
+        outputs,
+        failure_node,
+        metadata_defaults
+    );
+    diffs
+}
+
+#[test]
+fn a_map_workflow_and_launch_plan_match_flytekits_field_by_field() {
+    let twin = || TaskInstance::new("fixtures.add_instance", AddOne { offset: 0 });
+    let cases = [
+        (
+            // map_task(add_instance, concurrency=2, min_success_ratio=0.75)
+            twin()
+                .map()
+                .concurrency(2)
+                .min_success_ratio(0.75)
+                .named("map_fixture_tasks.map_add_wf"),
+            "map_add_wf",
+        ),
+        (
+            // map_task(functools.partial(add_instance, label=label), concurrency=4)
+            twin()
+                .map()
+                .bound("label")
+                .concurrency(4)
+                .named("map_fixture_tasks.map_add_bound_wf"),
+            "map_add_bound_wf",
+        ),
+    ];
+    for (map, name) in &cases {
+        let diffs = map_workflow_differences(map, name);
+        assert!(
+            diffs.is_empty(),
+            "{name}: differences beyond {MAP_WORKFLOW_ALLOWED:#?}:\n{}",
+            diffs.join("\n")
+        );
+    }
+    // The comparison can fail: another success criterion is not flytekit's.
+    let other = twin()
+        .map()
+        .concurrency(2)
+        .min_successes(3)
+        .named("map_fixture_tasks.map_add_wf");
+    let diffs = map_workflow_differences(&other, "map_add_wf");
+    assert!(diffs.iter().any(|d| d.starts_with("nodes")), "{diffs:?}");
+
+    // The default launch plan is flytekit's exactly, closure and empty labels included.
+    let ours = cases[0].0.launch_plan(&settings()).expect("valid map");
+    let theirs: LaunchPlan = fixture("launch_plans/map_add_wf.pb");
+    assert_eq!(ours, theirs);
 }
 
 #[test]

@@ -78,6 +78,20 @@ pub fn add_task() -> TaskInstance<AddTask> {
 
 register_task!(add_task);
 
+/// `examples.map_add_label`: the adder mapped over lists of `a` and `b`, one `label` for
+/// all, at most 4 elements at a time; it succeeds when three quarters of the elements do,
+/// so its outputs are lists of optionals (none for an element that failed).
+pub fn map_add() -> MapTask {
+    add_task()
+        .map()
+        .bound("label")
+        .concurrency(4)
+        .min_success_ratio(0.75)
+        .docs("Adds pairs of integers, each pair in its own pod.")
+}
+
+register_map!(map_add);
+
 /// `examples.add_in_pod`: the adder in a pod template, as a task that needs more of its pod
 /// than a container (here a label, an `emptyDir` scratch volume and an env variable of the
 /// template's own); the task's container is merged into the template's `adder` container.

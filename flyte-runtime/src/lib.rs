@@ -28,6 +28,7 @@ pub mod protocol;
 pub mod storage;
 pub mod task;
 pub mod types;
+pub mod workflow;
 
 /// `#[derive(FlyteType)]`: a struct as a Flyte dataclass, or a unit-only enum as a Flyte enum.
 ///

@@ -100,7 +100,7 @@ fn package(n: usize, out: &str) -> Result<String, String> {
         ..SerializationSettings::default()
     };
     let mut bytes = Vec::new();
-    write_package(&refs, &settings, 0, &mut bytes).map_err(|e| e.to_string())?;
+    write_package(&refs, &[], &settings, 0, &mut bytes).map_err(|e| e.to_string())?;
     flyte_runtime::storage::write_local_atomically(std::path::Path::new(out), &bytes)
         .map_err(|e| format!("{out}: {e}"))?;
     Ok(format!(

@@ -20,8 +20,9 @@ pub struct InputArgs {
     /// not given.
     #[arg(long = "input", short = 'i', value_name = "NAME=VALUE")]
     pub input: Vec<String>,
-    /// All inputs as one JSON object (`--input` values override its entries).
-    #[arg(long, value_name = "JSON")]
+    /// All inputs as one JSON object (`--input` values override its entries); `@PATH` reads
+    /// the object from a file (for lists too long for a command line).
+    #[arg(long, value_name = "JSON|@PATH")]
     pub inputs_json: Option<String>,
 }
 
@@ -189,6 +190,15 @@ pub(crate) fn inputs_from_args(
     };
     let mut given: Vec<(String, Json)> = Vec::new();
     if let Some(text) = &args.inputs_json {
+        let read;
+        let text = match text.strip_prefix('@') {
+            Some(path) => {
+                read = std::fs::read_to_string(path)
+                    .map_err(|e| format!("--inputs-json @{path}: cannot read it: {e}"))?;
+                &read
+            }
+            None => text,
+        };
         match serde_json::from_str::<Json>(text) {
             Ok(Json::Object(m)) => given.extend(m),
             Ok(_) => return Err("--inputs-json must be a JSON object".to_string()),

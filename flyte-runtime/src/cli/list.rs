@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use crate::protocol::Resolver;
 use crate::task::registry;
-use crate::task::TaskKind;
+use crate::task::{SuccessCriterion, TaskKind};
 
 pub(crate) fn list() -> ExitCode {
     println!("task types:");
@@ -47,6 +47,36 @@ pub(crate) fn list() -> ExitCode {
             i.instance.name(),
             i.instance.task_type(),
             i.registered_at
+        );
+    }
+    let maps = match registry::maps() {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    println!("maps (name, mapped task, bound inputs, concurrency, success criterion):");
+    for m in &maps {
+        let map = &m.map;
+        let bound = if map.bound_inputs().is_empty() {
+            "-".to_string()
+        } else {
+            map.bound_inputs().join(",")
+        };
+        let concurrency = map
+            .concurrency_limit()
+            .map_or_else(|| "workflow's".to_string(), |n| n.to_string());
+        let success = match map.success() {
+            SuccessCriterion::All => "all".to_string(),
+            SuccessCriterion::Ratio(r) => format!("ratio {r}"),
+            SuccessCriterion::Count(n) => format!("{n} element(s)"),
+        };
+        println!(
+            "  {:<28} {:<24} bound {bound}, concurrency {concurrency}, succeeds with {success}  (registered at {})",
+            map.name(),
+            map.task().name(),
+            m.registered_at
         );
     }
     println!("resolvers:");

@@ -1,5 +1,6 @@
 //! `package --image IMAGE --output FILE [--version V]`: the registration package of every
-//! task this binary registers, as `pyflyte package` writes it (see [`crate::package`]).
+//! task and map this binary registers, as `pyflyte package` writes it (see
+//! [`crate::package`]).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -8,8 +9,8 @@ use clap::Args;
 
 use crate::package::write_package;
 use crate::task::registry;
-use crate::task::AnyTaskInstance;
 use crate::task::SerializationSettings;
+use crate::task::{AnyTaskInstance, MapTask};
 
 /// Arguments of `package`.
 #[derive(Debug, Clone, Args)]
@@ -59,20 +60,26 @@ fn try_package(args: &PackageArgs) -> Result<(), String> {
     };
     let instances = registry::instances().map_err(|e| e.to_string())?;
     let tasks: Vec<&dyn AnyTaskInstance> = instances.iter().map(|i| i.instance.as_ref()).collect();
+    let maps = registry::maps().map_err(|e| e.to_string())?;
+    let maps: Vec<&MapTask> = maps.iter().map(|m| &m.map).collect();
     let mut bytes = Vec::new();
     let listing =
-        write_package(&tasks, &settings, mtime(), &mut bytes).map_err(|e| e.to_string())?;
+        write_package(&tasks, &maps, &settings, mtime(), &mut bytes).map_err(|e| e.to_string())?;
     crate::storage::write_local_atomically(&args.output, &bytes)
         .map_err(|e| format!("cannot write {}: {e}", args.output.display()))?;
     println!(
-        "wrote {} ({} task(s), {} bytes, image {}):",
+        "wrote {} ({} entities, {} bytes, image {}):",
         args.output.display(),
         listing.len(),
         bytes.len(),
         args.image
     );
     for p in &listing {
-        println!("  {:<40} {:<15} {} bytes", p.file, p.task_type, p.bytes);
+        let what = match p.task_type {
+            Some(task_type) => format!("task {task_type}"),
+            None => p.kind.as_str().to_string(),
+        };
+        println!("  {:<48} {:<15} {} bytes", p.file, what, p.bytes);
     }
     println!(
         "register with: flytectl register files --archive {} --project P --domain D --version V",

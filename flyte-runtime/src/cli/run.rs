@@ -20,7 +20,7 @@ use crate::protocol::{EntrypointArgs, Resolver};
 use crate::storage::{join, Storage};
 use crate::task::registry;
 use crate::task::SerializationSettings;
-use crate::task::TaskKind;
+use crate::task::{AnyTaskInstance, MapTask, TaskKind};
 
 fn run_dir(args: &RunArgs) -> PathBuf {
     args.dir.clone().unwrap_or_else(|| {
@@ -90,7 +90,48 @@ impl RunLayout {
     }
 }
 
+/// The registered map named `name`, if there is one.
+fn registered_map(name: &str) -> Result<Option<MapTask>, String> {
+    let maps = registry::maps().map_err(|e| e.to_string())?;
+    Ok(maps.into_iter().map(|m| m.map).find(|m| m.name() == name))
+}
+
+/// The map `run --map` describes: the task's, with the flags' bound inputs, concurrency and
+/// success criterion.
+fn map_from_flags(args: &RunArgs, instance: Box<dyn AnyTaskInstance>) -> MapTask {
+    let mut map = MapTask::from_boxed(instance);
+    for b in &args.bound {
+        map = map.bound(b);
+    }
+    if let Some(n) = args.concurrency {
+        map = map.concurrency(u32::try_from(n).unwrap_or(u32::MAX));
+    }
+    if let Some(r) = args.min_success_ratio {
+        map = map.min_success_ratio(r);
+    }
+    if let Some(n) = args.min_successes {
+        map = map.min_successes(n);
+    }
+    map
+}
+
+fn map_dir(args: &RunArgs) -> Result<std::path::PathBuf, String> {
+    let dir = run_dir(args);
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    std::path::absolute(&dir).map_err(|e| e.to_string())
+}
+
 fn try_run(args: &RunArgs) -> Result<ExitCode, String> {
+    if let Some(map) = registered_map(&args.task)? {
+        if args.map || !args.bound.is_empty() || args.concurrency.is_some() {
+            return Err(format!(
+                "`{}` is a registered map: it runs with its own bound inputs, concurrency \
+                 and success criterion; run it without --map, --bound and --concurrency",
+                args.task
+            ));
+        }
+        return super::run_map::run_map(args, &map, &map_dir(args)?);
+    }
     let registered = registry::instance(&args.task).map_err(|e| e.to_string())?;
     let instance = registered.instance;
     let executor_path = match instance.kind() {
@@ -107,6 +148,13 @@ fn try_run(args: &RunArgs) -> Result<ExitCode, String> {
             ))
         }
     };
+    if args.in_process && !args.map {
+        return Err(format!(
+            "--in-process runs the elements of a map in this process; `{}` is a task: add \
+             --map to map it, or run it without --in-process",
+            args.task
+        ));
+    }
     if args.map {
         if executor_path.is_none() {
             return Err(format!(
@@ -114,11 +162,8 @@ fn try_run(args: &RunArgs) -> Result<ExitCode, String> {
                 args.task
             ));
         }
-        let dir = run_dir(args);
-        std::fs::create_dir_all(&dir)
-            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-        let dir = std::path::absolute(&dir).map_err(|e| e.to_string())?;
-        return super::run_map::run_map(args, instance.as_ref(), &dir);
+        let dir = map_dir(args)?;
+        return super::run_map::run_map(args, &map_from_flags(args, instance), &dir);
     }
     let template = instance
         .template(&SerializationSettings::default())

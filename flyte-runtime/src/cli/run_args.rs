@@ -68,6 +68,11 @@ pub struct RunArgs {
     /// With --map: how many elements must succeed (default: all).
     #[arg(long, value_name = "N", requires = "map")]
     pub min_successes: Option<u32>,
+    /// Run a map's elements in this process (each the same supervised run as a pod's
+    /// `execute`, its timeout enforced) instead of a process per element: for maps of many
+    /// small elements. With --map or a registered map; not with --container.
+    #[arg(long, conflicts_with = "container")]
+    pub in_process: bool,
 }
 
 impl RunArgs {

@@ -19,15 +19,15 @@ use prost::Message;
 use super::inputs::inputs_from_args;
 use super::outputs::print_outputs;
 use super::run_args::RunArgs;
-use crate::execute::Runner;
+use crate::execute::{run_map_in_process, MapOver, Runner};
 use crate::pod::{
-    build_pod, element_env, element_literals, element_output_prefix, element_template, gather,
-    list_length, min_successes, read_results, ArrayVerdict, ContainerExit, DockerOptions,
-    Placeholders, PodRun, TaskResult,
+    build_pod, element_env, element_literals, element_output_prefix, element_template, list_length,
+    min_successes, read_results, ArrayVerdict, ContainerExit, DockerOptions, Gathering,
+    Placeholders, PodRun, TaskFailure, TaskResult,
 };
 use crate::proto::core::task_template::Target;
 use crate::storage::{write_local_atomically, Storage};
-use crate::task::{map_template, AnyTaskInstance, SerializationSettings};
+use crate::task::{MapTask, SerializationSettings, SuccessCriterion};
 
 /// How one element's process ended.
 struct Ended {
@@ -37,12 +37,8 @@ struct Ended {
     stderr: String,
 }
 
-/// Runs the map of `instance` described by `args` in the folder `dir`.
-pub(super) fn run_map(
-    args: &RunArgs,
-    instance: &dyn AnyTaskInstance,
-    dir: &Path,
-) -> Result<ExitCode, String> {
+/// Runs `map` with the inputs of `args` in the folder `dir`.
+pub(super) fn run_map(args: &RunArgs, map_task: &MapTask, dir: &Path) -> Result<ExitCode, String> {
     if args.storage.is_some() {
         return Err(
             "--map keeps the node's files in the run folder; --storage does not combine with \
@@ -50,11 +46,10 @@ pub(super) fn run_map(
                 .to_string(),
         );
     }
-    let template = instance
+    let map = map_task
         .template(&SerializationSettings::default())
         .map_err(|e| e.to_string())?;
-    let bound: Vec<&str> = args.bound.iter().map(String::as_str).collect();
-    let map = map_template(&template, &bound).map_err(|e| e.to_string())?;
+    let bound: Vec<&str> = map_task.bound_inputs().iter().map(String::as_str).collect();
     let vars = map
         .interface
         .as_ref()
@@ -62,12 +57,11 @@ pub(super) fn run_map(
         .unwrap_or_default();
     let inputs = inputs_from_args(&args.task, &args.inputs, &vars)?;
     let n = list_length(&inputs, &bound).map_err(|e| format!("the map cannot start: {e}"))?;
-    if let Some(r) = args.min_success_ratio {
-        if !(0.0..=1.0).contains(&r) {
-            return Err(format!("--min-success-ratio is {r}: a share from 0 to 1"));
-        }
-    }
-    let needed = min_successes(n, args.min_successes, args.min_success_ratio);
+    let needed = match map_task.success() {
+        SuccessCriterion::All => min_successes(n, None, None),
+        SuccessCriterion::Ratio(r) => min_successes(n, None, Some(r)),
+        SuccessCriterion::Count(m) => min_successes(n, Some(m), None),
+    };
     let max_download_bytes = args.platform.platform()?.max_download_bytes;
 
     let out_dir = dir.join("out");
@@ -84,6 +78,55 @@ pub(super) fn run_map(
     };
     write("template.pb", &crate::proto::encode_task_template(&element))?;
     write("inputs.pb", &inputs.encode_to_vec())?;
+    // The map's own bound (0: none), else the machine's CPUs, as the workflow's
+    // parallelism would bound it on a cluster.
+    let concurrency = match map_task.concurrency_limit() {
+        Some(0) => n,
+        Some(limit) => limit as usize,
+        None => std::thread::available_parallelism().map_or(1, |p| p.get()),
+    }
+    .clamp(1, n.max(1));
+    if args.in_process {
+        let executor_path =
+            map_task.task().kind().executor_path().ok_or_else(|| {
+                format!("task `{}` has no executor to run", map_task.task().name())
+            })?;
+        let over = MapOver {
+            bound: bound.iter().map(|b| b.to_string()).collect(),
+        };
+        let started = std::time::Instant::now();
+        let mut gathering = Gathering::new(&map, n);
+        run_map_in_process(
+            &element,
+            &over,
+            inputs,
+            executor_path,
+            concurrency,
+            dir,
+            |i, r| {
+                gathering.add(
+                    i,
+                    match r {
+                        Ok(outputs) => TaskResult::Succeeded(outputs),
+                        Err(f) => {
+                            let doc = f.to_error_document("", std::time::SystemTime::now());
+                            TaskResult::Failed(TaskFailure::from_document(
+                                doc.error.unwrap_or_default(),
+                            ))
+                        }
+                    },
+                )
+            },
+        )
+        .map_err(|e| format!("the map cannot start: {e}"))?;
+        let ran = Ran {
+            gathering,
+            concurrency,
+            took: started.elapsed(),
+            place: " in this process",
+        };
+        return report(map_task, ran, needed, dir);
+    }
 
     let Some(Target::Container(container)) = &map.target else {
         return Err(format!("task `{}` has no container to run", args.task));
@@ -140,10 +183,6 @@ pub(super) fn run_map(
         Some(_) => Some(super::give_back::Opened::open(dir)?),
         None => None,
     };
-    let concurrency = args
-        .concurrency
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |p| p.get()))
-        .clamp(1, n.max(1));
     let started = std::time::Instant::now();
     let ended: Vec<Mutex<Option<Result<Ended, String>>>> =
         (0..n).map(|_| Mutex::new(None)).collect();
@@ -214,37 +253,69 @@ pub(super) fn run_map(
             .map_err(|e| format!("cannot read element {i}'s results: {e}"))?;
         results.push(result);
     }
-    let succeeded = results
-        .iter()
-        .filter(|r| matches!(r, TaskResult::Succeeded(_)))
-        .count();
+    runtime.finish();
     let place = match &args.container {
         Some(image) => format!(" in containers of {image}"),
         None => String::new(),
     };
+    let mut gathering = Gathering::new(&map, n);
+    for (i, result) in results.into_iter().enumerate() {
+        gathering.add(i, result);
+    }
+    let ran = Ran {
+        gathering,
+        concurrency,
+        took,
+        place: &place,
+    };
+    report(map_task, ran, needed, dir)
+}
+
+/// How a map's elements ran.
+struct Ran<'a> {
+    /// The elements' outputs and failures.
+    gathering: Gathering,
+    /// How many ran at once.
+    concurrency: usize,
+    /// The time from the first start to the last end.
+    took: std::time::Duration,
+    /// Where they ran (` in containers of IMAGE`, …).
+    place: &'a str,
+}
+
+/// Says how the map's elements ended, gathers their outputs as propeller does (none for a
+/// failed element) into `<dir>/outputs.pb` and prints them, or says why the node failed.
+fn report(map_task: &MapTask, ran: Ran<'_>, needed: usize, dir: &Path) -> Result<ExitCode, String> {
+    let gathering = ran.gathering;
+    let n = gathering.len();
+    let succeeded = gathering.succeeded();
     println!(
-        "map of task {} over {n} element(s), {concurrency} at a time, ran{place} in {:.0} ms \
-         in {}: {succeeded} succeeded, {needed} needed",
-        args.task,
-        took.as_secs_f64() * 1e3,
+        "map {} of task {} over {n} element(s), {} at a time, ran{} in {:.0} ms in {}: \
+         {succeeded} succeeded, {needed} needed",
+        map_task.name(),
+        map_task.task().name(),
+        ran.concurrency,
+        ran.place,
+        ran.took.as_secs_f64() * 1e3,
         dir.display()
     );
-    for (i, r) in results.iter().enumerate() {
-        if let TaskResult::Failed(f) = r {
-            println!("  element {i} failed: {}: {}", f.code, f.message);
-        }
+    for (i, f) in gathering.failures() {
+        println!("  element {i} failed: {}: {}", f.code, f.message);
     }
-    let code = match gather(&results, &map, needed) {
+    match gathering.finish(needed) {
         ArrayVerdict::Succeeded(gathered) => {
-            write("outputs.pb", &gathered.encode_to_vec())?;
-            print_outputs(&runtime, &storage, &gathered);
-            ExitCode::SUCCESS
+            let path = dir.join("outputs.pb");
+            write_local_atomically(&path, &gathered.encode_to_vec())
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            let runtime =
+                Runner::new().map_err(|e| format!("cannot start the async runtime: {e}"))?;
+            print_outputs(&runtime, &Storage::default(), &gathered);
+            runtime.finish();
+            Ok(ExitCode::SUCCESS)
         }
         ArrayVerdict::Failed { succeeded, needed } => {
             println!("  failed: {succeeded} of {n} element(s) succeeded, {needed} needed");
-            ExitCode::FAILURE
+            Ok(ExitCode::FAILURE)
         }
-    };
-    runtime.finish();
-    Ok(code)
+    }
 }

@@ -41,7 +41,7 @@ pub struct ExecutionContext {
     /// Where large raw outputs (files, tables) are written (`--raw-output-data-prefix`).
     pub raw_output_prefix: String,
     /// The run's local folder for temporary files ([`scratch_dir`](Self::scratch_dir)).
-    scratch: Arc<ScratchDir>,
+    pub(crate) scratch: Arc<ScratchDir>,
     /// The task's secrets (values are read on demand, never logged).
     pub secrets: Secrets,
     /// The storage the run reads and writes through (for raw outputs, files, tables).

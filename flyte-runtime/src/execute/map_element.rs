@@ -13,11 +13,11 @@
 //! pod of an ArrayNode always has them, and an element that guessed would overwrite
 //! another's results.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::failure::Failure;
 use crate::proto::core::literal_type::Type;
-use crate::proto::core::{literal, LiteralMap, TaskTemplate};
+use crate::proto::core::{literal, Literal, LiteralMap, TaskTemplate};
 
 /// The variable naming the variable that holds the element's index (propeller sets it to
 /// `FLYTE_K8S_ARRAY_INDEX`; AWS Batch to `AWS_BATCH_JOB_ARRAY_INDEX`).
@@ -82,6 +82,103 @@ pub fn array_index(env: impl Fn(&str) -> Option<String>) -> Result<usize, Failur
     })
 }
 
+/// A map's inputs checked and taken apart: the template with the indexed inputs declared as
+/// their element types, the lists to index (one length), and the inputs every element gets
+/// whole.
+struct Split {
+    template: TaskTemplate,
+    /// The indexed inputs' names, in order, and their lists.
+    lists: Vec<(String, Vec<Literal>)>,
+    /// The bound inputs and the inputs that are not lists.
+    whole: BTreeMap<String, Literal>,
+}
+
+impl Split {
+    /// Every input the template declares as a list and `over` does not bind is indexed; they
+    /// must all be lists of one length. Each error is the task's (USER) and names the inputs
+    /// and the numbers.
+    fn new(
+        task: &str,
+        template: &TaskTemplate,
+        inputs: LiteralMap,
+        over: &MapOver,
+    ) -> Result<Self, Failure> {
+        let mut template = template.clone();
+        let declared = template
+            .interface
+            .as_mut()
+            .and_then(|i| i.inputs.as_mut())
+            .map(|v| &mut v.variables);
+        let mut indexed: Vec<String> = Vec::new();
+        if let Some(vars) = declared {
+            for (name, var) in vars.iter_mut() {
+                if over.bound.contains(name) {
+                    continue;
+                }
+                let element = match var.r#type.as_ref().and_then(|t| t.r#type.as_ref()) {
+                    Some(Type::CollectionType(inner)) => inner.as_ref().clone(),
+                    _ => continue,
+                };
+                var.r#type = Some(element);
+                indexed.push(name.clone());
+            }
+        }
+        for bound in &over.bound {
+            if !inputs.literals.contains_key(bound) {
+                return Err(Failure::user(
+                    "MapInputMissing",
+                    format!("task `{task}`: the map binds input `{bound}`, which the inputs lack"),
+                ));
+            }
+        }
+        let mut whole = inputs.literals;
+        let mut lists: Vec<(String, Vec<Literal>)> = Vec::with_capacity(indexed.len());
+        for name in indexed {
+            let Some(lit) = whole.remove(&name) else {
+                return Err(Failure::user(
+                    "MapInputMissing",
+                    format!("task `{task}`: the map's input `{name}` is missing from the inputs"),
+                ));
+            };
+            let Some(literal::Value::Collection(list)) = lit.value else {
+                return Err(Failure::user(
+                    "MapInputNotAList",
+                    format!(
+                        "task `{task}`: input `{name}` of the map must be a list (one item per \
+                         element), got {}",
+                        crate::types::describe::describe_literal(&lit)
+                    ),
+                ));
+            };
+            // The first list sets the length every other must have.
+            if let Some((first, items)) = lists.first() {
+                if items.len() != list.literals.len() {
+                    return Err(Failure::user(
+                        "MapLengthMismatch",
+                        format!(
+                            "task `{task}`: the map's list inputs differ in length: `{first}` \
+                             has {} items, `{name}` has {}",
+                            items.len(),
+                            list.literals.len()
+                        ),
+                    ));
+                }
+            }
+            lists.push((name, list.literals));
+        }
+        Ok(Self {
+            template,
+            lists,
+            whole,
+        })
+    }
+
+    /// The lists' length (`None` when nothing is indexed).
+    fn len(&self) -> Option<usize> {
+        self.lists.first().map(|(_, items)| items.len())
+    }
+}
+
 /// The element at `index`: its inputs (item `index` of each list input, bound inputs whole)
 /// and the template they fit (those inputs declared as their element types).
 ///
@@ -95,87 +192,106 @@ pub fn element_inputs(
     over: &MapOver,
     index: usize,
 ) -> Result<(LiteralMap, TaskTemplate), Failure> {
-    let mut template = template.clone();
-    let declared = template
-        .interface
-        .as_mut()
-        .and_then(|i| i.inputs.as_mut())
-        .map(|v| &mut v.variables);
-    let mut indexed: Vec<String> = Vec::new();
-    if let Some(vars) = declared {
-        for (name, var) in vars.iter_mut() {
-            if over.bound.contains(name) {
-                continue;
-            }
-            let element = match var.r#type.as_ref().and_then(|t| t.r#type.as_ref()) {
-                Some(Type::CollectionType(inner)) => inner.as_ref().clone(),
-                _ => continue,
-            };
-            var.r#type = Some(element);
-            indexed.push(name.clone());
-        }
-    }
-    for bound in &over.bound {
-        if !inputs.literals.contains_key(bound) {
-            return Err(Failure::user(
-                "MapInputMissing",
-                format!("task `{task}`: the map binds input `{bound}`, which the inputs lack"),
-            ));
-        }
-    }
-    // The first list indexed, and its length: every other must have the same.
-    let mut first: Option<(String, usize)> = None;
-    let mut literals = inputs.literals;
-    for name in &indexed {
-        let Some(lit) = literals.get_mut(name) else {
-            return Err(Failure::user(
-                "MapInputMissing",
-                format!("task `{task}`: the map's input `{name}` is missing from the inputs"),
-            ));
-        };
-        let Some(literal::Value::Collection(list)) = &mut lit.value else {
-            return Err(Failure::user(
-                "MapInputNotAList",
-                format!(
-                    "task `{task}`: input `{name}` of the map must be a list (one item per \
-                     element), got {}",
-                    crate::types::describe::describe_literal(lit)
-                ),
-            ));
-        };
-        if let Some((first, n)) = &first {
-            if *n != list.literals.len() {
-                return Err(Failure::user(
-                    "MapLengthMismatch",
-                    format!(
-                        "task `{task}`: the map's list inputs differ in length: `{first}` has \
-                         {n} items, `{name}` has {}",
-                        list.literals.len()
-                    ),
-                ));
-            }
-        }
-        first.get_or_insert_with(|| (name.clone(), list.literals.len()));
-        if index >= list.literals.len() {
+    let split = Split::new(task, template, inputs, over)?;
+    if let Some(n) = split.len() {
+        if index >= n {
+            let names: Vec<&str> = split.lists.iter().map(|(n, _)| n.as_str()).collect();
             return Err(Failure::user(
                 "MapIndexOutOfRange",
                 format!(
                     "task `{task}`: element index {index} is out of range: the map's lists \
-                     ({}) have {} items",
-                    indexed.join(", "),
-                    list.literals.len()
+                     ({}) have {n} items",
+                    names.join(", ")
                 ),
             ));
         }
-        *lit = list.literals.swap_remove(index);
     }
-    Ok((
-        LiteralMap {
-            literals: literals.into_iter().collect(),
-        },
-        template,
-    ))
+    let mut literals = split.whole;
+    for (name, mut items) in split.lists {
+        literals.insert(name, items.swap_remove(index));
+    }
+    Ok((LiteralMap { literals }, split.template))
 }
+
+/// Every element's inputs, in index order, with the template they fit (see
+/// [`element_inputs`]). The lists are checked once; each element's inputs are made when the
+/// iterator reaches it, its items moved out of the lists, so that n elements cost O(n) time
+/// and only the elements in hand cost memory. With no input to index, the one element gets
+/// every input.
+///
+/// ```
+/// use flyte_runtime::execute::{all_element_inputs, MapOver};
+/// use flyte_runtime::proto::core::{LiteralMap, TaskTemplate, TypedInterface, Variable, VariableMap};
+/// use flyte_runtime::types::FlyteType;
+///
+/// let template = TaskTemplate {
+///     interface: Some(TypedInterface {
+///         inputs: Some(VariableMap { variables: [("x".to_string(), Variable {
+///             r#type: Some(Vec::<i64>::literal_type()), description: "x".into() })].into() }),
+///         outputs: None,
+///     }),
+///     ..Default::default()
+/// };
+/// let inputs = LiteralMap { literals: [("x".to_string(), vec![1i64, 2, 3].to_literal())].into() };
+/// let (elements, element_template) =
+///     all_element_inputs("demo", &template, inputs, &MapOver::default()).unwrap();
+/// assert_eq!(elements.len(), 3);
+/// let elements: Vec<LiteralMap> = elements.collect();
+/// assert_eq!(elements[2].literals["x"], 3i64.to_literal());
+/// let x = &element_template.interface.unwrap().inputs.unwrap().variables["x"];
+/// assert_eq!(x.r#type, Some(i64::literal_type()));
+/// ```
+pub fn all_element_inputs(
+    task: &str,
+    template: &TaskTemplate,
+    inputs: LiteralMap,
+    over: &MapOver,
+) -> Result<(ElementInputs, TaskTemplate), Failure> {
+    let split = Split::new(task, template, inputs, over)?;
+    let left = split.len().unwrap_or(1);
+    let elements = ElementInputs {
+        lists: split
+            .lists
+            .into_iter()
+            .map(|(name, items)| (name, items.into_iter()))
+            .collect(),
+        whole: split.whole,
+        left,
+    };
+    Ok((elements, split.template))
+}
+
+/// The inputs of a map's elements, one [`LiteralMap`] each, in index order
+/// ([`all_element_inputs`]).
+#[derive(Debug)]
+pub struct ElementInputs {
+    lists: Vec<(String, std::vec::IntoIter<Literal>)>,
+    whole: BTreeMap<String, Literal>,
+    left: usize,
+}
+
+impl Iterator for ElementInputs {
+    type Item = LiteralMap;
+
+    fn next(&mut self) -> Option<LiteralMap> {
+        if self.left == 0 {
+            return None;
+        }
+        self.left -= 1;
+        let mut literals = self.whole.clone();
+        for (name, items) in &mut self.lists {
+            // The lists have one length, checked when they were split.
+            literals.insert(name.clone(), items.next()?);
+        }
+        Some(LiteralMap { literals })
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.left, Some(self.left))
+    }
+}
+
+impl ExactSizeIterator for ElementInputs {}
 
 #[cfg(test)]
 mod tests {

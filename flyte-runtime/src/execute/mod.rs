@@ -9,6 +9,7 @@ mod entrypoint;
 mod failure;
 mod inputs;
 mod local;
+mod local_map;
 mod map_element;
 mod outcome;
 mod output_limits;
@@ -24,7 +25,11 @@ pub use entrypoint::{execute, fail_on_error_from_env};
 pub use failure::{Failure, Origin};
 pub use inputs::{max_inputs_bytes, DECODED_INPUTS_FACTOR, DEFAULT_MAX_INPUTS_BYTES};
 pub use local::{run_template, LocalRunError};
-pub use map_element::{array_index, element_inputs, MapOver, INDEX_OFFSET, INDEX_VAR_NAME};
+pub use local_map::run_map_in_process;
+pub use map_element::{
+    all_element_inputs, array_index, element_inputs, ElementInputs, MapOver, INDEX_OFFSET,
+    INDEX_VAR_NAME,
+};
 pub use outcome::{Outcome, EXIT_UNREPORTED};
 pub use output_limits::{offloaded_file_name, OutputLimits, DEFAULT_MAX_OUTPUTS_BYTES};
 pub use pipeline::error_file_name;

@@ -20,7 +20,7 @@ use crate::proto::core::{
 };
 use crate::storage::join;
 
-use super::results::TaskResult;
+use super::results::{TaskFailure, TaskResult};
 
 /// The variable naming the index variable, and the index variable propeller names
 /// (`execution_context.go`).
@@ -153,49 +153,142 @@ pub fn min_successes(
 /// The node's verdict and outputs (one list per output the map's template declares) from
 /// its elements' results, in index order.
 pub fn gather(results: &[TaskResult], map: &TaskTemplate, needed: usize) -> ArrayVerdict {
-    let outputs: Vec<&str> = map
-        .interface
-        .as_ref()
-        .and_then(|i| i.outputs.as_ref())
-        .map(|o| o.variables.keys().map(String::as_str).collect())
-        .unwrap_or_default();
-    let succeeded = results
-        .iter()
-        .filter(|r| matches!(r, TaskResult::Succeeded(_)))
-        .count();
-    if succeeded < needed {
-        return ArrayVerdict::Failed { succeeded, needed };
+    let mut gathering = Gathering::new(map, results.len());
+    for (index, result) in results.iter().enumerate() {
+        gathering.add(index, result.clone());
     }
-    let none = || Literal {
+    gathering.finish(needed)
+}
+
+/// The node's outputs gathered as its elements end, in any order (propeller's
+/// `appendLiteral` into each output's list at the element's index): each output a list
+/// with none in the place of an element that failed or has not ended. Keeps one literal per
+/// element and output, not the elements' results.
+///
+/// ```
+/// use flyte_runtime::pod::{ArrayVerdict, Gathering, TaskResult};
+/// use flyte_runtime::proto::core::{LiteralMap, TaskTemplate, TypedInterface, Variable, VariableMap};
+/// use flyte_runtime::types::FlyteType;
+///
+/// let map = TaskTemplate {
+///     interface: Some(TypedInterface {
+///         inputs: None,
+///         outputs: Some(VariableMap { variables: [("y".to_string(), Variable {
+///             r#type: Some(Vec::<Option<i64>>::literal_type()), description: "y".into() })].into() }),
+///     }),
+///     ..Default::default()
+/// };
+/// let mut g = Gathering::new(&map, 2);
+/// g.add(1, TaskResult::Succeeded(LiteralMap { literals: [("y".to_string(), 7i64.to_literal())].into() }));
+/// assert_eq!(g.succeeded(), 1);
+/// let ArrayVerdict::Succeeded(out) = g.finish(1) else { panic!() };
+/// assert_eq!(Vec::<Option<i64>>::from_literal(&out.literals["y"]).unwrap(), [None, Some(7)]);
+/// ```
+#[derive(Debug)]
+pub struct Gathering {
+    /// Each output's name and list, one slot per element.
+    columns: Vec<(String, Vec<Literal>)>,
+    n: usize,
+    succeeded: usize,
+    failures: Vec<(usize, TaskFailure)>,
+}
+
+fn none_literal() -> Literal {
+    Literal {
         value: Some(literal::Value::Scalar(Box::new(Scalar {
             value: Some(scalar::Value::NoneType(Void {})),
         }))),
         ..Default::default()
-    };
-    let literals = outputs
-        .iter()
-        .map(|name| {
-            let items = results
-                .iter()
-                .map(|r| match r {
-                    TaskResult::Succeeded(map) => {
-                        map.literals.get(*name).cloned().unwrap_or_else(none)
+    }
+}
+
+impl Gathering {
+    /// A gathering of `n` elements' outputs for the map `map` (whose template declares the
+    /// outputs), every slot none.
+    pub fn new(map: &TaskTemplate, n: usize) -> Self {
+        let names = map
+            .interface
+            .as_ref()
+            .and_then(|i| i.outputs.as_ref())
+            .map(|o| o.variables.keys().cloned().collect::<Vec<_>>())
+            .unwrap_or_default();
+        Self {
+            columns: names
+                .into_iter()
+                .map(|name| (name, vec![none_literal(); n]))
+                .collect(),
+            n,
+            succeeded: 0,
+            failures: Vec::new(),
+        }
+    }
+
+    /// Element `index` ended with `result`: its outputs go into their lists' slot `index`
+    /// (an output it did not write stays none); a failure is kept to be reported. An index
+    /// past the end is ignored, as propeller has no slot for it.
+    pub fn add(&mut self, index: usize, result: TaskResult) {
+        match result {
+            TaskResult::Succeeded(mut outputs) => {
+                self.succeeded += 1;
+                for (name, column) in &mut self.columns {
+                    if let (Some(slot), Some(lit)) = (
+                        column.get_mut(index),
+                        outputs.literals.remove(name.as_str()),
+                    ) {
+                        *slot = lit;
                     }
-                    TaskResult::Failed(_) => none(),
-                })
-                .collect();
-            (
-                name.to_string(),
-                Literal {
+                }
+            }
+            TaskResult::Failed(f) => {
+                let at = self.failures.partition_point(|(i, _)| *i < index);
+                self.failures.insert(at, (index, f));
+            }
+        }
+    }
+
+    /// How many elements the node has.
+    pub fn len(&self) -> usize {
+        self.n
+    }
+
+    /// Whether the node has no elements.
+    pub fn is_empty(&self) -> bool {
+        self.n == 0
+    }
+
+    /// How many elements succeeded so far.
+    pub fn succeeded(&self) -> usize {
+        self.succeeded
+    }
+
+    /// The elements that failed, in index order, and why.
+    pub fn failures(&self) -> &[(usize, TaskFailure)] {
+        &self.failures
+    }
+
+    /// The node's verdict: its outputs if at least `needed` elements succeeded.
+    pub fn finish(self, needed: usize) -> ArrayVerdict {
+        if self.succeeded < needed {
+            return ArrayVerdict::Failed {
+                succeeded: self.succeeded,
+                needed,
+            };
+        }
+        let literals = self
+            .columns
+            .into_iter()
+            .map(|(name, items)| {
+                let list = Literal {
                     value: Some(literal::Value::Collection(LiteralCollection {
                         literals: items,
                     })),
                     ..Default::default()
-                },
-            )
-        })
-        .collect();
-    ArrayVerdict::Succeeded(LiteralMap { literals })
+                };
+                (name, list)
+            })
+            .collect();
+        ArrayVerdict::Succeeded(LiteralMap { literals })
+    }
 }
 
 #[cfg(test)]

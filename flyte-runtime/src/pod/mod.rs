@@ -28,7 +28,7 @@ mod secrets;
 
 pub use array::{
     element_env, element_literals, element_output_prefix, element_template, gather, list_length,
-    min_successes, ArrayVerdict, INDEX_VARIABLES,
+    min_successes, ArrayVerdict, Gathering, INDEX_VARIABLES,
 };
 pub use build::build_pod;
 pub use docker::{docker_run, local_secret_value, DockerError, DockerOptions};

@@ -8,7 +8,8 @@
 use prost::Message;
 
 use crate::proto::core::{
-    container_error, execution_error::ErrorKind, ErrorDocument, LiteralMap, TaskTemplate,
+    container_error, execution_error::ErrorKind, ContainerError, ErrorDocument, LiteralMap,
+    TaskTemplate,
 };
 use crate::storage::{join, Storage, StorageError};
 
@@ -34,6 +35,19 @@ pub struct TaskFailure {
     pub recoverable: bool,
     /// Where it came from.
     pub source: FailureSource,
+}
+
+impl TaskFailure {
+    /// The failure an error document reports, as propeller reads it.
+    pub fn from_document(e: ContainerError) -> Self {
+        TaskFailure {
+            code: e.code,
+            message: e.message,
+            kind: ErrorKind::try_from(e.origin).unwrap_or(ErrorKind::Unknown),
+            recoverable: e.kind == container_error::Kind::Recoverable as i32,
+            source: FailureSource::ErrorDocument,
+        }
+    }
 }
 
 /// Where a failure was read from.
@@ -123,13 +137,7 @@ pub async fn read_results(
                     true,
                 );
             };
-            return Ok(TaskResult::Failed(TaskFailure {
-                code: e.code,
-                message: e.message,
-                kind: ErrorKind::try_from(e.origin).unwrap_or(ErrorKind::Unknown),
-                recoverable: e.kind == container_error::Kind::Recoverable as i32,
-                source: FailureSource::ErrorDocument,
-            }));
+            return Ok(TaskResult::Failed(TaskFailure::from_document(e)));
         }
         Err(StorageError::NotFound { .. }) => {}
         Err(StorageError::TooLarge { size, limit, .. }) => {

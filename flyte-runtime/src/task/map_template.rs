@@ -34,6 +34,17 @@ pub enum MapTemplateError {
         /// What is wrong with them.
         why: String,
     },
+    /// A map's success ratio is not a share.
+    #[error("map `{map}`: min_success_ratio is {ratio}; it must be a share from 0 to 1")]
+    Ratio {
+        /// The map.
+        map: String,
+        /// The ratio given.
+        ratio: f32,
+    },
+    /// The mapped task does not make a template.
+    #[error(transparent)]
+    Definition(#[from] super::DefinitionError),
     /// The task's loader args do not parse.
     #[error("task `{task}`: {source}")]
     LoaderArgs {

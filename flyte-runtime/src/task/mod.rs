@@ -12,6 +12,7 @@ mod echo;
 mod erased;
 mod instance;
 mod io;
+mod map_task;
 mod map_template;
 mod pod_template;
 mod reference;
@@ -35,6 +36,7 @@ pub use erased::ErasedExecutor;
 pub use erased::RunError;
 pub use instance::{Cache, PodTemplate, SharedMemory, TaskInstance};
 pub use io::{Literals, TaskIo};
+pub use map_task::{MapTask, SuccessCriterion};
 pub use map_template::{map_template, MapTemplateError};
 pub use reference::{ReferenceTask, REFERENCE_TASK_TYPE};
 pub use resources::{QuantityError, Resources};
@@ -43,6 +45,7 @@ pub use settings::{
     runtime_version, SerializationSettings, FLYTEKIT_PROTOCOL_VERSION, RUNTIME_FLAVOR,
     RUNTIME_VERSION,
 };
+pub(crate) use template_parts::description_entity;
 pub use template_parts::task_name;
 #[cfg(test)]
 pub(crate) use template_parts::variable_map;

@@ -6,6 +6,7 @@
 use super::any_instance::AnyTaskInstance;
 use super::container_task::{ContainerTask, RegisteredExecutor, ShimTaskExecutor};
 use super::erased::ErasedExecutor;
+use super::map_task::MapTask;
 
 /// An executor registered by `#[shim_executor]`.
 pub struct ExecutorEntry {
@@ -48,6 +49,17 @@ pub struct InstanceEntry {
 }
 inventory::collect!(InstanceEntry);
 
+/// A map registered by [`register_map!`](crate::register_map).
+pub struct MapEntry {
+    /// Builds the map.
+    pub build: fn() -> MapTask,
+    /// Where it was registered.
+    pub file: &'static str,
+    /// The line.
+    pub line: u32,
+}
+inventory::collect!(MapEntry);
+
 /// A lookup that failed, with what this binary has.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 #[non_exhaustive]
@@ -77,6 +89,16 @@ pub enum RegistryError {
         name: String,
         /// The names there are.
         registered: Vec<String>,
+    },
+    /// Two maps share a name.
+    #[error("map `{name}` is registered twice: at {first} and at {second}")]
+    DuplicateMap {
+        /// The name.
+        name: String,
+        /// `file:line` of one.
+        first: String,
+        /// `file:line` of the other.
+        second: String,
     },
     /// Two task instances share a name.
     #[error("task `{name}` is registered twice: at {first} and at {second}")]
@@ -203,6 +225,36 @@ pub fn instances() -> Result<Vec<RegisteredInstance>, RegistryError> {
     Ok(all)
 }
 
+/// A built map with where it was registered.
+pub struct RegisteredMap {
+    /// The map.
+    pub map: MapTask,
+    /// `file:line` of its registration.
+    pub registered_at: String,
+}
+
+/// Every registered map, built, sorted by name, checked for duplicate names.
+pub fn maps() -> Result<Vec<RegisteredMap>, RegistryError> {
+    let mut all: Vec<RegisteredMap> = inventory::iter::<MapEntry>
+        .into_iter()
+        .map(|e| RegisteredMap {
+            map: (e.build)(),
+            registered_at: format!("{}:{}", e.file, e.line),
+        })
+        .collect();
+    all.sort_by_key(|m| m.map.name());
+    for pair in all.windows(2) {
+        if pair[0].map.name() == pair[1].map.name() {
+            return Err(RegistryError::DuplicateMap {
+                name: pair[0].map.name(),
+                first: pair[0].registered_at.clone(),
+                second: pair[1].registered_at.clone(),
+            });
+        }
+    }
+    Ok(all)
+}
+
 /// The registered task instance named `name`.
 pub fn instance(name: &str) -> Result<RegisteredInstance, RegistryError> {
     let all = instances()?;
@@ -245,6 +297,49 @@ macro_rules! register_task {
                     }
                     __flyte_build
                 },
+                file: ::std::file!(),
+                line: ::std::line!(),
+            }
+        }
+    };
+}
+
+/// Registers a map: `register_map!(my_map)` where `fn my_map()` returns a
+/// [`MapTask`](crate::task::MapTask). `package` then writes its task template, its workflow
+/// and its launch plan, `list` shows it and `run NAME` runs it.
+///
+/// A duplicate name is reported, with both places, by [`maps`](crate::task::registry::maps).
+///
+/// ```
+/// use flyte_runtime::prelude::*;
+/// use flyte_runtime::task::registry;
+/// # #[derive(TaskIo)] pub struct In { pub a: i64 }
+/// # #[derive(TaskIo)] pub struct Out { pub doubled: i64 }
+/// # #[derive(serde::Serialize, serde::Deserialize)]
+/// # #[container_task(task_type = "doc-map", image = "img:1", executor = Exec, inputs = In, outputs = Out)]
+/// # pub struct Twice {}
+/// # #[derive(Default)] pub struct Exec;
+/// # #[shim_executor]
+/// # impl ShimTaskExecutor for Exec {
+/// #     type Task = Twice;
+/// #     fn execute_from_model(&self, _: &ExecutionContext, _: Twice, i: In) -> Result<Out, TaskError> {
+/// #         Ok(Out { doubled: 2 * i.a })
+/// #     }
+/// # }
+/// fn twice_each() -> MapTask {
+///     TaskInstance::new("docs.twice", Twice {}).map().concurrency(4)
+/// }
+/// register_map!(twice_each);
+///
+/// let maps = registry::maps().unwrap();
+/// assert!(maps.iter().any(|m| m.map.name() == "docs.map_twice"));
+/// ```
+#[macro_export]
+macro_rules! register_map {
+    ($build:path) => {
+        $crate::__private::inventory::submit! {
+            $crate::task::registry::MapEntry {
+                build: $build,
                 file: ::std::file!(),
                 line: ::std::line!(),
             }

@@ -56,19 +56,24 @@ pub(crate) fn check_unique(
     Ok(())
 }
 
-/// The admin `TaskSpec` of a template, with `docs` as its description.
-pub(crate) fn spec_with_docs(template: TaskTemplate, docs: Option<&str>) -> TaskSpec {
-    let description = docs.map(|text| DescriptionEntity {
+/// The admin description of an entity documented by `docs`: its first line short, all of
+/// it long.
+pub(crate) fn description_entity(docs: Option<&str>) -> Option<DescriptionEntity> {
+    docs.map(|text| DescriptionEntity {
         short_description: text.lines().next().unwrap_or_default().to_string(),
         long_description: Some(Description {
             content: Some(description::Content::Value(text.to_string())),
             ..Default::default()
         }),
         ..Default::default()
-    });
+    })
+}
+
+/// The admin `TaskSpec` of a template, with `docs` as its description.
+pub(crate) fn spec_with_docs(template: TaskTemplate, docs: Option<&str>) -> TaskSpec {
     TaskSpec {
         template: Some(template),
-        description,
+        description: description_entity(docs),
     }
 }
 
