@@ -21,7 +21,10 @@ sets up the flytekit venv this interpreter belongs to. Measures:
    same crate with their expansion written out (`macro_cost.py`).
 6. a map of the adder, each element its own process, two at a time: `run --map` over 1,000
    elements against flytekit's `pyflyte-map-execute` over 100 of the same (`py_map_task.py`);
-   `--only-map` runs this one alone.
+   and a map of 100,000 elements in one process: `run --map --in-process` (each element the
+   supervised run a pod's `execute` does) against flytekit's local run of a workflow calling
+   `map_task` (`py_map_local.py`; flytekit runs the elements one after another in the
+   calling process); `--only-map` runs these alone.
 
 `--only-cold` runs the cold start (1.) alone.
 """
@@ -266,6 +269,40 @@ def map_fanout(a, work):
             "py_s": py_wall, "py_cpu_s": py_cpu, "py_rss_mib": py_rss}
 
 
+def map_in_process(a, work):
+    """A map of the adder over `a.map_local_elements` pairs in one process, two at a time:
+    `run --map --in-process` (inputs from a JSON file) against flytekit's local workflow run
+    of `map_task` over the same pairs (`py_map_local.py`, wall and CPU of the call alone).
+    Ours: wall and CPU (user + system) of the whole process; peak RSS of each under GNU time."""
+    n = a.map_local_elements
+    inputs = work / "map-local.json"
+    inputs.write_text(json.dumps({"a": list(range(n)), "b": [2 * i for i in range(n)], "label": "x"}))
+    cmd = [a.examples, "run", "examples.add", "--map", "--bound", "label", "--concurrency", "2", "--in-process",
+           "--inputs-json", f"@{inputs}", "--dir", work / "map-local-ours"]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wall, _ = measured(cmd, rss=False, stdout=subprocess.DEVNULL)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    _, rss = measured(cmd, stdout=subprocess.DEVNULL)  # a second run, under GNU time
+    py_env = dict(os.environ, PYTHONPATH=str(Path(__file__).parent))
+    report, py_rss = reported([sys.executable, Path(__file__).parent / "py_map_local.py", str(n)], env=py_env)
+    return {"n": n, "ours_s": wall, "ours_cpu_s": cpu, "ours_rss_mib": rss,
+            "py_s": report["wall_s"], "py_cpu_s": report["cpu_s"], "py_rss_mib": py_rss}
+
+
+def print_map_local(m):
+    per = lambda s: f"{s * 1e6 / m['n']:.0f} µs"
+    print(f"\na map of the adder over {m['n']:,} elements in one process, 2 at a time:")
+    print("| measure | flytekit 1.16.31 (local workflow run of map_task) | flyte-rs (run --map --in-process) | ratio |")
+    print("|---|---|---|---|")
+    print(f"| wall | {m['py_s']:.2f} s (the call alone) | {m['ours_s']:.2f} s (the whole process) | "
+          f"{m['py_s'] / m['ours_s']:.1f}× |")
+    print(f"| per element | {per(m['py_s'])} | {per(m['ours_s'])} | |")
+    print(f"| CPU (user + system) | {m['py_cpu_s']:.2f} s | {m['ours_cpu_s']:.2f} s | {m['py_cpu_s'] / m['ours_cpu_s']:.1f}× |")
+    print(f"| peak RSS of the process | {m['py_rss_mib']:.0f} MiB | {m['ours_rss_mib']:.0f} MiB | "
+          f"{m['py_rss_mib'] / m['ours_rss_mib']:.1f}× |")
+
+
 def main():
     p = argparse.ArgumentParser()
     for flag in ("--examples", "--bench", "--floor", "--fixtures"):
@@ -278,6 +315,7 @@ def main():
     p.add_argument("--macro-types", type=int, default=200)
     p.add_argument("--map-elements", type=int, default=1000)
     p.add_argument("--py-map-elements", type=int, default=100)
+    p.add_argument("--map-local-elements", type=int, default=100000)
     p.add_argument("--only-map", action="store_true", help="run the map benchmark alone")
     p.add_argument("--only-cold", action="store_true", help="run the cold-start benchmark alone")
     p.add_argument("--repo", type=Path, default=Path(__file__).resolve().parents[2])
@@ -292,6 +330,7 @@ def main():
     try:
         if a.only_map:
             print_map(map_fanout(a, work))
+            print_map_local(map_in_process(a, work))
             return
         if a.only_cold:
             print_cold(cold_start(a, work))
@@ -302,6 +341,7 @@ def main():
         conc = concurrency(a, work)
         macros = macro_cost.measure(a.repo, work, n=a.macro_types)
         fanout = map_fanout(a, work)
+        local_map = map_in_process(a, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -360,6 +400,7 @@ def main():
     print(f"\nmacro crate: {macros['with_macros_lines']:,} lines with the macros, {macros['by_hand_lines']:,} by hand")
     print()
     print_map(fanout)
+    print_map_local(local_map)
     print(f"\ncold start runs: {ours['runs']} (ours, floor), {py['runs']} (pyflyte), after 2 warm-ups each")
     print("flytekit per value kind (s): " + ", ".join(f"{k} {v:.2f}" for k, v in lit["detail"].items()))
 
