@@ -327,12 +327,7 @@ fn run_map_fans_out_gathers_and_refuses_uneven_lists() {
         .arg(&dir)
         .output()
         .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stdout = succeeded(&out);
     assert!(
         stdout.contains("over 4 element(s), 3 at a time"),
         "{stdout}"
@@ -368,22 +363,34 @@ fn run_map_fans_out_gathers_and_refuses_uneven_lists() {
     );
 }
 
-#[test]
-fn a_registered_map_runs_by_name_and_flytekit_reads_its_lists_of_optionals() {
-    let dir = flyte_tests::pod::scratch("run-registered-map");
-    let out = std::process::Command::new(examples())
-        .args(["run", "examples.map_add_label"])
-        .args(["-i", "a=[1,9223372036854775807,3,4]", "-i", "b=[1,1,1,1]"])
-        .args(["-i", "label=s", "--dir"])
-        .arg(&dir)
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
+/// The stdout of a run that must have succeeded (its output shown if not).
+fn succeeded(out: &std::process::Output) -> String {
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(
         out.status.success(),
         "{stdout}{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    stdout
+}
+
+/// `run examples.map_add_label` over four pairs (the second overflows) in `dir`, with `extra`.
+fn run_map_add_label(extra: &[&str], dir: &std::path::Path) -> std::process::Output {
+    std::process::Command::new(examples())
+        .args(["run", "examples.map_add_label"])
+        .args(extra)
+        .args(["-i", "a=[1,9223372036854775807,3,4]", "-i", "b=[1,1,1,1]"])
+        .args(["-i", "label=s", "--dir"])
+        .arg(dir)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_registered_map_runs_by_name_and_flytekit_reads_its_lists_of_optionals() {
+    let dir = flyte_tests::pod::scratch("run-registered-map");
+    let out = run_map_add_label(&[], &dir);
+    let stdout = succeeded(&out);
     // The map's own settings: `label` bound, 4 at a time, three quarters needed.
     assert!(
         stdout.contains(
@@ -421,13 +428,7 @@ fn a_registered_map_runs_by_name_and_flytekit_reads_its_lists_of_optionals() {
 
     // In this process: the same elements, the same gathered lists, the same verdict.
     let in_process = flyte_tests::pod::scratch("run-registered-map-in-process");
-    let out = std::process::Command::new(examples())
-        .args(["run", "examples.map_add_label", "--in-process"])
-        .args(["-i", "a=[1,9223372036854775807,3,4]", "-i", "b=[1,1,1,1]"])
-        .args(["-i", "label=s", "--dir"])
-        .arg(&in_process)
-        .output()
-        .unwrap();
+    let out = run_map_add_label(&["--in-process"], &in_process);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{stdout}");
     assert!(stdout.contains("ran in this process"), "{stdout}");

@@ -98,6 +98,20 @@ fn flytekit_template(name: &str) -> TaskTemplate {
         .expect("fixture decodes")
 }
 
+/// Pushes onto `diffs` each named field in which `ours` and `theirs` differ, both shown.
+macro_rules! compare_fields {
+    ($diffs:ident, $ours:ident, $theirs:ident, $($f:ident),* $(,)?) => {$(
+        if $ours.$f != $theirs.$f {
+            $diffs.push(format!(
+                "{}:\n  ours:     {:?}\n  flytekit: {:?}",
+                stringify!($f),
+                $ours.$f,
+                $theirs.$f
+            ));
+        }
+    )*};
+}
+
 /// flytekit's args turned into ours by exactly the differences in ALLOWED.
 fn expected_args(theirs: &[String], entrypoint: &str, executor_path: &str) -> Vec<String> {
     let mut out = vec![entrypoint.to_string(), "execute".to_string()];
@@ -165,14 +179,10 @@ fn field_differences(mut ours: TaskTemplate, mut theirs: TaskTemplate) -> Vec<St
     {
         m.runtime = None;
     }
-    macro_rules! field {
-        ($($f:ident),*) => {$(
-            if ours.$f != theirs.$f {
-                diffs.push(format!("{}:\n  ours:     {:?}\n  flytekit: {:?}", stringify!($f), ours.$f, theirs.$f));
-            }
-        )*};
-    }
-    field!(
+    compare_fields!(
+        diffs,
+        ours,
+        theirs,
         id,
         r#type,
         metadata,
@@ -413,14 +423,10 @@ fn map_workflow_differences(map: &MapTask, fixture_name: &str) -> Vec<String> {
     let ours = with_map_name(&ours, &format!("{}-arraynode", map.name()), &their_map);
     let theirs = with_output_names(theirs, &["total"]);
     let mut diffs = Vec::new();
-    macro_rules! field {
-        ($($f:ident),*) => {$(
-            if ours.$f != theirs.$f {
-                diffs.push(format!("{}:\n  ours:     {:?}\n  flytekit: {:?}", stringify!($f), ours.$f, theirs.$f));
-            }
-        )*};
-    }
-    field!(
+    compare_fields!(
+        diffs,
+        ours,
+        theirs,
         id,
         metadata,
         interface,
