@@ -3,8 +3,8 @@
 //! shaped as flytekit serializes its own (`tools/translator.py`).
 
 use crate::proto::admin::{
-    Annotations, Labels, LaunchPlan, LaunchPlanClosure, LaunchPlanMetadata, LaunchPlanSpec,
-    RawOutputDataConfig, WorkflowSpec,
+    Annotations, DescriptionEntity, Labels, LaunchPlan, LaunchPlanClosure, LaunchPlanMetadata,
+    LaunchPlanSpec, RawOutputDataConfig, WorkflowSpec,
 };
 use crate::proto::core::{
     binding_data, node, parameter, Binding, BindingData, Identifier, LiteralMap, Node,
@@ -12,7 +12,6 @@ use crate::proto::core::{
     TaskTemplate, TypedInterface, VariableMap, WorkflowMetadata, WorkflowMetadataDefaults,
     WorkflowTemplate,
 };
-use crate::task::SerializationSettings;
 
 /// The id of the one node of a single-node workflow (flytekit's first node id).
 pub const NODE_ID: &str = "n0";
@@ -43,39 +42,31 @@ pub fn workflow_input_bindings(template: &TaskTemplate) -> Vec<Binding> {
         .collect()
 }
 
-fn id(resource: ResourceType, name: &str, settings: &SerializationSettings) -> Identifier {
-    Identifier {
-        resource_type: resource as i32,
-        project: settings.project.clone(),
-        domain: settings.domain.clone(),
-        name: name.to_string(),
-        version: settings.version.clone(),
-        org: String::new(),
-    }
-}
-
-/// The workflow `name` of one node `n0` (named `node_name`, running `target`) whose inputs
-/// and outputs are `interface`: each input passed to the node under its own name, each
-/// output the node's output of the same name.
+/// The workflow `id` (a `WORKFLOW` id) of one node `n0` (named `node_name`, running `target`)
+/// whose inputs and outputs are `interface`: each input passed to the node under its own
+/// name, each output the node's output of the same name; `description` registered with it.
 ///
 /// ```
-/// use flyte_runtime::proto::core::{node, TypedInterface};
-/// use flyte_runtime::task::SerializationSettings;
+/// use flyte_runtime::proto::core::{node, Identifier, ResourceType, TypedInterface};
 /// use flyte_runtime::workflow::single_node_workflow;
 ///
-/// let wf = single_node_workflow("demo.wf", &SerializationSettings::default(),
-///     TypedInterface::default(), node::Target::TaskNode(Default::default()), "demo.task", None);
+/// let id = Identifier {
+///     resource_type: ResourceType::Workflow as i32,
+///     name: "demo.wf".into(),
+///     ..Default::default()
+/// };
+/// let wf = single_node_workflow(id, TypedInterface::default(),
+///     node::Target::TaskNode(Default::default()), "demo.task", None);
 /// let t = wf.template.unwrap();
 /// assert_eq!(t.id.unwrap().name, "demo.wf");
 /// assert_eq!(t.nodes[0].id, "n0");
 /// ```
 pub fn single_node_workflow(
-    name: &str,
-    settings: &SerializationSettings,
+    id: Identifier,
     interface: TypedInterface,
     target: node::Target,
     node_name: &str,
-    docs: Option<&str>,
+    description: Option<DescriptionEntity>,
 ) -> WorkflowSpec {
     let names = |vars: &Option<VariableMap>| -> Vec<String> {
         vars.iter()
@@ -102,7 +93,7 @@ pub fn single_node_workflow(
         .collect();
     WorkflowSpec {
         template: Some(WorkflowTemplate {
-            id: Some(id(ResourceType::Workflow, name, settings)),
+            id: Some(id),
             metadata: Some(WorkflowMetadata::default()),
             interface: Some(interface),
             nodes: vec![node],
@@ -111,7 +102,7 @@ pub fn single_node_workflow(
             metadata_defaults: Some(WorkflowMetadataDefaults::default()),
         }),
         sub_workflows: Vec::new(),
-        description: crate::task::description_entity(docs),
+        description,
     }
 }
 

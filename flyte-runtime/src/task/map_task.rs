@@ -15,13 +15,13 @@ use std::fmt;
 use super::any_instance::{AnyTaskInstance, TaskKind};
 use super::map_template::{map_template, MapTemplateError};
 use super::settings::SerializationSettings;
-use super::template_parts::spec_with_docs;
+use super::template_parts::{description_entity, spec_with_docs, task_id};
 use crate::proto::admin::{LaunchPlan, TaskSpec, WorkflowSpec};
 use crate::proto::core::{
     array_node, node, node_metadata, task_metadata, task_node, ArrayNode, Node, NodeMetadata,
     RetryStrategy, TaskNode, TaskNodeOverrides, TaskTemplate,
 };
-use crate::proto::core::{literal_type, LiteralType};
+use crate::proto::core::{literal_type, Identifier, LiteralType, ResourceType};
 use crate::types::literal_type::{collection_of, optional_of};
 use crate::workflow::{default_launch_plan, single_node_workflow, workflow_input_bindings};
 
@@ -324,13 +324,16 @@ impl MapTask {
         let template = self.template(settings)?;
         let array = self.array_node(settings)?;
         let interface = template.interface.clone().unwrap_or_default();
+        let id = Identifier {
+            resource_type: ResourceType::Workflow as i32,
+            ..task_id(&self.name(), settings)
+        };
         Ok(single_node_workflow(
-            &self.name(),
-            settings,
+            id,
             interface,
             node::Target::ArrayNode(Box::new(array)),
             &format!("{}-arraynode", self.name()),
-            self.docs.as_deref(),
+            description_entity(self.docs.as_deref()),
         ))
     }
 

@@ -45,7 +45,6 @@ pub use settings::{
     runtime_version, SerializationSettings, FLYTEKIT_PROTOCOL_VERSION, RUNTIME_FLAVOR,
     RUNTIME_VERSION,
 };
-pub(crate) use template_parts::description_entity;
 pub use template_parts::task_name;
 #[cfg(test)]
 pub(crate) use template_parts::variable_map;

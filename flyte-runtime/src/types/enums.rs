@@ -80,4 +80,4 @@ pub fn enum_schema<E: FlyteEnum>() -> serde_json::Value {
 }
 
 /// The union tag flytekit gives enums.
-pub const ENUM_TAG: &str = "DefaultEnumTransformer";
+pub use super::literal_type::ENUM_TAG;

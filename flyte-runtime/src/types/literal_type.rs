@@ -6,6 +6,9 @@ use crate::proto::core::{
     TypeAnnotation, TypeStructure, UnionType,
 };
 
+/// The union tag flytekit gives enums (the name of its enum transformer).
+pub const ENUM_TAG: &str = "DefaultEnumTransformer";
+
 /// A simple type: `INTEGER`, `STRING`, …
 pub fn simple(t: SimpleType) -> LiteralType {
     LiteralType {
@@ -126,7 +129,7 @@ pub fn type_tag(ty: &LiteralType) -> &'static str {
             "FlyteDirectory"
         }
         Some(Type::Blob(_)) => "FlyteFilePath",
-        Some(Type::EnumType(_)) => super::enums::ENUM_TAG,
+        Some(Type::EnumType(_)) => ENUM_TAG,
         Some(Type::StructuredDatasetType(_)) => "StructuredDataset",
         Some(Type::UnionType(_)) => "Typed Union",
         Some(Type::Schema(_)) => "FlyteSchema",
