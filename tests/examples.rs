@@ -699,4 +699,58 @@ fn template_json_and_yaml_are_what_flytekit_shows_of_the_same_bytes() {
         "{}",
         text(&out.stderr)
     );
+
+    // A map's three entities, each as flytekit shows the same bytes.
+    for (entity, message) in [
+        ("task", "flyteidl.core.TaskTemplate"),
+        ("workflow", "flyteidl.admin.WorkflowSpec"),
+        ("launch-plan", "flyteidl.admin.LaunchPlan"),
+    ] {
+        let pb = dir.join(format!("map-{entity}.pb"));
+        let name = "examples.map_add_label";
+        let out = run(
+            &examples_bin(),
+            &[
+                "template",
+                name,
+                "--entity",
+                entity,
+                "--output",
+                &pb.display().to_string(),
+            ],
+        );
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let bytes = std::fs::read(&pb).unwrap();
+        let theirs: Json = serde_json::from_slice(&flyte_tests::run_python(
+            "template_json.py",
+            &[message],
+            &bytes,
+        ))
+        .unwrap();
+        let out = run(
+            &examples_bin(),
+            &["template", name, "--entity", entity, "--format", "json"],
+        );
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let ours: Json = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(ours, theirs, "{entity} of the map");
+    }
+    let out = run(
+        &examples_bin(),
+        &[
+            "template",
+            "examples.add",
+            "--entity",
+            "workflow",
+            "--format",
+            "json",
+        ],
+    );
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr)
+            .contains("--entity workflow is for maps; `examples.add` is not a registered map"),
+        "{}",
+        text(&out.stderr)
+    );
 }
