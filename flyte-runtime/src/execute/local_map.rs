@@ -79,7 +79,7 @@ pub fn run_map_in_process(
                 .display()
                 .to_string();
             ctx.scratch = Arc::new(ScratchDir::at(dir.join("scratch").join(index.to_string())));
-            let template = TaskTemplate::clone(&element);
+            let template = Arc::clone(&element);
             let executor = (entry.make)();
             running.spawn(async move {
                 let ran = run_supervised(executor, ctx, template, inputs).await;

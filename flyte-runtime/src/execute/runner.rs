@@ -4,6 +4,7 @@
 //! enforced, once, even against an executor that blocks its thread ([`run_supervised`]).
 
 use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
 
 use super::failure::Failure;
@@ -132,9 +133,10 @@ impl Running {
 pub(crate) async fn run_supervised(
     executor: Box<dyn ErasedExecutor>,
     ctx: ExecutionContext,
-    template: TaskTemplate,
+    template: impl Into<Arc<TaskTemplate>>,
     inputs: LiteralMap,
 ) -> Result<LiteralMap, Failure> {
+    let template: Arc<TaskTemplate> = template.into();
     let task = task_name(&template).to_string();
     let limit = template_timeout(&template);
     let mut running =
