@@ -522,3 +522,49 @@ fn derived_types_tag_their_optionals_as_their_literal_types_say() {
     assert_eq!(type_tag(&Point::literal_type()), Point::type_tag());
     assert_eq!(type_tag(&Color::literal_type()), Color::type_tag());
 }
+
+/// In process, each element is still the supervised run of a pod: a blocking and a sleeping
+/// executor each time out at the template's 1 s, a panic is that element's failure, and the
+/// map ends without waiting for the element that blocks its thread.
+#[test]
+fn an_in_process_map_times_out_and_catches_each_element_alone() {
+    let started = std::time::Instant::now();
+    let out = std::process::Command::new(workspace_bin("flyte-test-tasks"))
+        .args(["run", "tests.misbehave", "--map", "--bound", "seconds"])
+        .args([
+            "--in-process",
+            "--concurrency",
+            "4",
+            "--min-success-ratio",
+            "0.25",
+        ])
+        .args([
+            "-i",
+            r#"mode=["ok","block","panic","sleep"]"#,
+            "-i",
+            "seconds=30",
+        ])
+        .output()
+        .unwrap();
+    let stdout = succeeded(&out);
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(20),
+        "the map waited for the blocked element: {:?}",
+        started.elapsed()
+    );
+    assert!(stdout.contains("1 succeeded, 1 needed"), "{stdout}");
+    assert!(
+        stdout.contains("element 1 failed: USER:Timeout")
+            && stdout.contains("it did not yield to be stopped"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("element 2 failed: USER:Panic") && stdout.contains("asked to panic"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("element 3 failed: USER:Timeout"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("value = [7,null,null,null]"), "{stdout}");
+}
