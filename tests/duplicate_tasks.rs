@@ -1,4 +1,5 @@
-//! Two task instances with one name are an error at start-up that names both places.
+//! Two task instances (or two maps) with one name are an error at start-up that names both
+//! places.
 
 use flyte_runtime::prelude::*;
 
@@ -34,6 +35,38 @@ fn second() -> TaskInstance<Dup> {
 
 register_task!(first);
 register_task!(second);
+
+fn map_of_first() -> MapTask {
+    first().map()
+}
+
+fn map_of_second() -> MapTask {
+    // A map of another task, named as the first: only the names clash.
+    second().map().concurrency(2).named("dup.map_task")
+}
+
+register_map!(map_of_first);
+register_map!(map_of_second);
+
+#[test]
+fn a_duplicate_map_name_names_both_registrations() {
+    let err = flyte_runtime::task::registry::maps()
+        .err()
+        .expect("duplicate map names are refused");
+    let msg = err.to_string();
+    let places = msg
+        .strip_prefix("map `dup.map_task` is registered twice: at ")
+        .unwrap_or_else(|| panic!("unexpected message: {msg}"));
+    let places: Vec<&str> = places.split(" and at ").collect();
+    assert_eq!(places.len(), 2, "{msg}");
+    assert!(
+        places
+            .iter()
+            .all(|p| p.starts_with("tests/duplicate_tasks.rs:")),
+        "{msg}"
+    );
+    assert_ne!(places[0], places[1], "{msg}");
+}
 
 #[test]
 fn a_duplicate_task_name_names_both_registrations() {

@@ -203,6 +203,25 @@ pub struct RegisteredInstance {
     pub registered_at: String,
 }
 
+/// Sorts `all` by `name` and finds the first name registered twice: the name and both
+/// places (`file:line`).
+fn sorted_and_unique<T>(
+    all: &mut [T],
+    name: impl Fn(&T) -> String,
+    at: impl Fn(&T) -> &str,
+) -> Option<(String, String, String)> {
+    all.sort_by_cached_key(|t| name(t));
+    all.windows(2)
+        .find(|pair| name(&pair[0]) == name(&pair[1]))
+        .map(|pair| {
+            (
+                name(&pair[0]),
+                at(&pair[0]).to_string(),
+                at(&pair[1]).to_string(),
+            )
+        })
+}
+
 /// Every registered task instance, built, sorted by name, checked for duplicate names.
 pub fn instances() -> Result<Vec<RegisteredInstance>, RegistryError> {
     let mut all: Vec<RegisteredInstance> = inventory::iter::<InstanceEntry>
@@ -212,17 +231,19 @@ pub fn instances() -> Result<Vec<RegisteredInstance>, RegistryError> {
             registered_at: format!("{}:{}", e.file, e.line),
         })
         .collect();
-    all.sort_by(|a, b| a.instance.name().cmp(b.instance.name()));
-    for pair in all.windows(2) {
-        if pair[0].instance.name() == pair[1].instance.name() {
-            return Err(RegistryError::DuplicateTask {
-                name: pair[0].instance.name().to_string(),
-                first: pair[0].registered_at.clone(),
-                second: pair[1].registered_at.clone(),
-            });
-        }
+    let twice = sorted_and_unique(
+        &mut all,
+        |i| i.instance.name().to_string(),
+        |i| &i.registered_at,
+    );
+    match twice {
+        Some((name, first, second)) => Err(RegistryError::DuplicateTask {
+            name,
+            first,
+            second,
+        }),
+        None => Ok(all),
     }
-    Ok(all)
 }
 
 /// A built map with where it was registered.
@@ -242,17 +263,14 @@ pub fn maps() -> Result<Vec<RegisteredMap>, RegistryError> {
             registered_at: format!("{}:{}", e.file, e.line),
         })
         .collect();
-    all.sort_by_key(|m| m.map.name());
-    for pair in all.windows(2) {
-        if pair[0].map.name() == pair[1].map.name() {
-            return Err(RegistryError::DuplicateMap {
-                name: pair[0].map.name(),
-                first: pair[0].registered_at.clone(),
-                second: pair[1].registered_at.clone(),
-            });
-        }
+    match sorted_and_unique(&mut all, |m| m.map.name(), |m| &m.registered_at) {
+        Some((name, first, second)) => Err(RegistryError::DuplicateMap {
+            name,
+            first,
+            second,
+        }),
+        None => Ok(all),
     }
-    Ok(all)
 }
 
 /// The registered task instance named `name`.
