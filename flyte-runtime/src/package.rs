@@ -124,7 +124,7 @@ pub fn write_package(
         ));
     }
     for map in maps {
-        let spec = map.task_spec(settings)?;
+        let (spec, workflow, plan) = map.specs(settings)?;
         let task_name = spec
             .template
             .as_ref()
@@ -137,10 +137,18 @@ pub fn write_package(
             task_type,
             crate::proto::encode_task_spec(&spec),
         ));
-        let workflow = map.workflow_spec(settings)?.encode_to_vec();
-        entities.push((EntityKind::Workflow, map.name(), None, workflow));
-        let plan = map.launch_plan(settings)?.encode_to_vec();
-        entities.push((EntityKind::LaunchPlan, map.name(), None, plan));
+        entities.push((
+            EntityKind::Workflow,
+            map.name(),
+            None,
+            workflow.encode_to_vec(),
+        ));
+        entities.push((
+            EntityKind::LaunchPlan,
+            map.name(),
+            None,
+            plan.encode_to_vec(),
+        ));
     }
     if entities.is_empty() {
         return Err(PackageError::Empty);

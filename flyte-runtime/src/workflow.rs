@@ -9,8 +9,7 @@ use crate::proto::admin::{
 use crate::proto::core::{
     binding_data, node, parameter, Binding, BindingData, Identifier, LiteralMap, Node,
     NodeMetadata, OutputReference, Parameter, ParameterMap, ResourceType, RetryStrategy,
-    TaskTemplate, TypedInterface, VariableMap, WorkflowMetadata, WorkflowMetadataDefaults,
-    WorkflowTemplate,
+    TypedInterface, VariableMap, WorkflowMetadata, WorkflowMetadataDefaults, WorkflowTemplate,
 };
 
 /// The id of the one node of a single-node workflow (flytekit's first node id).
@@ -31,10 +30,9 @@ fn promise(var: &str, node_id: &str, from: &str) -> Binding {
     }
 }
 
-/// Each input of `template` bound to the workflow's input of the same name, as flytekit
-/// binds a node to the workflow's inputs (the promise's node id left empty).
-pub fn workflow_input_bindings(template: &TaskTemplate) -> Vec<Binding> {
-    let inputs = template.interface.as_ref().and_then(|i| i.inputs.as_ref());
+/// Each of `inputs` bound to the workflow's input of the same name, as flytekit binds a
+/// node to the workflow's inputs (the promise's node id left empty).
+pub fn workflow_input_bindings(inputs: Option<&VariableMap>) -> Vec<Binding> {
     inputs
         .into_iter()
         .flat_map(|vars| vars.variables.keys())
@@ -68,11 +66,6 @@ pub fn single_node_workflow(
     node_name: &str,
     description: Option<DescriptionEntity>,
 ) -> WorkflowSpec {
-    let names = |vars: &Option<VariableMap>| -> Vec<String> {
-        vars.iter()
-            .flat_map(|v| v.variables.keys().cloned())
-            .collect()
-    };
     let node = Node {
         id: NODE_ID.to_string(),
         metadata: Some(NodeMetadata {
@@ -80,16 +73,15 @@ pub fn single_node_workflow(
             retries: Some(RetryStrategy { retries: 0 }),
             ..Default::default()
         }),
-        inputs: names(&interface.inputs)
-            .iter()
-            .map(|n| promise(n, "", n))
-            .collect(),
+        inputs: workflow_input_bindings(interface.inputs.as_ref()),
         target: Some(target),
         ..Default::default()
     };
-    let outputs = names(&interface.outputs)
+    let outputs = interface
+        .outputs
         .iter()
-        .map(|n| promise(n, NODE_ID, n))
+        .flat_map(|vars| vars.variables.keys())
+        .map(|name| promise(name, NODE_ID, name))
         .collect();
     WorkflowSpec {
         template: Some(WorkflowTemplate {

@@ -20,7 +20,7 @@ use crate::task::task_name;
 /// element's pod reads) over `inputs` with the executor registered at `executor_path`, at
 /// most `concurrency` at a time, and hands each element's outcome to `ended` with its index
 /// as it ends (in any order; gather them with [`Gathering`](crate::pod::Gathering)), so that
-/// no element's outputs are held here. Returns the number of elements. Element `i` writes
+/// no element's outputs are held here. Element `i` writes
 /// its raw outputs under `<dir>/raw/<i>` and its scratch files under `<dir>/scratch/<i>`
 /// (made only if it asks for one).
 ///
@@ -34,7 +34,7 @@ pub fn run_map_in_process(
     concurrency: usize,
     dir: &Path,
     mut ended: impl FnMut(usize, Result<LiteralMap, Failure>),
-) -> Result<usize, LocalRunError> {
+) -> Result<(), LocalRunError> {
     let task = task_name(template).to_string();
     let (elements, element) = all_element_inputs(&task, template, inputs, over)?;
     let entry = registry::executor(executor_path)?;
@@ -49,7 +49,6 @@ pub fn run_map_in_process(
     // Locally, the bare <GROUP>_<KEY> variable also holds a secret, as in flytekit.
     base.secrets = base.secrets.with_local_fallback();
     let element = Arc::new(element);
-    let n = elements.len();
     let ran = runtime.block_on(async {
         let slots = Arc::new(tokio::sync::Semaphore::new(concurrency));
         let mut running = tokio::task::JoinSet::new();
@@ -94,5 +93,5 @@ pub fn run_map_in_process(
     });
     runtime.shutdown_timeout(std::time::Duration::from_millis(200));
     ran.map_err(|e| Failure::system("", format!("task `{task}`: an element's run was lost: {e}")))?;
-    Ok(n)
+    Ok(())
 }

@@ -15,10 +15,9 @@
 //!   the node fails when fewer than its minimum succeeded.
 
 use crate::proto::core::literal_type::Type;
-use crate::proto::core::{
-    literal, scalar, Literal, LiteralCollection, LiteralMap, Scalar, TaskTemplate, Void,
-};
+use crate::proto::core::{literal, Literal, LiteralMap, TaskTemplate};
 use crate::storage::join;
+use crate::types::literal::{collection_literal, none_literal};
 
 use super::results::{TaskFailure, TaskResult};
 
@@ -193,15 +192,6 @@ pub struct Gathering {
     failures: Vec<(usize, TaskFailure)>,
 }
 
-fn none_literal() -> Literal {
-    Literal {
-        value: Some(literal::Value::Scalar(Box::new(Scalar {
-            value: Some(scalar::Value::NoneType(Void {})),
-        }))),
-        ..Default::default()
-    }
-}
-
 impl Gathering {
     /// A gathering of `n` elements' outputs for the map `map` (whose template declares the
     /// outputs), every slot none.
@@ -227,15 +217,15 @@ impl Gathering {
     /// (an output it did not write stays none); a failure is kept to be reported. An index
     /// past the end is ignored, as propeller has no slot for it.
     pub fn add(&mut self, index: usize, result: TaskResult) {
+        if index >= self.n {
+            return;
+        }
         match result {
             TaskResult::Succeeded(mut outputs) => {
                 self.succeeded += 1;
                 for (name, column) in &mut self.columns {
-                    if let (Some(slot), Some(lit)) = (
-                        column.get_mut(index),
-                        outputs.literals.remove(name.as_str()),
-                    ) {
-                        *slot = lit;
+                    if let Some(lit) = outputs.literals.remove(name.as_str()) {
+                        column[index] = lit;
                     }
                 }
             }
@@ -277,15 +267,7 @@ impl Gathering {
         let literals = self
             .columns
             .into_iter()
-            .map(|(name, items)| {
-                let list = Literal {
-                    value: Some(literal::Value::Collection(LiteralCollection {
-                        literals: items,
-                    })),
-                    ..Default::default()
-                };
-                (name, list)
-            })
+            .map(|(name, items)| (name, collection_literal(items)))
             .collect();
         ArrayVerdict::Succeeded(LiteralMap { literals })
     }
@@ -296,6 +278,7 @@ mod tests {
     use super::*;
     use crate::pod::results::{FailureSource, TaskFailure};
     use crate::proto::core::execution_error::ErrorKind;
+    use crate::proto::core::scalar;
     use crate::types::FlyteType;
 
     fn ok(v: i64) -> TaskResult {

@@ -272,7 +272,11 @@ impl MapTask {
         &self,
         settings: &SerializationSettings,
     ) -> Result<ArrayNode, MapTemplateError> {
-        let template = self.template(settings)?;
+        Ok(self.array_node_of(&self.template(settings)?))
+    }
+
+    /// The ArrayNode running `template`, this map's task template.
+    fn array_node_of(&self, template: &TaskTemplate) -> ArrayNode {
         let id = template.id.clone().unwrap_or_default();
         let metadata = template.metadata.clone().unwrap_or_default();
         let sub_node = Node {
@@ -288,14 +292,16 @@ impl MapTask {
                 }),
                 ..Default::default()
             }),
-            inputs: workflow_input_bindings(&template),
+            inputs: workflow_input_bindings(
+                template.interface.as_ref().and_then(|i| i.inputs.as_ref()),
+            ),
             target: Some(node::Target::TaskNode(TaskNode {
                 reference: Some(task_node::Reference::ReferenceId(id.clone())),
                 overrides: Some(TaskNodeOverrides::default()),
             })),
             ..Default::default()
         };
-        Ok(ArrayNode {
+        ArrayNode {
             node: Some(Box::new(sub_node)),
             parallelism_option: self
                 .concurrency
@@ -312,7 +318,7 @@ impl MapTask {
             data_mode: array_node::DataMode::SingleInputFile as i32,
             bound_inputs: self.bound.clone(),
             run_all_sub_nodes: false,
-        })
+        }
     }
 
     /// The workflow that runs the map: the map's interface, one node (`n0`) holding the
@@ -321,20 +327,26 @@ impl MapTask {
         &self,
         settings: &SerializationSettings,
     ) -> Result<WorkflowSpec, MapTemplateError> {
-        let template = self.template(settings)?;
-        let array = self.array_node(settings)?;
-        let interface = template.interface.clone().unwrap_or_default();
+        Ok(self.workflow_of(&self.template(settings)?, settings))
+    }
+
+    /// The workflow around `template`, this map's task template.
+    fn workflow_of(
+        &self,
+        template: &TaskTemplate,
+        settings: &SerializationSettings,
+    ) -> WorkflowSpec {
         let id = Identifier {
             resource_type: ResourceType::Workflow as i32,
             ..task_id(&self.name(), settings)
         };
-        Ok(single_node_workflow(
+        single_node_workflow(
             id,
-            interface,
-            node::Target::ArrayNode(Box::new(array)),
+            template.interface.clone().unwrap_or_default(),
+            node::Target::ArrayNode(Box::new(self.array_node_of(template))),
             &format!("{}-arraynode", self.name()),
             description_entity(self.docs.as_deref()),
-        ))
+        )
     }
 
     /// The workflow's default launch plan: every input required, nothing fixed.
@@ -344,6 +356,22 @@ impl MapTask {
     ) -> Result<LaunchPlan, MapTemplateError> {
         let workflow = self.workflow_spec(settings)?;
         Ok(default_launch_plan(&workflow.template.unwrap_or_default()))
+    }
+
+    /// All the map registers, its task template built once: its task's spec, its workflow
+    /// and the workflow's default launch plan (what [`package`](crate::package) writes).
+    pub fn specs(
+        &self,
+        settings: &SerializationSettings,
+    ) -> Result<(TaskSpec, WorkflowSpec, LaunchPlan), MapTemplateError> {
+        let template = self.template(settings)?;
+        let workflow = self.workflow_of(&template, settings);
+        let plan = default_launch_plan(workflow.template.as_ref().unwrap_or(&Default::default()));
+        Ok((
+            spec_with_docs(template, self.docs.as_deref()),
+            workflow,
+            plan,
+        ))
     }
 }
 
