@@ -48,14 +48,11 @@ fn map_of_second() -> MapTask {
 register_map!(map_of_first);
 register_map!(map_of_second);
 
-#[test]
-fn a_duplicate_map_name_names_both_registrations() {
-    let err = flyte_runtime::task::registry::maps()
-        .err()
-        .expect("duplicate map names are refused");
-    let msg = err.to_string();
+/// Checks that `msg` starts with `prefix` and then names two places, both in this file, at
+/// two different lines.
+fn assert_names_both_places(msg: &str, prefix: &str) {
     let places = msg
-        .strip_prefix("map `dup.map_task` is registered twice: at ")
+        .strip_prefix(prefix)
         .unwrap_or_else(|| panic!("unexpected message: {msg}"));
     let places: Vec<&str> = places.split(" and at ").collect();
     assert_eq!(places.len(), 2, "{msg}");
@@ -69,24 +66,22 @@ fn a_duplicate_map_name_names_both_registrations() {
 }
 
 #[test]
+fn a_duplicate_map_name_names_both_registrations() {
+    let err = flyte_runtime::task::registry::maps()
+        .err()
+        .expect("duplicate map names are refused");
+    assert_names_both_places(
+        &err.to_string(),
+        "map `dup.map_task` is registered twice: at ",
+    );
+}
+
+#[test]
 fn a_duplicate_task_name_names_both_registrations() {
     let err = flyte_runtime::task::registry::instances()
         .err()
         .expect("duplicate names are refused");
-    let msg = err.to_string();
-    let places = msg
-        .strip_prefix("task `dup.task` is registered twice: at ")
-        .unwrap_or_else(|| panic!("unexpected message: {msg}"));
-    // Both places are this file, at two different lines.
-    let places: Vec<&str> = places.split(" and at ").collect();
-    assert_eq!(places.len(), 2, "{msg}");
-    assert!(
-        places
-            .iter()
-            .all(|p| p.starts_with("tests/duplicate_tasks.rs:")),
-        "{msg}"
-    );
-    assert_ne!(places[0], places[1], "{msg}");
+    assert_names_both_places(&err.to_string(), "task `dup.task` is registered twice: at ");
 }
 
 #[test]
