@@ -25,6 +25,7 @@ pub mod pod;
 pub mod prelude;
 pub mod proto;
 pub mod protocol;
+pub mod python;
 pub mod storage;
 pub mod task;
 pub mod types;

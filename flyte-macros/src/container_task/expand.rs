@@ -7,7 +7,55 @@ use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::DeriveInput;
 
+use super::config_fields::{ConfigModel, FieldDefault};
 use super::model::TaskModel;
+
+/// The registered description of the task type: its configuration's fields (types through
+/// the probe, so that a field type that does not describe itself is `Any`, not an error),
+/// and what the `ContainerTask` impl says.
+fn describe(ident: &syn::Ident, config: &ConfigModel) -> TokenStream {
+    let doc = &config.doc;
+    let opaque = match &config.opaque {
+        Some(why) => quote!(::core::option::Option::Some(#why)),
+        None => quote!(::core::option::Option::None),
+    };
+    let fields = config.fields.iter().map(|f| {
+        let (field, key, doc, ty, skip) = (&f.ident, &f.key, &f.doc, &f.ty, f.skip_if_none);
+        let name = field.to_string();
+        let name = name.strip_prefix("r#").unwrap_or(&name).to_string();
+        let default = match &f.default {
+            FieldDefault::Required => quote!(::core::option::Option::None),
+            FieldDefault::TypeDefault => quote!(__flyte::default_json::<#ty>()),
+            FieldDefault::Function(path) => quote!(__flyte::json_of(&#path())),
+            FieldDefault::StructDefault => {
+                quote!(__flyte::json_of(&<#ident as ::core::default::Default>::default().#field))
+            }
+        };
+        quote! {
+            __flyte::ConfigField {
+                name: #name,
+                key: #key,
+                doc: #doc,
+                ty: (&&__flyte::ConfigTypeProbe::<#ty>::new()).config_type(),
+                default: #default,
+                skip_if_none: #skip,
+            }
+        }
+    });
+    quote! {
+        {
+            fn __flyte_describe() -> __flyte::TaskTypeInfo {
+                use __flyte::{Described as _, Undescribed as _};
+                __flyte::task_type_info::<#ident>(__flyte::ConfigSchema {
+                    doc: #doc,
+                    fields: __flyte::std::vec![#(#fields),*],
+                    opaque: #opaque,
+                })
+            }
+            __flyte_describe
+        }
+    }
+}
 
 pub(super) fn expand(input: &DeriveInput, m: &TaskModel) -> TokenStream {
     let ident = &input.ident;
@@ -61,6 +109,7 @@ pub(super) fn expand(input: &DeriveInput, m: &TaskModel) -> TokenStream {
             }
         };
     };
+    let describe = describe(ident, &m.config);
     quote! {
         #input
 
@@ -91,6 +140,7 @@ pub(super) fn expand(input: &DeriveInput, m: &TaskModel) -> TokenStream {
                     config_type: ::core::any::TypeId::of::<#ident>,
                     executor_path: __flyte::executor_path::<#ident>(),
                     image: <#ident as __flyte::ContainerTask>::image,
+                    describe: #describe,
                 }
             }
         };

@@ -1,5 +1,6 @@
 //! `#[container_task(...)]`: a struct becomes a prebuilt-container task type.
 
+mod config_fields;
 mod expand;
 mod fallback;
 mod model;

@@ -1,4 +1,7 @@
-//! The validated keys of a `#[container_task(...)]` attribute.
+//! The validated keys of a `#[container_task(...)]` attribute, and the struct's fields as
+//! `custom` holds them.
+
+use super::config_fields::ConfigModel;
 
 pub(super) struct TaskModel {
     pub task_type: String,
@@ -11,4 +14,5 @@ pub(super) struct TaskModel {
     pub outputs: Option<syn::Type>,
     pub custom_with: Option<syn::Path>,
     pub validate_with: Option<syn::Path>,
+    pub config: ConfigModel,
 }

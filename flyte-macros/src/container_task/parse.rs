@@ -9,6 +9,7 @@ use quote::ToTokens;
 use syn::parse::Parser;
 use syn::{Data, DeriveInput, LitInt, LitStr, Token};
 
+use super::config_fields::config_model;
 use super::model::TaskModel;
 use crate::ctxt::Ctxt;
 use crate::suggest::{closest, unknown_key_message};
@@ -270,6 +271,7 @@ pub(super) fn parse(args: TokenStream, input: &DeriveInput) -> Result<TaskModel,
     }
     match (raw.task_type, raw.image, raw.executor) {
         (Some(task_type), Some(image), Some(executor)) => Ok(TaskModel {
+            config: config_model(input, raw.custom_with.is_some()),
             task_type,
             image,
             executor,

@@ -28,6 +28,7 @@ mod outputs;
 mod package;
 mod platform_args;
 mod pod;
+mod python_module;
 mod run;
 mod run_args;
 mod run_map;
@@ -45,6 +46,7 @@ pub use logging::{init_logging, LogFormat};
 pub use package::PackageArgs;
 pub use platform_args::PlatformArgs;
 pub use pod::PodArgs;
+pub use python_module::PythonModuleArgs;
 pub use run_args::RunArgs;
 pub use template::{TemplateArgs, TemplateFormat};
 
@@ -89,6 +91,9 @@ pub enum Command {
     Package(PackageArgs),
     /// Print the Kubernetes Pod propeller 1.16 would create for a task (YAML).
     Pod(PodArgs),
+    /// Write the flytekit module of this binary's task types, tasks and maps, for Python
+    /// workflows.
+    PythonModule(PythonModuleArgs),
     /// Inside the image, as root: give a run folder's files to the user who ran
     /// `run --container` (started by `run` itself).
     #[doc(hidden)]
@@ -131,16 +136,21 @@ fn is_execute(args: &[std::ffi::OsString]) -> bool {
     false
 }
 
-/// Parses the process's arguments and runs the subcommand; returns the exit code.
-pub fn main() -> ExitCode {
-    let bin = std::env::args_os()
+/// This program's name (its file name, as it was started).
+fn program_name() -> String {
+    std::env::args_os()
         .next()
         .and_then(|a| {
             std::path::Path::new(&a)
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
         })
-        .unwrap_or_else(|| "flyte-task".to_string());
+        .unwrap_or_else(|| "flyte-task".to_string())
+}
+
+/// Parses the process's arguments and runs the subcommand; returns the exit code.
+pub fn main() -> ExitCode {
+    let bin = program_name();
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     if is_execute(&args) {
         let matches = ExecuteCli::command().name(bin).get_matches_from(args);
@@ -203,6 +213,7 @@ pub fn run(cli: Cli) -> ExitCode {
         | Command::Template(_)
         | Command::Package(_)
         | Command::Pod(_)
+        | Command::PythonModule(_)
         | Command::GiveBack(_) => "warn",
     };
     init_logging(cli.global.log_format, level);
@@ -213,6 +224,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Template(args) => template::template(args),
         Command::Package(args) => package::package(args),
         Command::Pod(args) => pod::pod(args),
+        Command::PythonModule(args) => python_module::python_module(args, &program_name()),
         Command::GiveBack(args) => give_back::give_back(args),
     }
 }

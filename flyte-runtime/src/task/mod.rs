@@ -4,6 +4,7 @@
 //! job.
 
 mod any_instance;
+pub mod config_schema;
 mod container;
 mod container_task;
 pub mod custom;
@@ -20,6 +21,7 @@ pub mod registry;
 mod resources;
 mod secrets;
 mod settings;
+mod task_type_info;
 mod template;
 mod template_parts;
 
@@ -45,6 +47,9 @@ pub use settings::{
     runtime_version, SerializationSettings, FLYTEKIT_PROTOCOL_VERSION, RUNTIME_FLAVOR,
     RUNTIME_VERSION,
 };
+pub use task_type_info::TaskTypeInfo;
+#[doc(hidden)]
+pub use task_type_info::task_type_info;
 pub use template_parts::task_name;
 #[cfg(test)]
 pub(crate) use template_parts::variable_map;

@@ -35,6 +35,8 @@ pub struct TaskTypeEntry {
     pub executor_path: &'static str,
     /// Its image (with `{version}` filled in).
     pub image: fn() -> String,
+    /// Describes it: interface, configuration fields (for the generated Python module).
+    pub describe: fn() -> super::TaskTypeInfo,
 }
 inventory::collect!(TaskTypeEntry);
 

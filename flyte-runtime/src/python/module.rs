@@ -1,0 +1,427 @@
+//! Renders the Python module of everything a binary registers: the shared runtime
+//! (`runtime.py`, the same in every module), then per task type a configuration class and a
+//! task class, per registered container task a ready-made task object, and per registered
+//! map a function returning its reference launch plan. Everything is sorted, nothing depends
+//! on the time or the machine: the same binary writes the same bytes.
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+
+use base64::Engine as _;
+
+use super::annotation::{annotation, NoAnnotation};
+use crate::proto::core::{LiteralType, VariableMap};
+use crate::protocol::{LoaderArgs, Resolver};
+use crate::task::config_schema::{ConfigSchema, ConfigType};
+use crate::task::registry::{self, RegistryError};
+use crate::task::{default_args, SerializationSettings, TaskKind, TaskTypeInfo};
+
+const RUNTIME: &str = include_str!("runtime.py");
+
+/// Why the module could not be written.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum PythonModuleError {
+    /// The registry is inconsistent (a duplicate name).
+    #[error(transparent)]
+    Registry(#[from] RegistryError),
+    /// A registered task's or map's template could not be built.
+    #[error("cannot build the template of `{name}`: {message}")]
+    Template {
+        /// The task or map.
+        name: String,
+        /// Why.
+        message: String,
+    },
+    /// A variable's type has no Python counterpart.
+    #[error("`{name}`: {which} `{var}`: {source}")]
+    Type {
+        /// The task type, task or map.
+        name: String,
+        /// `input` or `output`.
+        which: &'static str,
+        /// The variable.
+        var: String,
+        /// Which type.
+        source: NoAnnotation,
+    },
+    /// Two entities would get the same Python name.
+    #[error("`{first}` and `{second}` would both be `{python}` in Python; rename one")]
+    NameClash {
+        /// The Python name.
+        python: String,
+        /// One entity.
+        first: String,
+        /// The other.
+        second: String,
+    },
+}
+
+/// A Python string literal (JSON's escapes are Python's).
+fn py_str(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| format!("{s:?}"))
+}
+
+/// A Python identifier for `name`: every character that cannot be in one becomes `_`.
+fn identifier(name: &str) -> String {
+    let mut id: String = name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    if id.is_empty() || id.starts_with(|c: char| c.is_ascii_digit()) {
+        id.insert(0, '_');
+    }
+    const KEYWORDS: &[&str] = &[
+        "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class",
+        "continue", "def", "del", "elif", "else", "except", "finally", "for", "from", "global",
+        "if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return",
+        "try", "while", "with", "yield",
+    ];
+    if KEYWORDS.contains(&id.as_str()) {
+        id.push('_');
+    }
+    id
+}
+
+/// A docstring body, indented.
+fn docstring(text: &str, indent: &str) -> String {
+    let text = text.replace('\\', "\\\\").replace("\"\"\"", "\\\"\\\"\\\"");
+    let lines: Vec<String> = text
+        .lines()
+        .map(|l| {
+            if l.is_empty() {
+                String::new()
+            } else {
+                format!("{indent}{l}")
+            }
+        })
+        .collect();
+    let body = lines.join("\n");
+    let body = body.trim_start();
+    if body.contains('\n') {
+        format!("{indent}\"\"\"{body}\n{indent}\"\"\"\n")
+    } else {
+        format!("{indent}\"\"\"{body}\"\"\"\n")
+    }
+}
+
+fn type_spec(t: &ConfigType) -> String {
+    match t {
+        ConfigType::Str => "(\"str\",)".into(),
+        ConfigType::Int => "(\"int\",)".into(),
+        ConfigType::Float => "(\"float\",)".into(),
+        ConfigType::Bool => "(\"bool\",)".into(),
+        ConfigType::Optional(inner) => format!("(\"optional\", {})", type_spec(inner)),
+        ConfigType::List(inner) => format!("(\"list\", {})", type_spec(inner)),
+        ConfigType::Map(inner) => format!("(\"map\", {})", type_spec(inner)),
+        _ => "(\"any\",)".into(),
+    }
+}
+
+fn type_hint(t: &ConfigType) -> String {
+    match t {
+        ConfigType::Str => "str".into(),
+        ConfigType::Int => "int".into(),
+        ConfigType::Float => "float".into(),
+        ConfigType::Bool => "bool".into(),
+        ConfigType::Optional(inner) => format!("typing.Optional[{}]", type_hint(inner)),
+        ConfigType::List(inner) => format!("typing.List[{}]", type_hint(inner)),
+        ConfigType::Map(inner) => format!("typing.Dict[str, {}]", type_hint(inner)),
+        _ => "typing.Any".into(),
+    }
+}
+
+/// A JSON value as a Python default: a literal for a scalar, a factory for a list or map.
+fn default_value(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Null => "None".into(),
+        serde_json::Value::Bool(true) => "True".into(),
+        serde_json::Value::Bool(false) => "False".into(),
+        serde_json::Value::Number(n) => n.to_string(),
+        serde_json::Value::String(s) => py_str(s),
+        other => format!(
+            "dataclasses.field(default_factory=lambda: json.loads({}))",
+            py_str(&other.to_string())
+        ),
+    }
+}
+
+fn config_class(class: &str, schema: &ConfigSchema, task_type: &str) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "@dataclasses.dataclass\nclass {class}(RustConfig):");
+    let mut doc = if schema.doc.is_empty() {
+        format!("The configuration of task type `{task_type}`.")
+    } else {
+        schema.doc.to_string()
+    };
+    if let Some(why) = schema.opaque {
+        let _ = write!(
+            doc,
+            "\n\nIts fields are not described ({why}): give them as keyword arguments; the \
+             executor checks them."
+        );
+    }
+    out.push_str(&docstring(&doc, "    "));
+    if schema.opaque.is_some() {
+        let _ = writeln!(
+            out,
+            "\n    def __init__(self, **fields):\n        self._opaque = dict(fields)\n\n    \
+             def to_custom(self):\n        return dict(self._opaque)\n"
+        );
+        return out;
+    }
+    // Fields without a default first (a dataclass requires it); each keeps its doc.
+    let (required, defaulted): (Vec<_>, Vec<_>) = schema.fields.iter().partition(|f| {
+        f.default.is_none() && !matches!(f.ty, ConfigType::Optional(_))
+    });
+    for f in required.iter().chain(defaulted.iter()) {
+        let name = identifier(f.name);
+        let default = match (&f.default, &f.ty) {
+            (Some(v), _) => format!(" = {}", default_value(v)),
+            (None, ConfigType::Optional(_)) => " = None".into(),
+            (None, _) => String::new(),
+        };
+        let _ = writeln!(out, "\n    {name}: {}{default}", type_hint(&f.ty));
+        if !f.doc.is_empty() {
+            out.push_str(&docstring(f.doc, "    "));
+        }
+    }
+    let fields: Vec<String> = schema
+        .fields
+        .iter()
+        .map(|f| {
+            format!(
+                "\n        ({}, {}, {}, {}),",
+                py_str(&identifier(f.name)),
+                py_str(f.key),
+                type_spec(&f.ty),
+                if f.skip_if_none { "True" } else { "False" }
+            )
+        })
+        .collect();
+    let _ = writeln!(
+        out,
+        "\n    _FIELDS: typing.ClassVar[typing.Tuple] = ({}\n    )",
+        fields.concat()
+    );
+    out
+}
+
+fn interface_dict(
+    name: &str,
+    which: &'static str,
+    vars: &[(String, LiteralType)],
+) -> Result<String, PythonModuleError> {
+    let entries = vars
+        .iter()
+        .map(|(var, t)| {
+            annotation(t)
+                .map(|a| format!("({}, {a})", py_str(var)))
+                .map_err(|source| PythonModuleError::Type {
+                    name: name.to_string(),
+                    which,
+                    var: var.clone(),
+                    source,
+                })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(format!("collections.OrderedDict([{}])", entries.join(", ")))
+}
+
+fn variables(map: Option<&VariableMap>) -> Vec<(String, LiteralType)> {
+    // A VariableMap is keyed by name; flytekit orders an interface as declared, and we
+    // declare in the template's order, which prost keeps sorted. Sorting makes it stable.
+    let mut vars: Vec<(String, LiteralType)> = map
+        .map(|m| {
+            m.variables
+                .iter()
+                .map(|(k, v)| (k.clone(), v.r#type.clone().unwrap_or_default()))
+                .collect()
+        })
+        .unwrap_or_default();
+    vars.sort_by(|a, b| a.0.cmp(&b.0));
+    vars
+}
+
+fn fixed(vars: &Option<Vec<(&'static str, LiteralType)>>) -> Option<Vec<(String, LiteralType)>> {
+    vars.as_ref()
+        .map(|v| v.iter().map(|(n, t)| (n.to_string(), t.clone())).collect())
+}
+
+fn task_class(info: &TaskTypeInfo, class: &str, config: &str) -> Result<String, PythonModuleError> {
+    let loader = LoaderArgs::Template {
+        template: LoaderArgs::TEMPLATE_PATH.to_string(),
+        executor: info.executor_path.to_string(),
+    };
+    let args = default_args(info.entrypoint, Resolver::Template.name(), &loader.to_args());
+    let side = |which, vars: Option<Vec<(String, LiteralType)>>| match vars {
+        Some(vars) => interface_dict(info.task_type, which, &vars),
+        None => Ok("None".to_string()),
+    };
+    let inputs = side("input", fixed(&info.inputs))?;
+    let outputs = side("output", fixed(&info.outputs))?;
+    let per_instance = match (&info.inputs, &info.outputs) {
+        (None, None) => "Each task declares its inputs and outputs (`inputs=`, `outputs=`).",
+        (None, Some(_)) => "Each task declares its inputs (`inputs=`); the outputs are fixed.",
+        (Some(_), None) => "Each task declares its outputs (`outputs=`); the inputs are fixed.",
+        (Some(_), Some(_)) => "The inputs and outputs are fixed by the task type.",
+    };
+    let doc = format!(
+        "Task type `{}`, run by `{}` in image `{}`.\n\n\
+         Give the configuration as `config={config}(...)` or as its fields. {per_instance}\n\
+         Task options: container_image, requests, limits, environment, secret_requests,\n\
+         retries, timeout, cache, cache_version, cache_serialize, cache_ignore_input_vars,\n\
+         interruptible, pod_template_name, docs.",
+        info.task_type, info.executor_path, info.image
+    );
+    let mut out = format!("class {class}(RustTask):\n");
+    out.push_str(&docstring(&doc, "    "));
+    let _ = write!(
+        out,
+        "\n    _TASK_TYPE = {}\n    _TASK_TYPE_VERSION = {}\n    _IMAGE = {}\n    _ARGS = [{}]\n    \
+         _CONFIG = {config}\n    _INPUTS = {inputs}\n    _OUTPUTS = {outputs}\n",
+        py_str(info.task_type),
+        info.task_type_version,
+        py_str(&info.image),
+        args.iter().map(|a| py_str(a)).collect::<Vec<_>>().join(", "),
+    );
+    Ok(out)
+}
+
+/// Claims Python names, reporting two entities that would share one.
+#[derive(Default)]
+struct Names(std::collections::BTreeMap<String, String>);
+
+impl Names {
+    fn claim(&mut self, python: String, entity: &str) -> Result<String, PythonModuleError> {
+        match self.0.insert(python.clone(), entity.to_string()) {
+            Some(first) if first != entity => Err(PythonModuleError::NameClash {
+                python,
+                first,
+                second: entity.to_string(),
+            }),
+            _ => Ok(python),
+        }
+    }
+}
+
+/// The Python module of everything this binary registers; `binary` (the program's name) goes
+/// into its header with the task types' crate versions.
+pub fn python_module(binary: &str) -> Result<String, PythonModuleError> {
+    let settings = SerializationSettings::default();
+    let mut names = Names::default();
+    let mut exported = BTreeSet::new();
+    let mut body = String::new();
+
+    let mut versions = BTreeSet::new();
+    for entry in registry::task_types() {
+        let info = (entry.describe)();
+        versions.insert(info.version);
+        let rust_name = entry.rust_type.rsplit("::").next().unwrap_or(entry.rust_type);
+        let class = names.claim(identifier(rust_name), entry.rust_type)?;
+        let config = names.claim(format!("{class}Config"), entry.rust_type)?;
+        let _ = write!(
+            body,
+            "\n\n# -- task type `{}` ({}) {}\n\n\n",
+            info.task_type,
+            entry.rust_type,
+            "-".repeat(40usize.saturating_sub(info.task_type.len()))
+        );
+        body.push_str(&config_class(&config, &info.config, info.task_type));
+        body.push_str("\n\n");
+        body.push_str(&task_class(&info, &class, &config)?);
+        exported.insert(class);
+        exported.insert(config);
+    }
+
+    let instances = registry::instances()?;
+    let mut ready = String::new();
+    for registered in &instances {
+        let task = &registered.instance;
+        if !matches!(task.kind(), TaskKind::Container { .. }) {
+            continue;
+        }
+        let name = task.name().to_string();
+        let template = task
+            .template(&settings)
+            .map_err(|e| PythonModuleError::Template {
+                name: name.clone(),
+                message: e.to_string(),
+            })?;
+        let interface = template.interface.clone().unwrap_or_default();
+        let inputs = interface_dict(&name, "input", &variables(interface.inputs.as_ref()))?;
+        let outputs = interface_dict(&name, "output", &variables(interface.outputs.as_ref()))?;
+        let bytes = crate::proto::encode_task_template(&template);
+        let python = names.claim(identifier(&name), &name)?;
+        let _ = write!(
+            ready,
+            "\n#: `{name}` ({}), registered in {binary} at {}.\n{python} = RegisteredTask(\n    {},\n    \
+             template={},\n    inputs={inputs},\n    outputs={outputs},\n)\n",
+            task.task_type(),
+            registered.registered_at,
+            py_str(&name),
+            py_str(&base64::engine::general_purpose::STANDARD.encode(bytes)),
+        );
+        exported.insert(python);
+    }
+    if !ready.is_empty() {
+        body.push_str("\n\n# -- ready-made tasks (registered in the binary) --------------------------------\n");
+        body.push_str(&ready);
+    }
+
+    let mut launch_plans = String::new();
+    for registered in registry::maps()? {
+        let map = &registered.map;
+        let name = map.name();
+        let template = map
+            .template(&settings)
+            .map_err(|e| PythonModuleError::Template {
+                name: name.clone(),
+                message: e.to_string(),
+            })?;
+        let interface = template.interface.clone().unwrap_or_default();
+        let inputs = interface_dict(&name, "input", &variables(interface.inputs.as_ref()))?;
+        let outputs = interface_dict(&name, "output", &variables(interface.outputs.as_ref()))?;
+        let python = names.claim(identifier(&name), &name)?;
+        let _ = write!(
+            launch_plans,
+            "\ndef {python}(project: str, domain: str, version: str) -> ReferenceLaunchPlan:\n{}    \
+             return ReferenceLaunchPlan(project, domain, {}, version,\n                               \
+             inputs={inputs},\n                               outputs={outputs})\n\n",
+            docstring(
+                &format!(
+                    "The map `{name}` over `{}` (registered by `{binary} package`), as a reference launch plan.\n\n\
+                     Its launch plan must be registered in `project`/`domain` at `version`. A workflow\n\
+                     calls it like a task; locally, flytekit cannot run a reference launch plan.",
+                    map.task().name()
+                ),
+                "    "
+            ),
+            py_str(&name),
+        );
+        exported.insert(python);
+    }
+    if !launch_plans.is_empty() {
+        body.push_str("\n\n# -- maps (registered launch plans) ---------------------------------------------\n");
+        body.push_str(&launch_plans);
+    }
+
+    let version = versions.into_iter().collect::<Vec<_>>().join(", ");
+    let all = exported
+        .iter()
+        .map(|e| format!("    {},\n", py_str(e)))
+        .collect::<String>();
+    Ok(format!(
+        "# Generated by `{binary} python-module` ({binary} {version}, flyte-rs {}). Do not edit:\n\
+         # regenerate it with the binary whose tasks it describes.\n\
+         \"\"\"Flyte task types of `{binary}` {version} for flytekit 1.16 workflows.\n\n\
+         Each task type has a configuration class and a task class; tasks run in the task type's\n\
+         image on a cluster, and locally through `{binary}` itself (on PATH, or named by\n\
+         FLYTE_RS_BINARY; FLYTE_RS_DOCKER=1 runs the image instead).\n\"\"\"\n\
+         \n#: The binary local runs start, and its version.\nBINARY = {}\nVERSION = {}\n\n{}{body}\n\n__all__ = [\n    \"RustTaskError\",\n{all}]\n",
+        crate::task::RUNTIME_VERSION,
+        py_str(binary),
+        py_str(&version),
+        RUNTIME,
+    ))
+}

@@ -1,0 +1,324 @@
+import base64
+import collections
+import dataclasses
+import datetime
+import enum
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import typing
+from collections import OrderedDict
+
+from flyteidl.core import errors_pb2, tasks_pb2
+from google.protobuf import json_format
+from flytekit.configuration import Image, ImageConfig, SerializationSettings
+from flytekit.core.base_task import TaskMetadata
+from flytekit.core.context_manager import FlyteContext
+from flytekit.core.interface import Interface
+from flytekit.core.launch_plan import ReferenceLaunchPlan
+from flytekit.core.python_customized_container_task import PythonCustomizedContainerTask
+from flytekit.core.shim_task import ShimTaskExecutor
+from flytekit.loggers import logger
+from flytekit.models import literals as _literal_models
+from flytekit.models import task as _task_models
+from flytekit.models.interface import TypedInterface as _TypedInterface
+from flytekit.models.security import SecurityContext as _SecurityContext
+from flytekit.tools.translator import get_serializable
+from flytekit.types.directory import FlyteDirectory
+from flytekit.types.file import FlyteFile
+from flytekit.types.structured import StructuredDataset
+
+#: The environment variable that names the binary local runs start (default: BINARY on PATH).
+BINARY_ENV = "FLYTE_RS_BINARY"
+#: Set to an image (or to "1" for each task's own image) to run local tasks in Docker instead.
+DOCKER_ENV = "FLYTE_RS_DOCKER"
+
+
+class RustTaskError(RuntimeError):
+    """A task failed in the Rust binary: the code, message and kind of its error document."""
+
+    def __init__(self, task: str, code: str, message: str, kind: str):
+        super().__init__(f"task {task} failed: {code}: {message} ({kind})")
+        self.task, self.code, self.message, self.kind = task, code, message, kind
+
+
+# -- configuration classes ---------------------------------------------------------------
+
+def _describe(spec) -> str:
+    kind = spec[0]
+    if kind in ("optional", "list", "map"):
+        return {"optional": "none or {}", "list": "a list of {}", "map": "a dict of str to {}"}[kind].format(
+            _describe(spec[1]))
+    return {"str": "a str", "int": "an int", "float": "a float", "bool": "a bool", "any": "anything"}[kind]
+
+
+def _checked(where: str, value, spec):
+    """`value` as `custom` will hold it, or a TypeError naming `where` and what it takes."""
+    kind = spec[0]
+    if kind == "any":
+        return value
+    if kind == "optional":
+        return None if value is None else _checked(where, value, spec[1])
+    if kind == "list" and isinstance(value, (list, tuple)):
+        return [_checked(f"{where}[{i}]", v, spec[1]) for i, v in enumerate(value)]
+    if kind == "map" and isinstance(value, dict) and all(isinstance(k, str) for k in value):
+        return {k: _checked(f"{where}[{k!r}]", v, spec[1]) for k, v in value.items()}
+    ok = {
+        "str": lambda v: isinstance(v, str),
+        "bool": lambda v: isinstance(v, bool),
+        "int": lambda v: isinstance(v, int) and not isinstance(v, bool),
+        "float": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+    }.get(kind, lambda v: False)
+    if not ok(value):
+        raise TypeError(f"{where}: expected {_describe(spec)}, got {type(value).__name__} {value!r}")
+    return value
+
+
+class RustConfig:
+    """The base of the configuration classes: checks every field's type when made, and
+    writes `custom` exactly as the Rust configuration struct serializes."""
+
+    #: (python name, key in custom, type spec, left out when None) for each field.
+    _FIELDS: typing.ClassVar[typing.Tuple] = ()
+
+    def __post_init__(self):
+        for name, _key, spec, _skip in self._FIELDS:
+            setattr(self, name, _checked(f"{type(self).__name__}.{name}", getattr(self, name), spec))
+
+    def to_custom(self) -> typing.Dict[str, typing.Any]:
+        """The configuration as `TaskTemplate.custom` holds it (serde's keys)."""
+        custom = {}
+        for name, key, _spec, skip_if_none in self._FIELDS:
+            value = getattr(self, name)
+            if value is None and skip_if_none:
+                continue
+            custom[key] = value
+        return custom
+
+
+# -- running a task through the binary ----------------------------------------------------
+
+_PLACEHOLDER = re.compile(r"\{\{\s*[.$](\w+)\s*\}\}")
+_LOCAL_SETTINGS = SerializationSettings(
+    project="local", domain="local", version="local",
+    image_config=ImageConfig(default_image=Image(name="default", fqn="local", tag="local")),
+)
+
+
+class _RustExecutor(ShimTaskExecutor):
+    """Rust tasks run in BINARY (their `execute` entrypoint), never in Python."""
+
+    def execute_from_model(self, tt, **kwargs):
+        raise RuntimeError(f"task {tt.id.name} runs in {BINARY}, not in Python")
+
+
+def _binary(program: str) -> str:
+    """The program a container's args start (the image has it on PATH), found here."""
+    named = os.environ.get(BINARY_ENV)
+    if named:
+        return named
+    found = shutil.which(program)
+    if found is None:
+        raise FileNotFoundError(
+            f"{program} is not on PATH: put it there, or name it with {BINARY_ENV}=/path/to/{program}, "
+            f"or run the task's image with {DOCKER_ENV}=1")
+    return found
+
+
+def _command(template_pb, args: typing.List[str], image: str, mounts: typing.List[str]) -> typing.List[str]:
+    docker = os.environ.get(DOCKER_ENV)
+    if not docker:
+        return [_binary(args[0]), *args[1:]]
+    image = image if docker == "1" else docker
+    command = ["docker", "run", "--rm", "--network", "host", "--user", f"{os.getuid()}:{os.getgid()}"]
+    for m in mounts:
+        command += ["-v", f"{m}:{m}"]
+    for key, value in os.environ.items():
+        if key.startswith("_FSEC_"):
+            command += ["-e", key]
+    for kv in template_pb.container.env:
+        command += ["-e", f"{kv.key}={kv.value}"]
+    return [*command, "--entrypoint", args[0], image, *args[1:]]
+
+
+def _run_in_binary(name: str, template_pb, inputs: _literal_models.LiteralMap) -> _literal_models.LiteralMap:
+    """Runs one task as a pod runs it: template.pb and inputs.pb in a folder, the container's
+    args with propeller's placeholders filled, then outputs.pb (or error.pb) read back."""
+    ctx = FlyteContext.current_context()
+    work = tempfile.mkdtemp(prefix="flyte-rs-")
+    raw = ctx.file_access.get_random_local_directory()
+    try:
+        files = {"template": os.path.join(work, "template.pb"), "inputs": os.path.join(work, "inputs.pb")}
+        with open(files["template"], "wb") as f:
+            f.write(template_pb.SerializeToString())
+        with open(files["inputs"], "wb") as f:
+            f.write(inputs.to_flyte_idl().SerializeToString())
+        out = os.path.join(work, "outputs")
+        os.makedirs(out)
+        values = {
+            "input": files["inputs"], "inputprefix": work, "outputprefix": out,
+            "rawoutputdataprefix": raw, "checkpointoutputprefix": os.path.join(work, "checkpoint"),
+            "prevcheckpointprefix": '""', "tasktemplatepath": files["template"],
+        }
+        container = template_pb.container
+        if not template_pb.HasField("container"):
+            pod = json_format.MessageToDict(template_pb.k8s_pod.pod_spec)
+            primary = template_pb.config.get("primary_container_name", "")
+            container = next(c for c in pod.get("containers", []) if c.get("name") == primary)
+            args, image, env = container.get("args", []), container.get("image", ""), {
+                e["name"]: e.get("value", "") for e in container.get("env", [])}
+        else:
+            args, image, env = list(container.args), container.image, {kv.key: kv.value for kv in container.env}
+        args = [_PLACEHOLDER.sub(lambda m: values.get(m.group(1).lower(), m.group(0)), a) for a in args]
+        command = _command(template_pb, args, image, [work, ctx.file_access.local_sandbox_dir])
+        ran = subprocess.run(command, env={**os.environ, **env}, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+        logger.debug(f"{name}: {ran.stderr}")
+        outputs, error = os.path.join(out, "outputs.pb"), os.path.join(out, "error.pb")
+        if os.path.exists(error):
+            doc = errors_pb2.ErrorDocument()
+            with open(error, "rb") as f:
+                doc.ParseFromString(f.read())
+            kind = errors_pb2.ContainerError.Kind.Name(doc.error.kind)
+            raise RustTaskError(name, doc.error.code, doc.error.message, kind)
+        if ran.returncode != 0 or not os.path.exists(outputs):
+            raise RustTaskError(name, "Unreported", f"{command[0]} exited with {ran.returncode} and wrote "
+                                f"neither outputs.pb nor error.pb; its log ends: {ran.stderr[-2000:]}",
+                                "NON_RECOVERABLE")
+        with open(outputs, "rb") as f:
+            return _literal_models.LiteralMap.from_flyte_idl(_literals_pb(f.read()))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _literals_pb(data: bytes):
+    from flyteidl.core import literals_pb2
+    pb = literals_pb2.LiteralMap()
+    pb.ParseFromString(data)
+    return pb
+
+
+class RustTask(PythonCustomizedContainerTask):
+    """The base of the generated task classes: a task whose executor is in BINARY.
+
+    flytekit serializes it like any PythonCustomizedContainerTask (its `custom` from the
+    configuration, its args those of the Rust template resolver); run locally, it runs in
+    BINARY (see `_run_in_binary`)."""
+
+    _TASK_TYPE: typing.ClassVar[str] = ""
+    _TASK_TYPE_VERSION: typing.ClassVar[int] = 0
+    _IMAGE: typing.ClassVar[str] = ""
+    _ARGS: typing.ClassVar[typing.List[str]] = []
+    _CONFIG: typing.ClassVar[type] = RustConfig
+    _INPUTS: typing.ClassVar[typing.Optional[typing.Dict[str, type]]] = None
+    _OUTPUTS: typing.ClassVar[typing.Optional[typing.Dict[str, type]]] = None
+
+    def __init__(self, name: str, config=None, *, inputs: typing.Optional[typing.Dict[str, type]] = None,
+                 outputs: typing.Optional[typing.Dict[str, type]] = None,
+                 container_image: typing.Optional[str] = None, requests=None, limits=None,
+                 environment: typing.Optional[typing.Dict[str, str]] = None, secret_requests=None,
+                 retries: int = 0, timeout: typing.Optional[typing.Union[datetime.timedelta, int]] = None,
+                 cache: bool = False, cache_version: str = "", cache_serialize: bool = False,
+                 cache_ignore_input_vars: typing.Tuple[str, ...] = (), interruptible: typing.Optional[bool] = None,
+                 pod_template_name: typing.Optional[str] = None, docs=None, **fields):
+        cls = type(self).__name__
+        if config is None:
+            known = {f[0] for f in self._CONFIG._FIELDS}
+            unknown = sorted(set(fields) - known)
+            if unknown:
+                raise TypeError(f"{cls}: unknown argument(s) {', '.join(unknown)}; the configuration's "
+                                f"fields are {', '.join(sorted(known)) or 'none'}")
+            config = self._CONFIG(**fields)
+        elif fields:
+            raise TypeError(f"{cls}: give the configuration as config= or as its fields, not both")
+        if not isinstance(config, self._CONFIG):
+            raise TypeError(f"{cls}: config must be a {self._CONFIG.__name__}, got {type(config).__name__}")
+
+        def side(which, fixed, declared):
+            if fixed is None:
+                return declared or {}
+            if declared:
+                raise ValueError(f"{cls}: task type {self._TASK_TYPE!r} fixes its {which}; "
+                                 f"they cannot be declared per task")
+            return dict(fixed)
+
+        super().__init__(
+            name=name, task_config=config, container_image=container_image or self._IMAGE,
+            executor_type=_RustExecutor, task_type=self._TASK_TYPE, requests=requests, limits=limits,
+            environment=environment, secret_requests=secret_requests,
+            interface=Interface(inputs=side("inputs", self._INPUTS, inputs),
+                                outputs=side("outputs", self._OUTPUTS, outputs)),
+            metadata=TaskMetadata(retries=retries, timeout=timeout, cache=cache, cache_version=cache_version,
+                                  cache_serialize=cache_serialize, cache_ignore_input_vars=cache_ignore_input_vars,
+                                  interruptible=interruptible, pod_template_name=pod_template_name),
+            task_type_version=self._TASK_TYPE_VERSION, docs=docs,
+        )
+
+    def get_custom(self, settings: SerializationSettings) -> typing.Dict[str, typing.Any]:
+        return self.task_config.to_custom()
+
+    def get_command(self, settings: SerializationSettings) -> typing.List[str]:
+        return list(self._ARGS)
+
+    def template_pb(self, settings: typing.Optional[SerializationSettings] = None):
+        """The TaskTemplate flytekit registers for this task (protobuf)."""
+        spec = get_serializable(OrderedDict(), settings or _LOCAL_SETTINGS, self)
+        return spec.template.to_flyte_idl()
+
+    def dispatch_execute(self, ctx, input_literal_map):
+        return _run_in_binary(self.name, self.template_pb(), input_literal_map)
+
+
+class _TemplateMetadata(TaskMetadata):
+    """A registered task's metadata: flytekit's view for local runs, the template's own bytes
+    for registration."""
+
+    def to_taskmetadata_model(self):
+        return self._model
+
+
+class RegisteredTask(PythonCustomizedContainerTask):
+    """A task instance registered in BINARY, as a ready-made task object: its template is the
+    one BINARY writes (`BINARY template NAME`), byte for byte but for the id."""
+
+    def __init__(self, name: str, template: str, inputs: typing.Dict[str, type],
+                 outputs: typing.Dict[str, type]):
+        pb = tasks_pb2.TaskTemplate()
+        pb.ParseFromString(base64.b64decode(template))
+        self._template = pb
+        model = _task_models.TaskTemplate.from_flyte_idl(pb)
+        md = model.metadata
+        metadata = _TemplateMetadata(
+            retries=md.retries.retries if md.retries else 0, timeout=md.timeout or None, cache=md.discoverable,
+            cache_version=md.discovery_version, cache_serialize=md.cache_serializable,
+            cache_ignore_input_vars=tuple(md.cache_ignore_input_vars), interruptible=md.interruptible)
+        metadata._model = md
+        super().__init__(
+            name=name, task_config=None, container_image=pb.container.image, executor_type=_RustExecutor,
+            task_type=model.type, interface=Interface(inputs=inputs, outputs=outputs), metadata=metadata,
+            task_type_version=model.task_type_version,
+        )
+        self._interface = model.interface
+        self._security_ctx = model.security_context
+        self._model = model
+
+    def get_custom(self, settings):
+        return json_format.MessageToDict(self._template.custom) if self._template.HasField("custom") else None
+
+    def get_container(self, settings):
+        return self._model.container
+
+    def get_k8s_pod(self, settings):
+        return self._model.k8s_pod
+
+    def get_config(self, settings):
+        return dict(self._model.config or {})
+
+    def get_extended_resources(self, settings):
+        return self._template.extended_resources if self._template.HasField("extended_resources") else None
+
+    def dispatch_execute(self, ctx, input_literal_map):
+        return _run_in_binary(self.name, self._template, input_literal_map)

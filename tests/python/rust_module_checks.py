@@ -1,0 +1,77 @@
+"""Checks of a module written by `python-module`, run in the flytekit venv.
+
+    rust_module_checks.py DIR custom   -> {name: base64 of custom}: each configuration's
+        `custom` as the config class writes it and as flytekit's template of a task carries
+        it (deterministic Struct bytes), for the configurations tests/python_module.rs makes
+        in Rust
+    rust_module_checks.py DIR wrong    -> {case: the error's message}: configurations of the
+        wrong type or with unknown fields
+    rust_module_checks.py DIR expected DB FILE KEY -> what the workflow must return, computed
+        without the binary: the query with Python's sqlite3, the HMAC with Python's hmac
+"""
+import base64
+import hashlib
+import hmac
+import json
+import sqlite3
+import sys
+
+sys.path.insert(0, sys.argv[1])
+what = sys.argv[2]
+
+if what == "expected":
+    db, path, key = sys.argv[3:6]
+    rows = sqlite3.connect(db).execute(
+        "SELECT Name, Milliseconds FROM tracks WHERE Composer = ? ORDER BY TrackId", ("Ferris",)).fetchall()
+    print(json.dumps({
+        "rows": [{"Name": n, "Milliseconds": ms} for n, ms in rows],
+        "digest": hmac.new(key.encode(), open(path, "rb").read(), hashlib.sha256).hexdigest(),
+    }))
+    sys.exit(0)
+
+from google.protobuf import struct_pb2  # noqa: E402
+
+from flyte_examples_tasks import (AddTask, AddTaskConfig, ChecksumTask, ChecksumTaskConfig,  # noqa: E402
+                                  SqliteTask, SqliteTaskConfig)
+
+
+def b64(custom: dict) -> str:
+    s = struct_pb2.Struct()
+    s.update(custom)
+    return base64.b64encode(s.SerializeToString(deterministic=True)).decode()
+
+
+def of_template(task) -> str:
+    return base64.b64encode(task.template_pb().custom.SerializeToString(deterministic=True)).decode()
+
+
+if what == "custom":
+    add = AddTaskConfig(offset=7)
+    sqlite = SqliteTaskConfig(uri="s3://bucket/db.zip", compressed=True,
+                              query_template="SELECT * FROM t WHERE a = {{ .inputs.a }}")
+    checksum = ChecksumTaskConfig(secret_group="g", secret_key="k")
+    print(json.dumps({
+        "adder": b64(add.to_custom()),
+        "adder_template": of_template(AddTask("c.add", config=add)),
+        "sqlite": b64(sqlite.to_custom()),
+        "sqlite_template": of_template(SqliteTask("c.sqlite", config=sqlite, inputs={"a": int})),
+        "checksum": b64(checksum.to_custom()),
+        "checksum_template": of_template(ChecksumTask("c.checksum", secret_group="g", secret_key="k")),
+    }))
+elif what == "wrong":
+    cases = {
+        "string_offset": lambda: AddTask("w.add", offset="3"),
+        "bool_offset": lambda: AddTaskConfig(offset=True),
+        "int_uri": lambda: SqliteTask("w.sql", uri=3, query_template="SELECT 1"),
+        "unknown_field": lambda: AddTask("w.add", offset=1, ofset=2),
+        "fixed_inputs": lambda: AddTask("w.add", offset=1, inputs={"x": int}),
+        "config_of_another_type": lambda: AddTask("w.add", config=ChecksumTaskConfig(secret_group="g", secret_key="k")),
+    }
+    out = {}
+    for name, make in cases.items():
+        try:
+            make()
+            out[name] = None
+        except (TypeError, ValueError) as e:
+            out[name] = f"{type(e).__name__}: {e}"
+    print(json.dumps(out))

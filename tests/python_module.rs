@@ -1,0 +1,407 @@
+//! The Python module `flyte-examples python-module` writes, used by a flytekit workflow
+//! (`tests/python/rust_wf`): reproducible; `custom` byte for byte what Rust writes; wrong
+//! configurations refused in Python, naming the field; the workflow run locally with
+//! `pyflyte run`, each Rust task through the binary, checked value by value against values
+//! computed without it; a Rust failure failing the workflow with its code; and every task
+//! template `pyflyte package` writes run by the binary as propeller runs a pod, its outputs
+//! read by flytekit.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use base64::Engine as _;
+use flyte_runtime::proto::admin::TaskSpec;
+use flyte_runtime::proto::core::{
+    literal_type, task_template, LiteralMap, SimpleType, TaskTemplate,
+};
+use flyte_runtime::task::ContainerTask;
+use flyte_runtime::types::{FlyteFile, FlyteType};
+use flyte_tests::pod::{scratch, template_of, workspace_bin, LocalPod};
+use flyte_tests::{python, run_python, workspace_root};
+use prost::Message;
+
+fn bin() -> PathBuf {
+    workspace_bin("flyte-examples")
+}
+
+/// A scratch folder holding the package `rust_wf` (the workflow) with the generated module
+/// `rust_wf/flyte_examples_tasks.py` in it.
+fn workflow_package(name: &str) -> PathBuf {
+    let root = scratch(name);
+    let package = root.join("rust_wf");
+    std::fs::create_dir_all(&package).expect("package folder");
+    let source = workspace_root().join("tests/python/rust_wf");
+    for file in ["__init__.py", "workflow.py"] {
+        std::fs::copy(source.join(file), package.join(file)).expect("copy the workflow");
+    }
+    let out = Command::new(bin())
+        .args(["python-module", "--output"])
+        .arg(package.join("flyte_examples_tasks.py"))
+        .output()
+        .expect("run python-module");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    root
+}
+
+fn demo_db() -> String {
+    workspace_root()
+        .join("examples/data/demo.sqlite")
+        .display()
+        .to_string()
+}
+
+/// `pyflyte ARGS` in `dir`, with the binary on PATH, the demo database and the checksum's
+/// secret (as flytekit names a local secret).
+fn pyflyte(dir: &Path, args: &[&str]) -> Output {
+    let pyflyte = python().with_file_name("pyflyte");
+    let bin_dir = bin().parent().expect("bin dir").to_path_buf();
+    let path = std::env::join_paths(
+        std::iter::once(bin_dir).chain(std::env::split_paths(
+            &std::env::var_os("PATH").unwrap_or_default(),
+        )),
+    )
+    .expect("PATH");
+    Command::new(pyflyte)
+        .args(args)
+        .current_dir(dir)
+        .env("PATH", path)
+        .env("DEMO_DB", demo_db())
+        .env("_FSEC_CHECKSUM_KEY", "s3cret")
+        .env_remove("FLYTE_RS_BINARY")
+        .env_remove("FLYTE_RS_DOCKER")
+        .output()
+        .expect("run pyflyte")
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+#[test]
+fn the_module_is_reproducible_and_says_what_wrote_it() {
+    let dir = scratch("module");
+    let write = |name: &str| {
+        let path = dir.join(name);
+        let out = Command::new(bin())
+            .args(["python-module", "--output"])
+            .arg(&path)
+            .output()
+            .expect("run python-module");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        std::fs::read_to_string(path).expect("module written")
+    };
+    let (first, second) = (write("a.py"), write("b.py"));
+    assert_eq!(first, second, "the same binary wrote two different modules");
+    let header = first.lines().next().unwrap_or_default();
+    assert!(
+        header.contains("flyte-examples python-module")
+            && header.contains(&format!("flyte-examples {}", env!("CARGO_PKG_VERSION"))),
+        "{header}"
+    );
+    for class in ["AddTask", "AddTaskConfig", "SqliteTask", "SqliteTaskConfig", "ChecksumTask"] {
+        assert!(first.contains(&format!("\nclass {class}(")), "no class {class}");
+    }
+    assert!(first.contains("\nexamples_add = RegisteredTask("));
+    assert!(first.contains("\ndef examples_map_add_label("));
+}
+
+#[test]
+fn custom_written_in_python_is_the_bytes_rust_writes() {
+    let root = workflow_package("custom");
+    let dir = root.join("rust_wf").display().to_string();
+    let out = run_python("rust_module_checks.py", &[&dir, "custom"], b"");
+    let python: BTreeMap<String, String> = serde_json::from_slice(&out).expect("JSON");
+    let rust = |custom: prost_types::Struct| {
+        base64::engine::general_purpose::STANDARD.encode(custom.encode_to_vec())
+    };
+    let expected = [
+        (
+            "adder",
+            rust(flyte_examples::adder::AddTask { offset: 7 }
+                .get_custom()
+                .expect("custom")),
+        ),
+        (
+            "sqlite",
+            rust(flyte_examples::sqlite::SqliteTask {
+                uri: "s3://bucket/db.zip".into(),
+                compressed: true,
+                query_template: "SELECT * FROM t WHERE a = {{ .inputs.a }}".into(),
+            }
+            .get_custom()
+            .expect("custom")),
+        ),
+        (
+            "checksum",
+            rust(flyte_examples::checksum::ChecksumTask {
+                secret_group: "g".into(),
+                secret_key: "k".into(),
+            }
+            .get_custom()
+            .expect("custom")),
+        ),
+    ];
+    for (name, bytes) in expected {
+        assert_eq!(python[name], bytes, "{name}: the config class's custom");
+        assert_eq!(
+            python[&format!("{name}_template")],
+            bytes,
+            "{name}: custom in flytekit's template of the task"
+        );
+    }
+}
+
+#[test]
+fn wrong_configurations_fail_in_python_naming_the_field() {
+    let root = workflow_package("wrong");
+    let dir = root.join("rust_wf").display().to_string();
+    let out = run_python("rust_module_checks.py", &[&dir, "wrong"], b"");
+    let errors: BTreeMap<String, Option<String>> = serde_json::from_slice(&out).expect("JSON");
+    let expect = [
+        ("string_offset", "TypeError: AddTaskConfig.offset: expected an int, got str '3'"),
+        ("bool_offset", "TypeError: AddTaskConfig.offset: expected an int, got bool True"),
+        ("int_uri", "TypeError: SqliteTaskConfig.uri: expected a str, got int 3"),
+        (
+            "unknown_field",
+            "TypeError: AddTask: unknown argument(s) ofset; the configuration's fields are offset",
+        ),
+        (
+            "fixed_inputs",
+            "ValueError: AddTask: task type 'adder' fixes its inputs; they cannot be declared per task",
+        ),
+        (
+            "config_of_another_type",
+            "TypeError: AddTask: config must be a AddTaskConfig, got ChecksumTaskConfig",
+        ),
+    ];
+    for (case, message) in expect {
+        assert_eq!(errors[case].as_deref(), Some(message), "{case}");
+    }
+}
+
+#[test]
+fn the_workflow_runs_locally_through_the_binary() {
+    let root = workflow_package("local");
+    let file = root.join("hello.txt");
+    std::fs::write(&file, "hello from python\n").expect("input file");
+    let out = pyflyte(
+        &root,
+        &[
+            "run",
+            "rust_wf/workflow.py",
+            "wf",
+            "--a",
+            "40",
+            "--b",
+            "2",
+            "--composer",
+            "Ferris",
+            "--file",
+            &file.display().to_string(),
+        ],
+    );
+    let all = text(&out);
+    assert!(out.status.success(), "pyflyte run failed:\n{all}");
+    let line = all
+        .lines()
+        .find(|l| l.starts_with("{\"total\""))
+        .unwrap_or_else(|| panic!("no report in:\n{all}"));
+    let got: serde_json::Value = serde_json::from_str(line).expect("report is JSON");
+    let dir = root.display().to_string();
+    let expected: serde_json::Value = serde_json::from_slice(&run_python(
+        "rust_module_checks.py",
+        &[&dir, "expected", &demo_db(), &file.display().to_string(), "s3cret"],
+        b"",
+    ))
+    .expect("JSON");
+    assert_eq!(got["total"], 52, "40 + 2 + offset 10");
+    assert_eq!(got["message"], "ten=52");
+    assert_eq!(got["plain"], 53, "examples.add: 52 + 1 + offset 0");
+    assert_eq!(got["rows"], expected["rows"], "the query's rows");
+    assert!(
+        got["rows"].as_array().is_some_and(|r| !r.is_empty()),
+        "the query found nothing: {got}"
+    );
+    assert_eq!(got["digest"], expected["digest"], "HMAC-SHA256 under the secret");
+}
+
+#[test]
+fn a_task_failing_in_rust_fails_the_workflow_with_its_code() {
+    let root = workflow_package("failing");
+    let out = pyflyte(
+        &root,
+        &["run", "rust_wf/workflow.py", "overflow", "--a", &(i64::MAX - 5).to_string()],
+    );
+    let all = text(&out);
+    assert!(!out.status.success(), "the workflow succeeded:\n{all}");
+    // The error document's code, then its message (rich may wrap the line between words).
+    let words = all.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        words.contains("RustTaskError: task wf.add_ten failed: USER:OverflowError: task `wf.add_ten`: 9223372036854775802 + 0 + 10 overflows a 64-bit integer (NON_RECOVERABLE)"),
+        "no error code and message from the binary in:\n{all}"
+    );
+}
+
+/// The args of a template's container (or of its pod's primary container).
+fn pod_args(t: &TaskTemplate) -> Vec<String> {
+    match &t.target {
+        Some(task_template::Target::Container(c)) => c.args.clone(),
+        Some(task_template::Target::K8sPod(pod)) => {
+            let spec = flyte_runtime::types::struct_value::struct_to_json_object(
+                pod.pod_spec.as_ref().expect("pod spec"),
+            );
+            let primary = &t.config["primary_container_name"];
+            let containers = spec["containers"].as_array().expect("containers");
+            let c = containers
+                .iter()
+                .find(|c| c["name"] == primary.as_str())
+                .expect("primary container");
+            c["args"]
+                .as_array()
+                .expect("args")
+                .iter()
+                .map(|a| a.as_str().expect("arg").to_string())
+                .collect()
+        }
+        other => panic!("no container: {other:?}"),
+    }
+}
+
+/// Inputs for a task of the package: a value of each input's type (a file for a blob).
+fn inputs_for(name: &str, t: &TaskTemplate, file: &Path) -> LiteralMap {
+    let vars = t
+        .interface
+        .as_ref()
+        .and_then(|i| i.inputs.as_ref())
+        .map(|m| m.variables.clone())
+        .unwrap_or_default();
+    let literals = vars
+        .into_iter()
+        .map(|(var, v)| {
+            let ty = v.r#type.and_then(|t| t.r#type);
+            let lit = match (name, var.as_str(), ty) {
+                (_, "interrupt_at", _) => (-1_i64).to_literal(),
+                (_, _, Some(literal_type::Type::Simple(s))) if s == SimpleType::Integer as i32 => {
+                    3_i64.to_literal()
+                }
+                (_, _, Some(literal_type::Type::Simple(s))) if s == SimpleType::String as i32 => {
+                    "Ferris".to_string().to_literal()
+                }
+                (_, _, Some(literal_type::Type::Blob(_))) => {
+                    FlyteFile::new(file.display().to_string()).to_literal()
+                }
+                (_, _, other) => panic!("{name}: no test value for input {var}: {other:?}"),
+            };
+            (var, lit)
+        })
+        .collect();
+    LiteralMap { literals }
+}
+
+#[test]
+fn every_packaged_template_runs_as_propeller_runs_it() {
+    let root = workflow_package("package");
+    let out = pyflyte(
+        &root,
+        &[
+            "--pkgs",
+            "rust_wf",
+            "package",
+            "--image",
+            "flyte-examples:test",
+            "--output",
+            "flyte-package.tgz",
+            "--force",
+        ],
+    );
+    assert!(out.status.success(), "pyflyte package failed:\n{}", text(&out));
+    let file = root.join("signed.txt");
+    std::fs::write(&file, "sign me\n").expect("input file");
+
+    let tgz = std::fs::File::open(root.join("flyte-package.tgz")).expect("package");
+    let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(tgz));
+    let mut ran = Vec::new();
+    for entry in archive.entries().expect("tar") {
+        let mut entry = entry.expect("entry");
+        let name = entry.path().expect("path").display().to_string();
+        if !name.ends_with("_1.pb") {
+            continue; // workflows (_2) and launch plans (_3)
+        }
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut entry, &mut bytes).expect("read");
+        let spec = TaskSpec::decode(bytes.as_slice()).expect("a TaskSpec");
+        let mut template = spec.template.expect("template");
+        let task = template.id.as_ref().map(|i| i.name.clone()).unwrap_or_default();
+        if template.r#type == "python-task" {
+            assert_eq!(task, "rust_wf.workflow.report", "only the report is Python");
+            continue;
+        }
+        if task.starts_with("examples.") {
+            // A ready-made task is the binary's own template, but for the id.
+            let mut theirs = template.clone();
+            let mut ours = template_of(&bin().display().to_string(), &task);
+            theirs.id = None;
+            ours.id = None;
+            assert_eq!(theirs, ours, "{task}: the packaged template is not the binary's");
+        }
+        let inputs = inputs_for(&task, &template, &file);
+        template.id.get_or_insert_with(Default::default);
+        let pod = LocalPod::new(
+            &format!("pkg-{task}"),
+            &template.encode_to_vec(),
+            &inputs.encode_to_vec(),
+        );
+        let args = pod_args(&template);
+        let outcome = pod.run(
+            &bin().display().to_string(),
+            &args,
+            &[("_FSEC_CHECKSUM_KEY", "s3cret")],
+        );
+        assert!(
+            outcome.error.is_none() && outcome.outputs.is_some(),
+            "{task}: {:?}\n{}",
+            outcome.error,
+            outcome.stderr()
+        );
+        // flytekit reads the outputs as a downstream task would.
+        let read = run_python(
+            "read_outputs.py",
+            &[
+                &pod.dir.join("template.pb").display().to_string(),
+                &pod.out().join("outputs.pb").display().to_string(),
+            ],
+            b"",
+        );
+        let values: BTreeMap<String, String> = serde_json::from_slice(&read).expect("JSON");
+        if template.r#type == "adder" {
+            let offset = match task.as_str() {
+                "wf.add_ten" => 10,
+                "examples.add_in_pod" => 100,
+                _ => 0,
+            };
+            assert_eq!(values["total"], (3 + 3 + offset).to_string(), "{task}");
+        }
+        ran.push(task);
+    }
+    ran.sort();
+    assert_eq!(
+        ran,
+        [
+            "examples.add",
+            "examples.add_in_pod",
+            "examples.checksum",
+            "examples.resumable_count",
+            "examples.sqlite_by_composer",
+            "examples.sqlite_demo",
+            "examples.squares",
+            "wf.add_ten",
+            "wf.by_composer",
+            "wf.checksum",
+        ]
+    );
+}
