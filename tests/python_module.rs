@@ -40,7 +40,11 @@ fn workflow_package(name: &str) -> PathBuf {
         .arg(package.join("flyte_examples_tasks.py"))
         .output()
         .expect("run python-module");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     root
 }
 
@@ -56,11 +60,9 @@ fn demo_db() -> String {
 fn pyflyte(dir: &Path, args: &[&str]) -> Output {
     let pyflyte = python().with_file_name("pyflyte");
     let bin_dir = bin().parent().expect("bin dir").to_path_buf();
-    let path = std::env::join_paths(
-        std::iter::once(bin_dir).chain(std::env::split_paths(
-            &std::env::var_os("PATH").unwrap_or_default(),
-        )),
-    )
+    let path = std::env::join_paths(std::iter::once(bin_dir).chain(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    )))
     .expect("PATH");
     Command::new(pyflyte)
         .args(args)
@@ -92,7 +94,11 @@ fn the_module_is_reproducible_and_says_what_wrote_it() {
             .arg(&path)
             .output()
             .expect("run python-module");
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         std::fs::read_to_string(path).expect("module written")
     };
     let (first, second) = (write("a.py"), write("b.py"));
@@ -103,8 +109,17 @@ fn the_module_is_reproducible_and_says_what_wrote_it() {
             && header.contains(&format!("flyte-examples {}", env!("CARGO_PKG_VERSION"))),
         "{header}"
     );
-    for class in ["AddTask", "AddTaskConfig", "SqliteTask", "SqliteTaskConfig", "ChecksumTask"] {
-        assert!(first.contains(&format!("\nclass {class}(")), "no class {class}");
+    for class in [
+        "AddTask",
+        "AddTaskConfig",
+        "SqliteTask",
+        "SqliteTaskConfig",
+        "ChecksumTask",
+    ] {
+        assert!(
+            first.contains(&format!("\nclass {class}(")),
+            "no class {class}"
+        );
     }
     assert!(first.contains("\nexamples_add = RegisteredTask("));
     assert!(first.contains("\ndef examples_map_add_label("));
@@ -122,28 +137,34 @@ fn custom_written_in_python_is_the_bytes_rust_writes() {
     let expected = [
         (
             "adder",
-            rust(flyte_examples::adder::AddTask { offset: 7 }
-                .get_custom()
-                .expect("custom")),
+            rust(
+                flyte_examples::adder::AddTask { offset: 7 }
+                    .get_custom()
+                    .expect("custom"),
+            ),
         ),
         (
             "sqlite",
-            rust(flyte_examples::sqlite::SqliteTask {
-                uri: "s3://bucket/db.zip".into(),
-                compressed: true,
-                query_template: "SELECT * FROM t WHERE a = {{ .inputs.a }}".into(),
-            }
-            .get_custom()
-            .expect("custom")),
+            rust(
+                flyte_examples::sqlite::SqliteTask {
+                    uri: "s3://bucket/db.zip".into(),
+                    compressed: true,
+                    query_template: "SELECT * FROM t WHERE a = {{ .inputs.a }}".into(),
+                }
+                .get_custom()
+                .expect("custom"),
+            ),
         ),
         (
             "checksum",
-            rust(flyte_examples::checksum::ChecksumTask {
-                secret_group: "g".into(),
-                secret_key: "k".into(),
-            }
-            .get_custom()
-            .expect("custom")),
+            rust(
+                flyte_examples::checksum::ChecksumTask {
+                    secret_group: "g".into(),
+                    secret_key: "k".into(),
+                }
+                .get_custom()
+                .expect("custom"),
+            ),
         ),
     ];
     for (name, bytes) in expected {
@@ -153,6 +174,52 @@ fn custom_written_in_python_is_the_bytes_rust_writes() {
             bytes,
             "{name}: custom in flytekit's template of the task"
         );
+    }
+}
+
+#[test]
+fn the_python_types_are_the_flyte_types_of_the_binary() {
+    let root = workflow_package("interfaces");
+    let dir = root.join("rust_wf").display().to_string();
+    let templates = root.join("templates");
+    std::fs::create_dir_all(&templates).expect("folder");
+    for (name, entity) in [
+        ("examples.add", None),
+        ("examples.sqlite_by_composer", None),
+        ("examples.checksum", None),
+        ("examples.map_add_label", Some("task")),
+    ] {
+        let mut cmd = Command::new(bin());
+        cmd.args(["template", name, "--output"])
+            .arg(templates.join(format!("{name}.pb")));
+        if let Some(entity) = entity {
+            cmd.args(["--entity", entity]);
+        }
+        let out = cmd.output().expect("run template");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let templates = templates.display().to_string();
+    let out = run_python(
+        "rust_module_checks.py",
+        &[&dir, "interfaces", &templates],
+        b"",
+    );
+    let cases: BTreeMap<String, String> = serde_json::from_slice(&out).expect("JSON");
+    let ready_made = cases
+        .keys()
+        .filter(|k| k.starts_with("ready-made "))
+        .count();
+    assert_eq!(ready_made, 7, "every registered container task: {cases:?}");
+    assert!(
+        cases.contains_key("map examples.map_add_label"),
+        "{cases:?}"
+    );
+    for (case, result) in &cases {
+        assert_eq!(result, "equal", "{case}");
     }
 }
 
@@ -215,7 +282,13 @@ fn the_workflow_runs_locally_through_the_binary() {
     let dir = root.display().to_string();
     let expected: serde_json::Value = serde_json::from_slice(&run_python(
         "rust_module_checks.py",
-        &[&dir, "expected", &demo_db(), &file.display().to_string(), "s3cret"],
+        &[
+            &dir,
+            "expected",
+            &demo_db(),
+            &file.display().to_string(),
+            "s3cret",
+        ],
         b"",
     ))
     .expect("JSON");
@@ -227,7 +300,10 @@ fn the_workflow_runs_locally_through_the_binary() {
         got["rows"].as_array().is_some_and(|r| !r.is_empty()),
         "the query found nothing: {got}"
     );
-    assert_eq!(got["digest"], expected["digest"], "HMAC-SHA256 under the secret");
+    assert_eq!(
+        got["digest"], expected["digest"],
+        "HMAC-SHA256 under the secret"
+    );
 }
 
 #[test]
@@ -235,7 +311,13 @@ fn a_task_failing_in_rust_fails_the_workflow_with_its_code() {
     let root = workflow_package("failing");
     let out = pyflyte(
         &root,
-        &["run", "rust_wf/workflow.py", "overflow", "--a", &(i64::MAX - 5).to_string()],
+        &[
+            "run",
+            "rust_wf/workflow.py",
+            "overflow",
+            "--a",
+            &(i64::MAX - 5).to_string(),
+        ],
     );
     let all = text(&out);
     assert!(!out.status.success(), "the workflow succeeded:\n{all}");
@@ -319,7 +401,11 @@ fn every_packaged_template_runs_as_propeller_runs_it() {
             "--force",
         ],
     );
-    assert!(out.status.success(), "pyflyte package failed:\n{}", text(&out));
+    assert!(
+        out.status.success(),
+        "pyflyte package failed:\n{}",
+        text(&out)
+    );
     let file = root.join("signed.txt");
     std::fs::write(&file, "sign me\n").expect("input file");
 
@@ -336,7 +422,11 @@ fn every_packaged_template_runs_as_propeller_runs_it() {
         std::io::Read::read_to_end(&mut entry, &mut bytes).expect("read");
         let spec = TaskSpec::decode(bytes.as_slice()).expect("a TaskSpec");
         let mut template = spec.template.expect("template");
-        let task = template.id.as_ref().map(|i| i.name.clone()).unwrap_or_default();
+        let task = template
+            .id
+            .as_ref()
+            .map(|i| i.name.clone())
+            .unwrap_or_default();
         if template.r#type == "python-task" {
             assert_eq!(task, "rust_wf.workflow.report", "only the report is Python");
             continue;
@@ -347,7 +437,10 @@ fn every_packaged_template_runs_as_propeller_runs_it() {
             let mut ours = template_of(&bin().display().to_string(), &task);
             theirs.id = None;
             ours.id = None;
-            assert_eq!(theirs, ours, "{task}: the packaged template is not the binary's");
+            assert_eq!(
+                theirs, ours,
+                "{task}: the packaged template is not the binary's"
+            );
         }
         let inputs = inputs_for(&task, &template, &file);
         template.id.get_or_insert_with(Default::default);

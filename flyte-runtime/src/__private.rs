@@ -8,9 +8,9 @@ pub use crate::task::config_schema::{
     default_json, json_of, ConfigField, ConfigSchema, ConfigTypeProbe, Described, Undescribed,
 };
 pub use crate::task::custom::CustomError;
-pub use crate::task::{task_type_info, TaskTypeInfo};
 pub use crate::task::registry::{executor_path, make_executor, ExecutorEntry, TaskTypeEntry};
 pub use crate::task::Literals;
+pub use crate::task::{task_type_info, TaskTypeInfo};
 pub use crate::task::{ContainerTask, ExecutorOf, TaskIo};
 pub use crate::task::{RegisteredExecutor, ShimTaskExecutor};
 pub use crate::types::enums::{

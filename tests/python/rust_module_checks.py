@@ -6,6 +6,10 @@
         in Rust
     rust_module_checks.py DIR wrong    -> {case: the error's message}: configurations of the
         wrong type or with unknown fields
+    rust_module_checks.py DIR interfaces TEMPLATES -> {case: "equal" or the difference}: the
+        interface flytekit derives from the module's Python types against the binary's
+        templates in TEMPLATES (`<name>.pb`): each ready-made task, each task class made like a
+        registered instance, and each map's reference launch plan
     rust_module_checks.py DIR expected DB FILE KEY -> what the workflow must return, computed
         without the binary: the query with Python's sqlite3, the HMAC with Python's hmac
 """
@@ -58,6 +62,43 @@ if what == "custom":
         "checksum": b64(checksum.to_custom()),
         "checksum_template": of_template(ChecksumTask("c.checksum", secret_group="g", secret_key="k")),
     }))
+elif what == "interfaces":
+    import os
+
+    import flyte_examples_tasks as module
+    from flyteidl.core import tasks_pb2
+    from flytekit.core.interface import transform_interface_to_typed_interface
+    from flytekit.models.interface import TypedInterface
+
+    def template(name):
+        pb = tasks_pb2.TaskTemplate()
+        pb.ParseFromString(open(os.path.join(sys.argv[3], name + ".pb"), "rb").read())
+        return TypedInterface.from_flyte_idl(pb.interface)
+
+    def compare(derived, expected):
+        a, b = derived.to_flyte_idl(), expected.to_flyte_idl()
+        if a.SerializeToString(deterministic=True) == b.SerializeToString(deterministic=True):
+            return "equal"
+        return f"derived {a} expected {b}"
+
+    out = {}
+    for name in module.__all__:
+        obj = getattr(module, name)
+        if isinstance(obj, module.RegisteredTask):
+            # The Python types the module gives, against the binary's own template.
+            out[f"ready-made {obj.name}"] = compare(
+                transform_interface_to_typed_interface(obj.python_interface), obj.interface)
+    made = {
+        "examples.add": AddTask("i.add", offset=0),
+        "examples.sqlite_by_composer": SqliteTask("i.sql", uri="x", query_template="SELECT 1",
+                                                  inputs={"composer": str}),
+        "examples.checksum": ChecksumTask("i.checksum", secret_group="g", secret_key="k"),
+    }
+    for rust_name, task in made.items():
+        out[f"class like {rust_name}"] = compare(task.interface, template(rust_name))
+    lp = module.examples_map_add_label("p", "d", "v")
+    out["map examples.map_add_label"] = compare(lp.interface, template("examples.map_add_label"))
+    print(json.dumps(out))
 elif what == "wrong":
     cases = {
         "string_offset": lambda: AddTask("w.add", offset="3"),

@@ -115,7 +115,8 @@ fn serde_attrs(attrs: &[syn::Attribute]) -> SerdeAttrs {
                     })
                 }
                 "skip_serializing_if" => match string(&meta)?.as_deref() {
-                    Some("Option::is_none") | Some("std::option::Option::is_none")
+                    Some("Option::is_none")
+                    | Some("std::option::Option::is_none")
                     | Some("core::option::Option::is_none") => out.skip_if_none = true,
                     other => {
                         out.unfollowed.get_or_insert(format!(
@@ -144,7 +145,8 @@ fn serde_attrs(attrs: &[syn::Attribute]) -> SerdeAttrs {
         });
         if parsed.is_err() {
             // serde reports its own attribute's errors; the schema just does not follow it.
-            out.unfollowed.get_or_insert("an attribute this reader cannot parse".into());
+            out.unfollowed
+                .get_or_insert("an attribute this reader cannot parse".into());
         }
     }
     out

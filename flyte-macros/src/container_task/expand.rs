@@ -43,16 +43,13 @@ fn describe(ident: &syn::Ident, config: &ConfigModel) -> TokenStream {
         }
     });
     quote! {
-        {
-            fn __flyte_describe() -> __flyte::TaskTypeInfo {
-                use __flyte::{Described as _, Undescribed as _};
-                __flyte::task_type_info::<#ident>(__flyte::ConfigSchema {
-                    doc: #doc,
-                    fields: __flyte::std::vec![#(#fields),*],
-                    opaque: #opaque,
-                })
-            }
-            __flyte_describe
+        fn __flyte_describe() -> __flyte::TaskTypeInfo {
+            use __flyte::{Described as _, Undescribed as _};
+            __flyte::task_type_info::<#ident>(__flyte::ConfigSchema {
+                doc: #doc,
+                fields: __flyte::std::vec![#(#fields),*],
+                opaque: #opaque,
+            })
         }
     }
 }
@@ -133,6 +130,8 @@ pub(super) fn expand(input: &DeriveInput, m: &TaskModel) -> TokenStream {
 
             #no_overlap
 
+            #describe
+
             __flyte::inventory::submit! {
                 __flyte::TaskTypeEntry {
                     task_type: #task_type,
@@ -140,7 +139,7 @@ pub(super) fn expand(input: &DeriveInput, m: &TaskModel) -> TokenStream {
                     config_type: ::core::any::TypeId::of::<#ident>,
                     executor_path: __flyte::executor_path::<#ident>(),
                     image: <#ident as __flyte::ContainerTask>::image,
-                    describe: #describe,
+                    describe: __flyte_describe,
                 }
             }
         };

@@ -24,11 +24,25 @@ const _: () = {
             ::core::panic!("{}", OVERLAP.as_str());
         }
     };
+    fn __flyte_describe() -> __flyte::TaskTypeInfo {
+        use __flyte::{Described as _, Undescribed as _};
+        __flyte::task_type_info::<
+            AddTask,
+        >(__flyte::ConfigSchema {
+            doc: "",
+            fields: __flyte::std::vec![
+                __flyte::ConfigField { name : "offset", key : "offset", doc : "", ty :
+                (&& __flyte::ConfigTypeProbe:: < i64 > ::new()).config_type(), default :
+                ::core::option::Option::None, skip_if_none : false, }
+            ],
+            opaque: ::core::option::Option::None,
+        })
+    }
     __flyte::inventory::submit! {
         __flyte::TaskTypeEntry { task_type : "adder", rust_type :
         ::core::concat!(::core::module_path!(), "::", ::core::stringify!(AddTask)),
         config_type : ::core::any::TypeId::of:: < AddTask >, executor_path :
         __flyte::executor_path:: < AddTask > (), image : < AddTask as
-        __flyte::ContainerTask > ::image, }
+        __flyte::ContainerTask > ::image, describe : __flyte_describe, }
     }
 };

@@ -43,11 +43,21 @@ const _: () = {
             ::core::panic!("{}", OVERLAP.as_str());
         }
     };
+    fn __flyte_describe() -> __flyte::TaskTypeInfo {
+        use __flyte::{Described as _, Undescribed as _};
+        __flyte::task_type_info::<
+            SqliteTask,
+        >(__flyte::ConfigSchema {
+            doc: "",
+            fields: __flyte::std::vec![],
+            opaque: ::core::option::Option::Some("`custom_with` writes `custom` itself"),
+        })
+    }
     __flyte::inventory::submit! {
         __flyte::TaskTypeEntry { task_type : "sqlite", rust_type :
         ::core::concat!(::core::module_path!(), "::", ::core::stringify!(SqliteTask)),
         config_type : ::core::any::TypeId::of:: < SqliteTask >, executor_path :
         __flyte::executor_path:: < SqliteTask > (), image : < SqliteTask as
-        __flyte::ContainerTask > ::image, }
+        __flyte::ContainerTask > ::image, describe : __flyte_describe, }
     }
 };

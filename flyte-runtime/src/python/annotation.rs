@@ -43,18 +43,20 @@ fn columns(sd: &StructuredDatasetType) -> Result<String, NoAnnotation> {
 pub fn annotation(t: &LiteralType) -> Result<String, NoAnnotation> {
     let unknown = || NoAnnotation(crate::types::describe::describe_type(t));
     Ok(match &t.r#type {
-        Some(literal_type::Type::Simple(s)) => match SimpleType::try_from(*s).map_err(|_| unknown())? {
-            SimpleType::Integer => "int".into(),
-            SimpleType::Float => "float".into(),
-            SimpleType::String => "str".into(),
-            SimpleType::Boolean => "bool".into(),
-            SimpleType::Datetime => "datetime.datetime".into(),
-            SimpleType::Duration => "datetime.timedelta".into(),
-            SimpleType::Struct => "dict".into(),
-            SimpleType::None => "None".into(),
-            SimpleType::Binary => "bytes".into(),
-            SimpleType::Error => return Err(unknown()),
-        },
+        Some(literal_type::Type::Simple(s)) => {
+            match SimpleType::try_from(*s).map_err(|_| unknown())? {
+                SimpleType::Integer => "int".into(),
+                SimpleType::Float => "float".into(),
+                SimpleType::String => "str".into(),
+                SimpleType::Boolean => "bool".into(),
+                SimpleType::Datetime => "datetime.datetime".into(),
+                SimpleType::Duration => "datetime.timedelta".into(),
+                SimpleType::Struct => "dict".into(),
+                SimpleType::None => "None".into(),
+                SimpleType::Binary => "bytes".into(),
+                SimpleType::Error => return Err(unknown()),
+            }
+        }
         Some(literal_type::Type::CollectionType(inner)) => {
             format!("typing.List[{}]", annotation(inner)?)
         }

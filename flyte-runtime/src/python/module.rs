@@ -171,9 +171,10 @@ fn config_class(class: &str, schema: &ConfigSchema, task_type: &str) -> String {
         return out;
     }
     // Fields without a default first (a dataclass requires it); each keeps its doc.
-    let (required, defaulted): (Vec<_>, Vec<_>) = schema.fields.iter().partition(|f| {
-        f.default.is_none() && !matches!(f.ty, ConfigType::Optional(_))
-    });
+    let (required, defaulted): (Vec<_>, Vec<_>) = schema
+        .fields
+        .iter()
+        .partition(|f| f.default.is_none() && !matches!(f.ty, ConfigType::Optional(_)));
     for f in required.iter().chain(defaulted.iter()) {
         let name = identifier(f.name);
         let default = match (&f.default, &f.ty) {
@@ -253,7 +254,11 @@ fn task_class(info: &TaskTypeInfo, class: &str, config: &str) -> Result<String, 
         template: LoaderArgs::TEMPLATE_PATH.to_string(),
         executor: info.executor_path.to_string(),
     };
-    let args = default_args(info.entrypoint, Resolver::Template.name(), &loader.to_args());
+    let args = default_args(
+        info.entrypoint,
+        Resolver::Template.name(),
+        &loader.to_args(),
+    );
     let side = |which, vars: Option<Vec<(String, LiteralType)>>| match vars {
         Some(vars) => interface_dict(info.task_type, which, &vars),
         None => Ok("None".to_string()),
@@ -317,7 +322,11 @@ pub fn python_module(binary: &str) -> Result<String, PythonModuleError> {
     for entry in registry::task_types() {
         let info = (entry.describe)();
         versions.insert(info.version);
-        let rust_name = entry.rust_type.rsplit("::").next().unwrap_or(entry.rust_type);
+        let rust_name = entry
+            .rust_type
+            .rsplit("::")
+            .next()
+            .unwrap_or(entry.rust_type);
         let class = names.claim(identifier(rust_name), entry.rust_type)?;
         let config = names.claim(format!("{class}Config"), entry.rust_type)?;
         let _ = write!(

@@ -33,8 +33,12 @@ from flytekit.types.structured import StructuredDataset
 
 #: The environment variable that names the binary local runs start (default: BINARY on PATH).
 BINARY_ENV = "FLYTE_RS_BINARY"
-#: Set to an image (or to "1" for each task's own image) to run local tasks in Docker instead.
+#: Set to "1" to run local tasks in their own image on the Docker engine instead (or to an
+#: image, to run every task in that one).
 DOCKER_ENV = "FLYTE_RS_DOCKER"
+#: With DOCKER_ENV: host folders the tasks read (a database, say), separated by os.pathsep,
+#: mounted read-only at the same paths. Folders of local file inputs are mounted without asking.
+DOCKER_VOLUMES_ENV = "FLYTE_RS_DOCKER_VOLUMES"
 
 
 class RustTaskError(RuntimeError):
@@ -128,19 +132,45 @@ def _binary(program: str) -> str:
     return found
 
 
-def _command(template_pb, args: typing.List[str], image: str, mounts: typing.List[str]) -> typing.List[str]:
+def _local_folders(message) -> typing.Set[str]:
+    """The folders of the local files a literal map names (blob and dataset URIs)."""
+    found = set()
+
+    def walk(value):
+        if isinstance(value, dict):
+            for key, v in value.items():
+                if key == "uri" and isinstance(v, str) and (v.startswith("/") or v.startswith("file://")):
+                    path = v[len("file://"):] if v.startswith("file://") else v
+                    found.add(path if os.path.isdir(path) else os.path.dirname(path))
+                else:
+                    walk(v)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v)
+
+    walk(json_format.MessageToDict(message))
+    return found
+
+
+def _command(args: typing.List[str], image: str, env: typing.Dict[str, str], writable: typing.List[str],
+             readable: typing.Set[str]) -> typing.List[str]:
     docker = os.environ.get(DOCKER_ENV)
     if not docker:
         return [_binary(args[0]), *args[1:]]
     image = image if docker == "1" else docker
+    # As the user running the workflow, so that what the task writes is theirs.
     command = ["docker", "run", "--rm", "--network", "host", "--user", f"{os.getuid()}:{os.getgid()}"]
-    for m in mounts:
-        command += ["-v", f"{m}:{m}"]
-    for key, value in os.environ.items():
+    extra = [v for v in os.environ.get(DOCKER_VOLUMES_ENV, "").split(os.pathsep) if v]
+    for folder in writable:
+        command += ["-v", f"{folder}:{folder}"]
+    for folder in sorted((readable | set(extra)) - set(writable)):
+        if not any(folder == w or folder.startswith(w.rstrip("/") + "/") for w in writable):
+            command += ["-v", f"{folder}:{folder}:ro"]
+    for key in sorted(os.environ):
         if key.startswith("_FSEC_"):
             command += ["-e", key]
-    for kv in template_pb.container.env:
-        command += ["-e", f"{kv.key}={kv.value}"]
+    for key, value in env.items():
+        command += ["-e", f"{key}={value}"]
     return [*command, "--entrypoint", args[0], image, *args[1:]]
 
 
@@ -173,7 +203,8 @@ def _run_in_binary(name: str, template_pb, inputs: _literal_models.LiteralMap) -
         else:
             args, image, env = list(container.args), container.image, {kv.key: kv.value for kv in container.env}
         args = [_PLACEHOLDER.sub(lambda m: values.get(m.group(1).lower(), m.group(0)), a) for a in args]
-        command = _command(template_pb, args, image, [work, ctx.file_access.local_sandbox_dir])
+        command = _command(args, image, env, [work, ctx.file_access.local_sandbox_dir],
+                           _local_folders(inputs.to_flyte_idl()))
         ran = subprocess.run(command, env={**os.environ, **env}, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True)
         logger.debug(f"{name}: {ran.stderr}")

@@ -188,13 +188,20 @@ mod tests {
     struct Custom;
 
     #[test]
+    #[allow(clippy::needless_borrow)] // the two borrows are what picks the impl
     fn the_probe_describes_known_types_and_calls_the_rest_any() {
-        assert_eq!((&&ConfigTypeProbe::<i64>::new()).config_type(), ConfigType::Int);
+        assert_eq!(
+            (&&ConfigTypeProbe::<i64>::new()).config_type(),
+            ConfigType::Int
+        );
         assert_eq!(
             (&&ConfigTypeProbe::<BTreeMap<String, f64>>::new()).config_type(),
             ConfigType::Map(Box::new(ConfigType::Float))
         );
-        assert_eq!((&&ConfigTypeProbe::<Custom>::new()).config_type(), ConfigType::Any);
+        assert_eq!(
+            (&&ConfigTypeProbe::<Custom>::new()).config_type(),
+            ConfigType::Any
+        );
         assert_eq!(default_json::<Vec<i64>>(), Some(serde_json::json!([])));
     }
 }

@@ -47,9 +47,9 @@ pub use settings::{
     runtime_version, SerializationSettings, FLYTEKIT_PROTOCOL_VERSION, RUNTIME_FLAVOR,
     RUNTIME_VERSION,
 };
-pub use task_type_info::TaskTypeInfo;
 #[doc(hidden)]
 pub use task_type_info::task_type_info;
+pub use task_type_info::TaskTypeInfo;
 pub use template_parts::task_name;
 #[cfg(test)]
 pub(crate) use template_parts::variable_map;

@@ -8,14 +8,17 @@ import pandas as pd
 from flytekit import Secret, task, workflow
 from flytekit.types.file import FlyteFile
 
-from rust_wf.flyte_examples_tasks import AddTask, ChecksumTask, SqliteTask, examples_add
+from rust_wf.flyte_examples_tasks import AddTask, ChecksumTask, SqliteTask, SqliteTaskConfig, examples_add
 
-add_ten = AddTask("wf.add_ten", offset=10, retries=1)
+add_ten = AddTask("wf.add_ten", offset=10, retries=1)  # config fields as keywords…
 by_composer = SqliteTask(
     "wf.by_composer",
-    uri=os.environ["DEMO_DB"],
-    query_template="SELECT Name, Milliseconds FROM tracks WHERE Composer = {{ .inputs.composer }} ORDER BY TrackId",
-    inputs={"composer": str},
+    config=SqliteTaskConfig(  # …or as the config class
+        uri=os.environ["DEMO_DB"],
+        query_template="SELECT Name, Milliseconds FROM tracks "
+        "WHERE Composer = {{ .inputs.composer }} ORDER BY TrackId",
+    ),
+    inputs={"composer": str},  # sqlite: inputs per task
 )
 checksum = ChecksumTask(
     "wf.checksum",
