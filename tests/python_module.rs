@@ -18,7 +18,7 @@ use flyte_runtime::proto::core::{
 use flyte_runtime::task::ContainerTask;
 use flyte_runtime::types::{FlyteFile, FlyteType};
 use flyte_tests::pod::{scratch, template_of, workspace_bin, LocalPod};
-use flyte_tests::{python, run_python, workspace_root};
+use flyte_tests::{python, run_python, run_python_with_env, workspace_root};
 use prost::Message;
 
 fn bin() -> PathBuf {
@@ -221,6 +221,40 @@ fn the_python_types_are_the_flyte_types_of_the_binary() {
     for (case, result) in &cases {
         assert_eq!(result, "equal", "{case}");
     }
+}
+
+#[test]
+fn a_pod_template_made_in_python_is_the_binarys_and_runs() {
+    let root = workflow_package("pod");
+    let dir = root.join("rust_wf").display().to_string();
+    let template = root.join("add_in_pod.pb");
+    let out = Command::new(bin())
+        .args(["template", "examples.add_in_pod", "--output"])
+        .arg(&template)
+        .output()
+        .expect("run template");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = run_python_with_env(
+        "rust_module_checks.py",
+        &[&dir, "pod", &template.display().to_string()],
+        b"",
+        &[("FLYTE_RS_BINARY", bin().display().to_string())],
+    );
+    let got: serde_json::Value = serde_json::from_slice(&out).expect("JSON");
+    assert_eq!(
+        got["python"], got["rust"],
+        "flytekit's template against the binary's"
+    );
+    assert_eq!(got["equal"], true, "the bytes differ");
+    assert_eq!(
+        got["total"], 103,
+        "1 + 2 + offset 100, run in the pod's container"
+    );
+    assert_eq!(got["message"], "pod=103");
 }
 
 #[test]

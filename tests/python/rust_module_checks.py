@@ -10,6 +10,9 @@
         interface flytekit derives from the module's Python types against the binary's
         templates in TEMPLATES (`<name>.pb`): each ready-made task, each task class made like a
         registered instance, and each map's reference launch plan
+    rust_module_checks.py DIR pod TEMPLATE -> the adder with the pod template of
+        `examples.add_in_pod` made in Python: whether its template is TEMPLATE's (but for the
+        id and metadata.runtime), and what it returns run locally (through FLYTE_RS_BINARY)
     rust_module_checks.py DIR expected DB FILE KEY -> what the workflow must return, computed
         without the binary: the query with Python's sqlite3, the HMAC with Python's hmac
 """
@@ -99,6 +102,31 @@ elif what == "interfaces":
     lp = module.examples_map_add_label("p", "d", "v")
     out["map examples.map_add_label"] = compare(lp.interface, template("examples.map_add_label"))
     print(json.dumps(out))
+elif what == "pod":
+    from flyteidl.core import tasks_pb2
+    from flytekit import PodTemplate
+    from google.protobuf.json_format import MessageToDict
+    from kubernetes.client import (V1Container, V1EmptyDirVolumeSource, V1EnvVar, V1PodSpec, V1Volume,
+                                   V1VolumeMount)
+
+    task = AddTask("examples.add_in_pod", offset=100, pod_template=PodTemplate(
+        primary_container_name="adder", labels={"app": "adder"},
+        pod_spec=V1PodSpec(
+            containers=[V1Container(name="adder", env=[V1EnvVar(name="SCRATCH", value="/scratch")],
+                                    volume_mounts=[V1VolumeMount(name="scratch", mount_path="/scratch")])],
+            volumes=[V1Volume(name="scratch", empty_dir=V1EmptyDirVolumeSource())])))
+    python = task.template_pb()
+    rust = tasks_pb2.TaskTemplate()
+    rust.ParseFromString(open(sys.argv[3], "rb").read())
+    for t in (python, rust):
+        t.ClearField("id")
+        t.metadata.ClearField("runtime")
+    ran = task(a=1, b=2, label="pod")
+    print(json.dumps({
+        "equal": python.SerializeToString(deterministic=True) == rust.SerializeToString(deterministic=True),
+        "python": MessageToDict(python), "rust": MessageToDict(rust),
+        "total": ran.total, "message": ran.message,
+    }))
 elif what == "wrong":
     cases = {
         "string_offset": lambda: AddTask("w.add", offset="3"),

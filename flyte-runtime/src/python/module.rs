@@ -276,7 +276,7 @@ fn task_class(info: &TaskTypeInfo, class: &str, config: &str) -> Result<String, 
          Give the configuration as `config={config}(...)` or as its fields. {per_instance}\n\
          Task options: container_image, requests, limits, environment, secret_requests,\n\
          retries, timeout, cache, cache_version, cache_serialize, cache_ignore_input_vars,\n\
-         interruptible, pod_template_name, docs.",
+         interruptible, pod_template, pod_template_name, accelerator, shared_memory, docs.",
         info.task_type, info.executor_path, info.image
     );
     let mut out = format!("class {class}(RustTask):\n");

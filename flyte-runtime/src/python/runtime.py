@@ -19,8 +19,11 @@ from flytekit.core.base_task import TaskMetadata
 from flytekit.core.context_manager import FlyteContext
 from flytekit.core.interface import Interface
 from flytekit.core.launch_plan import ReferenceLaunchPlan
+from flytekit.core.pod_template import PodTemplate
 from flytekit.core.python_customized_container_task import PythonCustomizedContainerTask
+from flytekit.core.resources import construct_extended_resources
 from flytekit.core.shim_task import ShimTaskExecutor
+from flytekit.core.utils import _serialize_pod_spec
 from flytekit.loggers import logger
 from flytekit.models import literals as _literal_models
 from flytekit.models import task as _task_models
@@ -254,7 +257,9 @@ class RustTask(PythonCustomizedContainerTask):
                  retries: int = 0, timeout: typing.Optional[typing.Union[datetime.timedelta, int]] = None,
                  cache: bool = False, cache_version: str = "", cache_serialize: bool = False,
                  cache_ignore_input_vars: typing.Tuple[str, ...] = (), interruptible: typing.Optional[bool] = None,
-                 pod_template_name: typing.Optional[str] = None, docs=None, **fields):
+                 pod_template: typing.Optional[PodTemplate] = None,
+                 pod_template_name: typing.Optional[str] = None, accelerator=None, shared_memory=None,
+                 docs=None, **fields):
         cls = type(self).__name__
         if config is None:
             known = {f[0] for f in self._CONFIG._FIELDS}
@@ -287,9 +292,34 @@ class RustTask(PythonCustomizedContainerTask):
                                   interruptible=interruptible, pod_template_name=pod_template_name),
             task_type_version=self._TASK_TYPE_VERSION, docs=docs,
         )
+        self.pod_template = pod_template
+        self.accelerator = accelerator
+        self.shared_memory = shared_memory
 
     def get_custom(self, settings: SerializationSettings) -> typing.Dict[str, typing.Any]:
         return self.task_config.to_custom()
+
+    # A pod template as flytekit's own container tasks serialize one: the task's container
+    # merged into the template's primary container, no container target.
+    def get_container(self, settings: SerializationSettings):
+        return None if self.pod_template is not None else super().get_container(settings)
+
+    def get_k8s_pod(self, settings: SerializationSettings):
+        if self.pod_template is None:
+            return None
+        return _task_models.K8sPod(
+            pod_spec=_serialize_pod_spec(self.pod_template, super().get_container(settings), settings),
+            metadata=_task_models.K8sObjectMetadata(labels=self.pod_template.labels,
+                                                    annotations=self.pod_template.annotations),
+        )
+
+    def get_config(self, settings: SerializationSettings) -> typing.Dict[str, str]:
+        if self.pod_template is None:
+            return {}
+        return {"primary_container_name": self.pod_template.primary_container_name}
+
+    def get_extended_resources(self, settings: SerializationSettings):
+        return construct_extended_resources(accelerator=self.accelerator, shared_memory=self.shared_memory)
 
     def get_command(self, settings: SerializationSettings) -> typing.List[str]:
         return list(self._ARGS)
@@ -332,7 +362,12 @@ class RegisteredTask(PythonCustomizedContainerTask):
             task_type=model.type, interface=Interface(inputs=inputs, outputs=outputs), metadata=metadata,
             task_type_version=model.task_type_version,
         )
-        self._interface = model.interface
+        # The template's variables in the order of the Python interface: flytekit pairs a
+        # node's outputs with their names by position (a protobuf map has no order of its own).
+        self._interface = _TypedInterface(
+            inputs={k: model.interface.inputs[k] for k in inputs},
+            outputs={k: model.interface.outputs[k] for k in outputs},
+        )
         self._security_ctx = model.security_context
         self._model = model
 
