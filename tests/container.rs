@@ -8,6 +8,9 @@
 //! pods use the node's network (k8s plugin `enable-host-networking-pod`), since the server
 //! listens on loopback only.
 //!
+//! The last test runs the Python workflow over these task types (`tests/python/rust_wf`) with
+//! `FLYTE_RS_DOCKER=1`: flytekit's local run starting each Rust task in its image.
+//!
 //! Each test names the Flyte source function it models (flyteplugins / flytepropeller at
 //! v1.16.8). Without a Docker engine these tests print one SKIP line and pass, except under
 //! CI (`CI=true`), which has an engine and must run them.
@@ -658,4 +661,23 @@ fn a_map_runs_one_container_per_element() {
     assert!(dir.join("out/2/0/outputs.pb").exists());
     let strangers = owned_by_others(&dir, before.uid());
     assert!(strangers.is_empty(), "not given back: {strangers:?}");
+}
+
+#[test]
+fn the_python_workflow_runs_its_rust_tasks_in_their_image() {
+    if !docker_ready("the_python_workflow_runs_its_rust_tasks_in_their_image") {
+        return;
+    }
+    // FLYTE_RS_DOCKER=1: each Rust task in its own image; a binary that does not exist proves
+    // that none ran on the host.
+    let data = flyte_tests::workspace_root().join("examples/data");
+    let (got, expected) = flyte_tests::python_wf::run_workflow(
+        "docker",
+        &[
+            ("FLYTE_RS_DOCKER", "1".to_string()),
+            ("FLYTE_RS_DOCKER_VOLUMES", data.display().to_string()),
+            ("FLYTE_RS_BINARY", "/nonexistent/flyte-examples".to_string()),
+        ],
+    );
+    flyte_tests::python_wf::check_report(&got, &expected);
 }

@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
 use base64::Engine as _;
 use flyte_runtime::proto::admin::TaskSpec;
@@ -17,71 +17,15 @@ use flyte_runtime::proto::core::{
 };
 use flyte_runtime::task::ContainerTask;
 use flyte_runtime::types::{FlyteFile, FlyteType};
-use flyte_tests::pod::{scratch, template_of, workspace_bin, LocalPod};
-use flyte_tests::{python, run_python, run_python_with_env, workspace_root};
+use flyte_tests::pod::{scratch, template_of, LocalPod};
+use flyte_tests::python_wf::{
+    check_report, examples_bin, pyflyte, run_workflow, text, workflow_package,
+};
+use flyte_tests::{run_python, run_python_with_env};
 use prost::Message;
 
 fn bin() -> PathBuf {
-    workspace_bin("flyte-examples")
-}
-
-/// A scratch folder holding the package `rust_wf` (the workflow) with the generated module
-/// `rust_wf/flyte_examples_tasks.py` in it.
-fn workflow_package(name: &str) -> PathBuf {
-    let root = scratch(name);
-    let package = root.join("rust_wf");
-    std::fs::create_dir_all(&package).expect("package folder");
-    let source = workspace_root().join("tests/python/rust_wf");
-    for file in ["__init__.py", "workflow.py"] {
-        std::fs::copy(source.join(file), package.join(file)).expect("copy the workflow");
-    }
-    let out = Command::new(bin())
-        .args(["python-module", "--output"])
-        .arg(package.join("flyte_examples_tasks.py"))
-        .output()
-        .expect("run python-module");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    root
-}
-
-fn demo_db() -> String {
-    workspace_root()
-        .join("examples/data/demo.sqlite")
-        .display()
-        .to_string()
-}
-
-/// `pyflyte ARGS` in `dir`, with the binary on PATH, the demo database and the checksum's
-/// secret (as flytekit names a local secret).
-fn pyflyte(dir: &Path, args: &[&str]) -> Output {
-    let pyflyte = python().with_file_name("pyflyte");
-    let bin_dir = bin().parent().expect("bin dir").to_path_buf();
-    let path = std::env::join_paths(std::iter::once(bin_dir).chain(std::env::split_paths(
-        &std::env::var_os("PATH").unwrap_or_default(),
-    )))
-    .expect("PATH");
-    Command::new(pyflyte)
-        .args(args)
-        .current_dir(dir)
-        .env("PATH", path)
-        .env("DEMO_DB", demo_db())
-        .env("_FSEC_CHECKSUM_KEY", "s3cret")
-        .env_remove("FLYTE_RS_BINARY")
-        .env_remove("FLYTE_RS_DOCKER")
-        .output()
-        .expect("run pyflyte")
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
+    examples_bin()
 }
 
 #[test]
@@ -287,57 +231,8 @@ fn wrong_configurations_fail_in_python_naming_the_field() {
 
 #[test]
 fn the_workflow_runs_locally_through_the_binary() {
-    let root = workflow_package("local");
-    let file = root.join("hello.txt");
-    std::fs::write(&file, "hello from python\n").expect("input file");
-    let out = pyflyte(
-        &root,
-        &[
-            "run",
-            "rust_wf/workflow.py",
-            "wf",
-            "--a",
-            "40",
-            "--b",
-            "2",
-            "--composer",
-            "Ferris",
-            "--file",
-            &file.display().to_string(),
-        ],
-    );
-    let all = text(&out);
-    assert!(out.status.success(), "pyflyte run failed:\n{all}");
-    let line = all
-        .lines()
-        .find(|l| l.starts_with("{\"total\""))
-        .unwrap_or_else(|| panic!("no report in:\n{all}"));
-    let got: serde_json::Value = serde_json::from_str(line).expect("report is JSON");
-    let dir = root.display().to_string();
-    let expected: serde_json::Value = serde_json::from_slice(&run_python(
-        "rust_module_checks.py",
-        &[
-            &dir,
-            "expected",
-            &demo_db(),
-            &file.display().to_string(),
-            "s3cret",
-        ],
-        b"",
-    ))
-    .expect("JSON");
-    assert_eq!(got["total"], 52, "40 + 2 + offset 10");
-    assert_eq!(got["message"], "ten=52");
-    assert_eq!(got["plain"], 53, "examples.add: 52 + 1 + offset 0");
-    assert_eq!(got["rows"], expected["rows"], "the query's rows");
-    assert!(
-        got["rows"].as_array().is_some_and(|r| !r.is_empty()),
-        "the query found nothing: {got}"
-    );
-    assert_eq!(
-        got["digest"], expected["digest"],
-        "HMAC-SHA256 under the secret"
-    );
+    let (got, expected) = run_workflow("local", &[]);
+    check_report(&got, &expected);
 }
 
 #[test]
@@ -352,6 +247,7 @@ fn a_task_failing_in_rust_fails_the_workflow_with_its_code() {
             "--a",
             &(i64::MAX - 5).to_string(),
         ],
+        &[],
     );
     let all = text(&out);
     assert!(!out.status.success(), "the workflow succeeded:\n{all}");
@@ -434,6 +330,7 @@ fn every_packaged_template_runs_as_propeller_runs_it() {
             "flyte-package.tgz",
             "--force",
         ],
+        &[],
     );
     assert!(
         out.status.success(),
@@ -455,6 +352,7 @@ fn every_packaged_template_runs_as_propeller_runs_it() {
         let mut bytes = Vec::new();
         std::io::Read::read_to_end(&mut entry, &mut bytes).expect("read");
         let spec = TaskSpec::decode(bytes.as_slice()).expect("a TaskSpec");
+        let spec_description = spec.description;
         let mut template = spec.template.expect("template");
         let task = template
             .id
@@ -474,6 +372,15 @@ fn every_packaged_template_runs_as_propeller_runs_it() {
             assert_eq!(
                 theirs, ours,
                 "{task}: the packaged template is not the binary's"
+            );
+            let registered = flyte_runtime::task::registry::instance(&task).expect("registered");
+            let rust_spec = registered
+                .instance
+                .task_spec(&Default::default())
+                .expect("spec");
+            assert_eq!(
+                spec_description, rust_spec.description,
+                "{task}: the packaged docs are not the binary's"
             );
         }
         let inputs = inputs_for(&task, &template, &file);

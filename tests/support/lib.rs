@@ -9,6 +9,7 @@ pub mod fixture_types;
 pub mod fuzz_checks;
 pub mod moto;
 pub mod pod;
+pub mod python_wf;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -360,12 +360,23 @@ pub fn python_module(binary: &str) -> Result<String, PythonModuleError> {
         let interface = template.interface.clone().unwrap_or_default();
         let inputs = interface_dict(&name, "input", &variables(interface.inputs.as_ref()))?;
         let outputs = interface_dict(&name, "output", &variables(interface.outputs.as_ref()))?;
+        let docs = task
+            .task_spec(&settings)
+            .ok()
+            .and_then(|spec| spec.description)
+            .and_then(|d| d.long_description)
+            .and_then(|d| match d.content {
+                Some(crate::proto::admin::description::Content::Value(text)) => Some(text),
+                _ => None,
+            })
+            .map(|text| format!("    docs={},\n", py_str(&text)))
+            .unwrap_or_default();
         let bytes = crate::proto::encode_task_template(&template);
         let python = names.claim(identifier(&name), &name)?;
         let _ = write!(
             ready,
             "\n#: `{name}` ({}), registered in {binary} at {}.\n{python} = RegisteredTask(\n    {},\n    \
-             template={},\n    inputs={inputs},\n    outputs={outputs},\n)\n",
+             template={},\n    inputs={inputs},\n    outputs={outputs},\n{docs})\n",
             task.task_type(),
             registered.registered_at,
             py_str(&name),

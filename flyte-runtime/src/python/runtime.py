@@ -25,6 +25,7 @@ from flytekit.core.resources import construct_extended_resources
 from flytekit.core.shim_task import ShimTaskExecutor
 from flytekit.core.utils import _serialize_pod_spec
 from flytekit.loggers import logger
+from flytekit.models.documentation import Description, Documentation
 from flytekit.models import literals as _literal_models
 from flytekit.models import task as _task_models
 from flytekit.models.interface import TypedInterface as _TypedInterface
@@ -235,6 +236,15 @@ def _literals_pb(data: bytes):
     return pb
 
 
+def _documentation(docs) -> typing.Optional[Documentation]:
+    """A text as flyte-rs documents a task (its first line short; no format, where flytekit
+    assumes reStructuredText), or flytekit's own Documentation."""
+    if docs is None or isinstance(docs, Documentation):
+        return docs
+    return Documentation(short_description=docs.splitlines()[0] if docs else "",
+                         long_description=Description(value=docs, format=Description.DescriptionFormat.UNKNOWN))
+
+
 class RustTask(PythonCustomizedContainerTask):
     """The base of the generated task classes: a task whose executor is in BINARY.
 
@@ -290,7 +300,7 @@ class RustTask(PythonCustomizedContainerTask):
             metadata=TaskMetadata(retries=retries, timeout=timeout, cache=cache, cache_version=cache_version,
                                   cache_serialize=cache_serialize, cache_ignore_input_vars=cache_ignore_input_vars,
                                   interruptible=interruptible, pod_template_name=pod_template_name),
-            task_type_version=self._TASK_TYPE_VERSION, docs=docs,
+            task_type_version=self._TASK_TYPE_VERSION, docs=_documentation(docs),
         )
         self.pod_template = pod_template
         self.accelerator = accelerator
@@ -346,7 +356,7 @@ class RegisteredTask(PythonCustomizedContainerTask):
     one BINARY writes (`BINARY template NAME`), byte for byte but for the id."""
 
     def __init__(self, name: str, template: str, inputs: typing.Dict[str, type],
-                 outputs: typing.Dict[str, type]):
+                 outputs: typing.Dict[str, type], docs: typing.Optional[str] = None):
         pb = tasks_pb2.TaskTemplate()
         pb.ParseFromString(base64.b64decode(template))
         self._template = pb
@@ -360,7 +370,7 @@ class RegisteredTask(PythonCustomizedContainerTask):
         super().__init__(
             name=name, task_config=None, container_image=pb.container.image, executor_type=_RustExecutor,
             task_type=model.type, interface=Interface(inputs=inputs, outputs=outputs), metadata=metadata,
-            task_type_version=model.task_type_version,
+            task_type_version=model.task_type_version, docs=_documentation(docs),
         )
         # The template's variables in the order of the Python interface: flytekit pairs a
         # node's outputs with their names by position (a protobuf map has no order of its own).
