@@ -202,6 +202,56 @@ fn a_pod_template_made_in_python_is_the_binarys_and_runs() {
 }
 
 #[test]
+fn every_field_shape_reaches_the_binary_as_python_wrote_it() {
+    let bin = flyte_tests::pod::workspace_bin("flyte-test-tasks");
+    let module = scratch("configured").join("test_tasks_module.py");
+    let out = Command::new(&bin)
+        .args(["python-module", "--output"])
+        .arg(&module)
+        .output()
+        .expect("run python-module");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = run_python_with_env(
+        "configured_checks.py",
+        &[&module.display().to_string()],
+        b"",
+        &[("FLYTE_RS_BINARY", bin.display().to_string())],
+    );
+    let got: serde_json::Value = serde_json::from_slice(&out).expect("JSON");
+    // Defaults as serde fills them; `limit` left out when none; `mode` under its key `kind`.
+    assert_eq!(
+        got["defaults"]["custom"],
+        serde_json::json!({"name": "n", "rowCount": 3, "ratio": 0.0, "tags": [], "weights": {},
+                           "kind": "", "shade": null})
+    );
+    assert_eq!(
+        got["every_field"]["custom"],
+        serde_json::json!({"name": "n", "rowCount": 7, "ratio": 0.25, "tags": ["a", "b"],
+                           "weights": {"x": 1.5, "y": -2}, "limit": -4, "kind": "fast",
+                           "shade": "dark"})
+    );
+    for case in ["defaults", "every_field"] {
+        assert_eq!(
+            got[case]["rust"], got[case]["python"],
+            "{case}: the binary read back other values than Python wrote"
+        );
+    }
+    assert_eq!(
+        got["errors"],
+        serde_json::json!({
+            "list_item": "ConfiguredConfig.tags[1]: expected a str, got int 1",
+            "map_value": "ConfiguredConfig.weights['x']: expected a float, got str 'heavy'",
+            "optional": "ConfiguredConfig.limit: expected none or an int, got str '3'",
+            "missing": "Configured: the configuration's field(s) name must be given (as keywords, or in config=ConfiguredConfig(...))",
+        })
+    );
+}
+
+#[test]
 fn wrong_configurations_fail_in_python_naming_the_field() {
     let root = workflow_package("wrong");
     let dir = root.join("rust_wf").display().to_string();

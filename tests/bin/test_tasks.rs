@@ -219,6 +219,81 @@ fn reference_add() -> flyte_runtime::task::ReferenceTask {
     .output::<i64>("sum")
 }
 
+/// What a `configured` task read from its `custom`.
+#[derive(TaskIo)]
+struct ConfiguredOutputs {
+    /// Its configuration written back with `get_custom`, base64 of the Struct's bytes.
+    custom: String,
+}
+
+/// A configuration of every field shape the generated Python module describes: renamed
+/// keys, defaults of three kinds, lists, maps, an option left out when none, and a type it
+/// does not describe (`Any`).
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[container_task(task_type = "configured", entrypoint = "flyte-test-tasks", image = "flyte-test-tasks:{version}", executor = ConfiguredExecutor, inputs = (), outputs = ConfiguredOutputs)]
+struct Configured {
+    /// A name (required).
+    name: String,
+    /// How many rows; 3 unless given.
+    #[serde(default = "three")]
+    row_count: u32,
+    /// A ratio.
+    #[serde(default)]
+    ratio: f64,
+    /// Tags.
+    #[serde(default)]
+    tags: Vec<String>,
+    /// Weights by key.
+    #[serde(default)]
+    weights: BTreeMap<String, f64>,
+    /// A limit, left out of `custom` when none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    limit: Option<i64>,
+    /// Called `kind` in `custom`.
+    #[serde(rename = "kind", default)]
+    mode: String,
+    /// A type the module does not describe.
+    #[serde(default)]
+    shade: Option<Shade>,
+}
+
+/// A serde enum: the module takes it as it comes (`typing.Any`).
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum Shade {
+    Light,
+    Dark,
+}
+
+fn three() -> u32 {
+    3
+}
+
+#[derive(Default)]
+struct ConfiguredExecutor;
+
+#[shim_executor]
+impl ShimTaskExecutor for ConfiguredExecutor {
+    type Task = Configured;
+
+    fn execute_from_model(
+        &self,
+        _ctx: &ExecutionContext,
+        task: Configured,
+        _inputs: (),
+    ) -> Result<ConfiguredOutputs, TaskError> {
+        use base64::Engine as _;
+        use prost::Message as _;
+        let custom = task
+            .get_custom()
+            .map_err(|e| TaskError::new(e.to_string()))?;
+        Ok(ConfiguredOutputs {
+            custom: base64::engine::general_purpose::STANDARD.encode(custom.encode_to_vec()),
+        })
+    }
+}
+
 register_task!(roundtrip);
 register_task!(misbehave);
 register_task!(reference_add);

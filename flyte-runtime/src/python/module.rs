@@ -445,3 +445,55 @@ pub fn python_module(binary: &str) -> Result<String, PythonModuleError> {
         RUNTIME,
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_become_python_identifiers() {
+        assert_eq!(
+            identifier("examples.map_add_label"),
+            "examples_map_add_label"
+        );
+        assert_eq!(identifier("3d-render"), "_3d_render");
+        assert_eq!(identifier("class"), "class_");
+        assert_eq!(identifier(""), "_");
+    }
+
+    #[test]
+    fn defaults_are_python_values_and_mutable_ones_factories() {
+        assert_eq!(default_value(&serde_json::json!(true)), "True");
+        assert_eq!(default_value(&serde_json::json!(null)), "None");
+        assert_eq!(default_value(&serde_json::json!("a\"b")), "\"a\\\"b\"");
+        assert_eq!(default_value(&serde_json::json!(1.5)), "1.5");
+        assert_eq!(
+            default_value(&serde_json::json!([1])),
+            "dataclasses.field(default_factory=lambda: json.loads(\"[1]\"))"
+        );
+    }
+
+    #[test]
+    fn docstrings_escape_quotes_and_keep_one_line_short() {
+        assert_eq!(
+            docstring("One line.", "    "),
+            "    \"\"\"One line.\"\"\"\n"
+        );
+        assert_eq!(
+            docstring("Say \"\"\"hi\"\"\".\n\nMore.", ""),
+            "\"\"\"Say \\\"\\\"\\\"hi\\\"\\\"\\\".\n\nMore.\n\"\"\"\n"
+        );
+    }
+
+    #[test]
+    fn two_entities_with_one_python_name_are_refused() {
+        let mut names = Names::default();
+        assert!(names.claim("a_b".into(), "a.b").is_ok());
+        assert!(names.claim("a_b".into(), "a.b").is_ok());
+        let e = names.claim("a_b".into(), "a-b").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "`a.b` and `a-b` would both be `a_b` in Python; rename one"
+        );
+    }
+}

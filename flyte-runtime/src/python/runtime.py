@@ -69,7 +69,14 @@ def _checked(where: str, value, spec):
     if kind == "any":
         return value
     if kind == "optional":
-        return None if value is None else _checked(where, value, spec[1])
+        if value is None:
+            return None
+        if spec[1][0] in ("list", "map"):
+            return _checked(where, value, spec[1])  # the error names the item
+        try:
+            return _checked(where, value, spec[1])
+        except TypeError:
+            raise TypeError(f"{where}: expected {_describe(spec)}, got {type(value).__name__} {value!r}") from None
     if kind == "list" and isinstance(value, (list, tuple)):
         return [_checked(f"{where}[{i}]", v, spec[1]) for i, v in enumerate(value)]
     if kind == "map" and isinstance(value, dict) and all(isinstance(k, str) for k in value):
@@ -271,12 +278,19 @@ class RustTask(PythonCustomizedContainerTask):
                  pod_template_name: typing.Optional[str] = None, accelerator=None, shared_memory=None,
                  docs=None, **fields):
         cls = type(self).__name__
-        if config is None:
+        if config is None and not dataclasses.is_dataclass(self._CONFIG):
+            config = self._CONFIG(**fields)  # fields not described: passed through
+        elif config is None:
             known = {f[0] for f in self._CONFIG._FIELDS}
             unknown = sorted(set(fields) - known)
             if unknown:
                 raise TypeError(f"{cls}: unknown argument(s) {', '.join(unknown)}; the configuration's "
                                 f"fields are {', '.join(sorted(known)) or 'none'}")
+            missing = [f.name for f in dataclasses.fields(self._CONFIG) if f.name not in fields
+                       and f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING]
+            if missing:
+                raise TypeError(f"{cls}: the configuration's field(s) {', '.join(missing)} must be given "
+                                f"(as keywords, or in config={self._CONFIG.__name__}(...))")
             config = self._CONFIG(**fields)
         elif fields:
             raise TypeError(f"{cls}: give the configuration as config= or as its fields, not both")
