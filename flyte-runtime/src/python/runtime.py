@@ -214,7 +214,7 @@ def _run_in_binary(name: str, template_pb, inputs: _literal_models.LiteralMap) -
         else:
             args, image, env = list(container.args), container.image, {kv.key: kv.value for kv in container.env}
         args = [_PLACEHOLDER.sub(lambda m: values.get(m.group(1).lower(), m.group(0)), a) for a in args]
-        command = _command(args, image, env, [work, ctx.file_access.local_sandbox_dir],
+        command = _command(args, image, env, [work, str(ctx.file_access.local_sandbox_dir)],
                            _local_folders(inputs.to_flyte_idl()))
         ran = subprocess.run(command, env={**os.environ, **env}, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True)
