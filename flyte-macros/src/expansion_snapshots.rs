@@ -35,9 +35,14 @@ fn container_task_expansion() {
         inputs = AddInputs,
         outputs = AddOutputs
     );
+    // As in examples/src/adder.rs (tests/cargo_expand.rs compares the two expansions).
     let item = quote! {
+        /// The task type: adds a fixed offset (its configuration, in `custom`).
         #[derive(serde::Serialize, serde::Deserialize)]
-        pub struct AddTask { pub offset: i64 }
+        pub struct AddTask {
+            /// Added to every sum.
+            pub offset: i64,
+        }
     };
     check(
         "container_task",

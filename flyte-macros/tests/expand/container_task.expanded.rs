@@ -1,5 +1,7 @@
+/// The task type: adds a fixed offset (its configuration, in `custom`).
 #[derive(serde::Serialize, serde::Deserialize)]
 pub struct AddTask {
+    /// Added to every sum.
     pub offset: i64,
 }
 const _: () = {
@@ -29,11 +31,12 @@ const _: () = {
         __flyte::task_type_info::<
             AddTask,
         >(__flyte::ConfigSchema {
-            doc: "",
+            doc: "The task type: adds a fixed offset (its configuration, in `custom`).",
             fields: __flyte::std::vec![
-                __flyte::ConfigField { name : "offset", key : "offset", doc : "", ty :
-                (&& __flyte::ConfigTypeProbe:: < i64 > ::new()).config_type(), default :
-                ::core::option::Option::None, skip_if_none : false, }
+                __flyte::ConfigField { name : "offset", key : "offset", doc :
+                "Added to every sum.", ty : (&& __flyte::ConfigTypeProbe:: < i64 >
+                ::new()).config_type(), default : ::core::option::Option::None,
+                skip_if_none : false, }
             ],
             opaque: ::core::option::Option::None,
         })

@@ -438,11 +438,17 @@ pub fn python_module(binary: &str) -> Result<String, PythonModuleError> {
          Each task type has a configuration class and a task class; tasks run in the task type's\n\
          image on a cluster, and locally through `{binary}` itself (on PATH, or named by\n\
          FLYTE_RS_BINARY; FLYTE_RS_DOCKER=1 runs the image instead).\n\"\"\"\n\
-         \n#: The binary local runs start, and its version.\nBINARY = {}\nVERSION = {}\n\n{}{body}\n\n__all__ = [\n    \"RustTaskError\",\n{all}]\n",
+         \n{}{body}\n\n__all__ = [\n    \"RustTaskError\",\n{all}]\n",
         crate::task::RUNTIME_VERSION,
-        py_str(binary),
-        py_str(&version),
-        RUNTIME,
+        RUNTIME.replacen(
+            "# -- settings --\n",
+            &format!(
+                "#: The binary that wrote this module, and its version.\nBINARY = {}\nVERSION = {}\n",
+                py_str(binary),
+                py_str(&version)
+            ),
+            1,
+        ),
     ))
 }
 

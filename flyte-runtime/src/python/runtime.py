@@ -2,8 +2,8 @@ import base64
 import collections
 import dataclasses
 import datetime
-import enum
-import json
+import enum  # noqa: F401 (Flyte enums in the interfaces below)
+import json  # noqa: F401 (mutable defaults in the configuration classes below)
 import os
 import re
 import shutil
@@ -12,7 +12,7 @@ import tempfile
 import typing
 from collections import OrderedDict
 
-from flyteidl.core import errors_pb2, tasks_pb2
+from flyteidl.core import errors_pb2, literals_pb2, tasks_pb2
 from google.protobuf import json_format
 from flytekit.configuration import Image, ImageConfig, SerializationSettings
 from flytekit.core.base_task import TaskMetadata
@@ -29,11 +29,12 @@ from flytekit.models.documentation import Description, Documentation
 from flytekit.models import literals as _literal_models
 from flytekit.models import task as _task_models
 from flytekit.models.interface import TypedInterface as _TypedInterface
-from flytekit.models.security import SecurityContext as _SecurityContext
 from flytekit.tools.translator import get_serializable
-from flytekit.types.directory import FlyteDirectory
+from flytekit.types.directory import FlyteDirectory  # noqa: F401 (interfaces below)
 from flytekit.types.file import FlyteFile
 from flytekit.types.structured import StructuredDataset
+
+# -- settings --
 
 #: The environment variable that names the binary local runs start (default: BINARY on PATH).
 BINARY_ENV = "FLYTE_RS_BINARY"
@@ -231,16 +232,11 @@ def _run_in_binary(name: str, template_pb, inputs: _literal_models.LiteralMap) -
                                 f"neither outputs.pb nor error.pb; its log ends: {ran.stderr[-2000:]}",
                                 "NON_RECOVERABLE")
         with open(outputs, "rb") as f:
-            return _literal_models.LiteralMap.from_flyte_idl(_literals_pb(f.read()))
+            pb = literals_pb2.LiteralMap()
+            pb.ParseFromString(f.read())
+            return _literal_models.LiteralMap.from_flyte_idl(pb)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-
-
-def _literals_pb(data: bytes):
-    from flyteidl.core import literals_pb2
-    pb = literals_pb2.LiteralMap()
-    pb.ParseFromString(data)
-    return pb
 
 
 def _documentation(docs) -> typing.Optional[Documentation]:
