@@ -68,6 +68,11 @@ pub use types::FlyteType;
 /// | `custom_with` | no | a module with `to_custom(&T)` / `from_custom(&Struct)` for a hand-shaped `custom` (flytekit's `get_custom` override) |
 /// | `validate_with` | no | `fn(&T, &TypedInterface) -> Result<(), String>`, run on each instance's interface when its template is built |
 ///
+/// The struct's fields are also registered as the task type's
+/// [`ConfigSchema`](task::config_schema::ConfigSchema) (each field's `custom` key after serde's
+/// `rename`/`rename_all`, its type, its `#[serde(default)]` value and its doc comment), from
+/// which `python-module` writes the task type's Python configuration class.
+///
 /// Misuse is a compile error at the offending token (missing or unknown keys with a
 /// suggestion, values of the wrong kind, empty strings, enums, generics, an executor for
 /// another task type; `flyte-macros/tests/ui/` has a case for each).

@@ -14,7 +14,9 @@
 //! binary holds), `run` (a registered task, locally, through the container's path; with
 //! `--container IMAGE`, in its image on the Docker engine as propeller would run the pod),
 //! `template` (one task's template), `package` (the registration package, as
-//! `pyflyte package`) and `pod` (the Kubernetes Pod propeller would create for a task). Logs go to stderr, human-readable, or JSON with `--log-format json`
+//! `pyflyte package`), `pod` (the Kubernetes Pod propeller would create for a task) and
+//! `python-module` (a flytekit module of the binary's task types, for Python workflows; see
+//! [`python`](crate::python)). Logs go to stderr, human-readable, or JSON with `--log-format json`
 //! or `FLYTE_RS_LOG_FORMAT=json`; `RUST_LOG` sets the levels (default `info` for `execute`,
 //! `warn` otherwise).
 
