@@ -8,7 +8,6 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use base64::Engine as _;
 use flyte_runtime::proto::admin::TaskSpec;
@@ -19,7 +18,7 @@ use flyte_runtime::task::ContainerTask;
 use flyte_runtime::types::{FlyteFile, FlyteType};
 use flyte_tests::pod::{scratch, template_of, LocalPod};
 use flyte_tests::python_wf::{
-    check_report, examples_bin, pyflyte, run_workflow, text, workflow_package,
+    check_report, examples_bin, pyflyte, run_workflow, text, workflow_package, write_output,
 };
 use flyte_tests::{run_python, run_python_with_env};
 use prost::Message;
@@ -33,16 +32,7 @@ fn the_module_is_reproducible_and_says_what_wrote_it() {
     let dir = scratch("module");
     let write = |name: &str| {
         let path = dir.join(name);
-        let out = Command::new(bin())
-            .args(["python-module", "--output"])
-            .arg(&path)
-            .output()
-            .expect("run python-module");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        write_output(&bin(), &["python-module"], &path);
         std::fs::read_to_string(path).expect("module written")
     };
     let (first, second) = (write("a.py"), write("b.py"));
@@ -127,23 +117,17 @@ fn the_python_types_are_the_flyte_types_of_the_binary() {
     let dir = root.join("rust_wf").display().to_string();
     let templates = root.join("templates");
     std::fs::create_dir_all(&templates).expect("folder");
-    for (name, entity) in [
-        ("examples.add", None),
-        ("examples.sqlite_by_composer", None),
-        ("examples.checksum", None),
-        ("examples.map_add_label", Some("task")),
+    // For the map, its task: the map's interface.
+    for name in [
+        "examples.add",
+        "examples.sqlite_by_composer",
+        "examples.checksum",
+        "examples.map_add_label",
     ] {
-        let mut cmd = Command::new(bin());
-        cmd.args(["template", name, "--output"])
-            .arg(templates.join(format!("{name}.pb")));
-        if let Some(entity) = entity {
-            cmd.args(["--entity", entity]);
-        }
-        let out = cmd.output().expect("run template");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
+        write_output(
+            &bin(),
+            &["template", name, "--entity", "task"],
+            &templates.join(format!("{name}.pb")),
         );
     }
     let templates = templates.display().to_string();
@@ -172,16 +156,7 @@ fn a_pod_template_made_in_python_is_the_binarys_and_runs() {
     let root = workflow_package("pod");
     let dir = root.join("rust_wf").display().to_string();
     let template = root.join("add_in_pod.pb");
-    let out = Command::new(bin())
-        .args(["template", "examples.add_in_pod", "--output"])
-        .arg(&template)
-        .output()
-        .expect("run template");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    write_output(&bin(), &["template", "examples.add_in_pod"], &template);
     let out = run_python_with_env(
         "rust_module_checks.py",
         &[&dir, "pod", &template.display().to_string()],
@@ -205,16 +180,7 @@ fn a_pod_template_made_in_python_is_the_binarys_and_runs() {
 fn every_field_shape_reaches_the_binary_as_python_wrote_it() {
     let bin = flyte_tests::pod::workspace_bin("flyte-test-tasks");
     let module = scratch("configured").join("test_tasks_module.py");
-    let out = Command::new(&bin)
-        .args(["python-module", "--output"])
-        .arg(&module)
-        .output()
-        .expect("run python-module");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    write_output(&bin, &["python-module"], &module);
     let out = run_python_with_env(
         "configured_checks.py",
         &[&module.display().to_string()],

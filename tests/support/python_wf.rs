@@ -23,17 +23,28 @@ pub fn workflow_package(name: &str) -> PathBuf {
     for file in ["__init__.py", "workflow.py"] {
         std::fs::copy(source.join(file), package.join(file)).expect("copy the workflow");
     }
-    let out = Command::new(examples_bin())
-        .args(["python-module", "--output"])
-        .arg(package.join("flyte_examples_tasks.py"))
-        .output()
-        .expect("run python-module");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    write_output(
+        &examples_bin(),
+        &["python-module"],
+        &package.join("flyte_examples_tasks.py"),
     );
     root
+}
+
+/// Runs `bin ARGS --output PATH`, failing the test (with stderr) if it fails.
+pub fn write_output(bin: &Path, args: &[&str], path: &Path) {
+    let out = Command::new(bin)
+        .args(args)
+        .arg("--output")
+        .arg(path)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot start {}: {e}", bin.display()));
+    assert!(
+        out.status.success(),
+        "{} {args:?} failed: {}",
+        bin.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// The demo database of the sqlite examples.

@@ -244,6 +244,18 @@ fn variables(map: Option<&VariableMap>) -> Vec<(String, LiteralType)> {
     vars
 }
 
+/// The Python inputs and outputs of a template (`name` names it in errors).
+fn template_interface(
+    name: &str,
+    template: &crate::proto::core::TaskTemplate,
+) -> Result<(String, String), PythonModuleError> {
+    let interface = template.interface.clone().unwrap_or_default();
+    Ok((
+        interface_dict(name, "input", &variables(interface.inputs.as_ref()))?,
+        interface_dict(name, "output", &variables(interface.outputs.as_ref()))?,
+    ))
+}
+
 fn fixed(vars: &Option<Vec<(&'static str, LiteralType)>>) -> Option<Vec<(String, LiteralType)>> {
     vars.as_ref()
         .map(|v| v.iter().map(|(n, t)| (n.to_string(), t.clone())).collect())
@@ -310,121 +322,148 @@ impl Names {
     }
 }
 
+/// A section of the module: a ruled comment line, then its code.
+fn section(title: &str, code: &str) -> String {
+    if code.is_empty() {
+        return String::new();
+    }
+    format!(
+        "\n\n# -- {title} {}\n{code}",
+        "-".repeat(80usize.saturating_sub(title.chars().count() + 6))
+    )
+}
+
+/// The configuration class and the task class of one task type.
+fn task_type(
+    entry: &registry::TaskTypeEntry,
+    info: &TaskTypeInfo,
+    names: &mut Names,
+) -> Result<(Vec<String>, String), PythonModuleError> {
+    let rust_name = entry
+        .rust_type
+        .rsplit("::")
+        .next()
+        .unwrap_or(entry.rust_type);
+    let class = names.claim(identifier(rust_name), entry.rust_type)?;
+    let config = names.claim(format!("{class}Config"), entry.rust_type)?;
+    let code = format!(
+        "\n\n{}\n\n{}",
+        config_class(&config, &info.config, info.task_type),
+        task_class(info, &class, &config)?
+    );
+    Ok((vec![class, config], code))
+}
+
+/// A registered container task as a ready-made task object carrying the binary's template.
+fn ready_made(
+    registered: &registry::RegisteredInstance,
+    binary: &str,
+    names: &mut Names,
+) -> Result<(String, String), PythonModuleError> {
+    let settings = SerializationSettings::default();
+    let task = &registered.instance;
+    let name = task.name().to_string();
+    let template = task
+        .template(&settings)
+        .map_err(|e| PythonModuleError::Template {
+            name: name.clone(),
+            message: e.to_string(),
+        })?;
+    let (inputs, outputs) = template_interface(&name, &template)?;
+    let docs = task
+        .task_spec(&settings)
+        .ok()
+        .and_then(|spec| spec.description)
+        .and_then(|d| d.long_description)
+        .and_then(|d| match d.content {
+            Some(crate::proto::admin::description::Content::Value(text)) => Some(text),
+            _ => None,
+        })
+        .map(|text| format!("    docs={},\n", py_str(&text)))
+        .unwrap_or_default();
+    let bytes = crate::proto::encode_task_template(&template);
+    let python = names.claim(identifier(&name), &name)?;
+    let code = format!(
+        "\n#: `{name}` ({}), registered in {binary} at {}.\n{python} = RegisteredTask(\n    {},\n    \
+         template={},\n    inputs={inputs},\n    outputs={outputs},\n{docs})\n",
+        task.task_type(),
+        registered.registered_at,
+        py_str(&name),
+        py_str(&base64::engine::general_purpose::STANDARD.encode(bytes)),
+    );
+    Ok((python, code))
+}
+
+/// A registered map as a function returning its reference launch plan.
+fn map_launch_plan(
+    map: &crate::task::MapTask,
+    binary: &str,
+    names: &mut Names,
+) -> Result<(String, String), PythonModuleError> {
+    let name = map.name();
+    let template = map
+        .template(&SerializationSettings::default())
+        .map_err(|e| PythonModuleError::Template {
+            name: name.clone(),
+            message: e.to_string(),
+        })?;
+    let (inputs, outputs) = template_interface(&name, &template)?;
+    let python = names.claim(identifier(&name), &name)?;
+    let doc = format!(
+        "The map `{name}` over `{}` (registered by `{binary} package`), as a reference launch plan.\n\n\
+         Its launch plan must be registered in `project`/`domain` at `version`. A workflow\n\
+         calls it like a task; locally, flytekit cannot run a reference launch plan.",
+        map.task().name()
+    );
+    let code = format!(
+        "\ndef {python}(project: str, domain: str, version: str) -> ReferenceLaunchPlan:\n{}    \
+         return ReferenceLaunchPlan(project, domain, {}, version,\n                               \
+         inputs={inputs},\n                               outputs={outputs})\n\n",
+        docstring(&doc, "    "),
+        py_str(&name),
+    );
+    Ok((python, code))
+}
+
 /// The Python module of everything this binary registers; `binary` (the program's name) goes
 /// into its header with the task types' crate versions.
 pub fn python_module(binary: &str) -> Result<String, PythonModuleError> {
-    let settings = SerializationSettings::default();
     let mut names = Names::default();
     let mut exported = BTreeSet::new();
+    let mut versions = BTreeSet::new();
     let mut body = String::new();
 
-    let mut versions = BTreeSet::new();
     for entry in registry::task_types() {
         let info = (entry.describe)();
         versions.insert(info.version);
-        let rust_name = entry
-            .rust_type
-            .rsplit("::")
-            .next()
-            .unwrap_or(entry.rust_type);
-        let class = names.claim(identifier(rust_name), entry.rust_type)?;
-        let config = names.claim(format!("{class}Config"), entry.rust_type)?;
-        let _ = write!(
-            body,
-            "\n\n# -- task type `{}` ({}) {}\n\n\n",
-            info.task_type,
-            entry.rust_type,
-            "-".repeat(40usize.saturating_sub(info.task_type.len()))
-        );
-        body.push_str(&config_class(&config, &info.config, info.task_type));
-        body.push_str("\n\n");
-        body.push_str(&task_class(&info, &class, &config)?);
-        exported.insert(class);
-        exported.insert(config);
+        let (classes, code) = task_type(entry, &info, &mut names)?;
+        body.push_str(&section(
+            &format!("task type `{}` ({})", info.task_type, entry.rust_type),
+            &code,
+        ));
+        exported.extend(classes);
     }
 
-    let instances = registry::instances()?;
     let mut ready = String::new();
-    for registered in &instances {
-        let task = &registered.instance;
-        if !matches!(task.kind(), TaskKind::Container { .. }) {
-            continue;
+    for registered in registry::instances()? {
+        if matches!(registered.instance.kind(), TaskKind::Container { .. }) {
+            let (python, code) = ready_made(&registered, binary, &mut names)?;
+            ready.push_str(&code);
+            exported.insert(python);
         }
-        let name = task.name().to_string();
-        let template = task
-            .template(&settings)
-            .map_err(|e| PythonModuleError::Template {
-                name: name.clone(),
-                message: e.to_string(),
-            })?;
-        let interface = template.interface.clone().unwrap_or_default();
-        let inputs = interface_dict(&name, "input", &variables(interface.inputs.as_ref()))?;
-        let outputs = interface_dict(&name, "output", &variables(interface.outputs.as_ref()))?;
-        let docs = task
-            .task_spec(&settings)
-            .ok()
-            .and_then(|spec| spec.description)
-            .and_then(|d| d.long_description)
-            .and_then(|d| match d.content {
-                Some(crate::proto::admin::description::Content::Value(text)) => Some(text),
-                _ => None,
-            })
-            .map(|text| format!("    docs={},\n", py_str(&text)))
-            .unwrap_or_default();
-        let bytes = crate::proto::encode_task_template(&template);
-        let python = names.claim(identifier(&name), &name)?;
-        let _ = write!(
-            ready,
-            "\n#: `{name}` ({}), registered in {binary} at {}.\n{python} = RegisteredTask(\n    {},\n    \
-             template={},\n    inputs={inputs},\n    outputs={outputs},\n{docs})\n",
-            task.task_type(),
-            registered.registered_at,
-            py_str(&name),
-            py_str(&base64::engine::general_purpose::STANDARD.encode(bytes)),
-        );
-        exported.insert(python);
     }
-    if !ready.is_empty() {
-        body.push_str("\n\n# -- ready-made tasks (registered in the binary) --------------------------------\n");
-        body.push_str(&ready);
-    }
+    body.push_str(&section(
+        "ready-made tasks (registered in the binary)",
+        &ready,
+    ));
 
     let mut launch_plans = String::new();
     for registered in registry::maps()? {
-        let map = &registered.map;
-        let name = map.name();
-        let template = map
-            .template(&settings)
-            .map_err(|e| PythonModuleError::Template {
-                name: name.clone(),
-                message: e.to_string(),
-            })?;
-        let interface = template.interface.clone().unwrap_or_default();
-        let inputs = interface_dict(&name, "input", &variables(interface.inputs.as_ref()))?;
-        let outputs = interface_dict(&name, "output", &variables(interface.outputs.as_ref()))?;
-        let python = names.claim(identifier(&name), &name)?;
-        let _ = write!(
-            launch_plans,
-            "\ndef {python}(project: str, domain: str, version: str) -> ReferenceLaunchPlan:\n{}    \
-             return ReferenceLaunchPlan(project, domain, {}, version,\n                               \
-             inputs={inputs},\n                               outputs={outputs})\n\n",
-            docstring(
-                &format!(
-                    "The map `{name}` over `{}` (registered by `{binary} package`), as a reference launch plan.\n\n\
-                     Its launch plan must be registered in `project`/`domain` at `version`. A workflow\n\
-                     calls it like a task; locally, flytekit cannot run a reference launch plan.",
-                    map.task().name()
-                ),
-                "    "
-            ),
-            py_str(&name),
-        );
+        let (python, code) = map_launch_plan(&registered.map, binary, &mut names)?;
+        launch_plans.push_str(&code);
         exported.insert(python);
     }
-    if !launch_plans.is_empty() {
-        body.push_str("\n\n# -- maps (registered launch plans) ---------------------------------------------\n");
-        body.push_str(&launch_plans);
-    }
+    body.push_str(&section("maps (registered launch plans)", &launch_plans));
 
     let version = versions.into_iter().collect::<Vec<_>>().join(", ");
     let all = exported
