@@ -170,6 +170,10 @@ fn a_pod_template_made_in_python_is_the_binarys_and_runs() {
     );
     assert_eq!(got["equal"], true, "the bytes differ");
     assert_eq!(
+        got["fast_equal"], true,
+        "fast registration (pyflyte register) changed the template"
+    );
+    assert_eq!(
         got["total"], 103,
         "1 + 2 + offset 100, run in the pod's container"
     );
@@ -345,6 +349,10 @@ fn every_packaged_template_runs_as_propeller_runs_it() {
             "--output",
             "flyte-package.tgz",
             "--force",
+            // As `pyflyte register` does by default: fast registration, which rewrites the
+            // command of Python tasks and must leave ours alone.
+            "--copy",
+            "auto",
         ],
         &[],
     );

@@ -121,9 +121,23 @@ elif what == "pod":
     for t in (python, rust):
         t.ClearField("id")
         t.metadata.ClearField("runtime")
+    # As `pyflyte register` serializes it (fast registration): the same template.
+    from collections import OrderedDict
+
+    from flytekit.configuration import FastSerializationSettings, Image, ImageConfig, SerializationSettings
+    from flytekit.tools.translator import get_serializable
+    fast = get_serializable(OrderedDict(), SerializationSettings(
+        project="p", domain="d", version="v",
+        image_config=ImageConfig(default_image=Image(name="default", fqn="img", tag="1")),
+        fast_serialization_settings=FastSerializationSettings(
+            enabled=True, destination_dir="/root", distribution_location="s3://bucket/code.tgz"),
+    ), task).template.to_flyte_idl()
+    fast.ClearField("id")
+    fast.metadata.ClearField("runtime")
     ran = task(a=1, b=2, label="pod")
     print(json.dumps({
         "equal": python.SerializeToString(deterministic=True) == rust.SerializeToString(deterministic=True),
+        "fast_equal": fast.SerializeToString(deterministic=True) == rust.SerializeToString(deterministic=True),
         "python": MessageToDict(python), "rust": MessageToDict(rust),
         "total": ran.total, "message": ran.message,
     }))

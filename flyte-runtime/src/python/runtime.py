@@ -248,7 +248,22 @@ def _documentation(docs) -> typing.Optional[Documentation]:
                          long_description=Description(value=docs, format=Description.DescriptionFormat.UNKNOWN))
 
 
-class RustTask(PythonCustomizedContainerTask):
+class _BinaryCommand:
+    """Fast registration (`pyflyte register`, `pyflyte run --remote`) swaps the command of a
+    task in a pod for one that first downloads the user's Python code; a Rust task runs the
+    binary in its image, so its command stays as it is."""
+
+    def get_default_command(self, settings: SerializationSettings) -> typing.List[str]:
+        return self.get_command(settings)
+
+    def set_command_fn(self, get_command_fn=None):
+        pass
+
+    def reset_command_fn(self):
+        pass
+
+
+class RustTask(_BinaryCommand, PythonCustomizedContainerTask):
     """The base of the generated task classes: a task whose executor is in BINARY.
 
     flytekit serializes it like any PythonCustomizedContainerTask (its `custom` from the
@@ -341,6 +356,7 @@ class RustTask(PythonCustomizedContainerTask):
     def get_extended_resources(self, settings: SerializationSettings):
         return construct_extended_resources(accelerator=self.accelerator, shared_memory=self.shared_memory)
 
+
     def get_command(self, settings: SerializationSettings) -> typing.List[str]:
         return list(self._ARGS)
 
@@ -361,7 +377,7 @@ class _TemplateMetadata(TaskMetadata):
         return self._model
 
 
-class RegisteredTask(PythonCustomizedContainerTask):
+class RegisteredTask(_BinaryCommand, PythonCustomizedContainerTask):
     """A task instance registered in BINARY, as a ready-made task object: its template is the
     one BINARY writes (`BINARY template NAME`), byte for byte but for the id."""
 
@@ -396,6 +412,9 @@ class RegisteredTask(PythonCustomizedContainerTask):
 
     def get_container(self, settings):
         return self._model.container
+
+    def get_command(self, settings):
+        return list(self._template.container.args)
 
     def get_k8s_pod(self, settings):
         return self._model.k8s_pod
