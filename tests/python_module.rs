@@ -185,9 +185,14 @@ fn every_field_shape_reaches_the_binary_as_python_wrote_it() {
     let bin = flyte_tests::pod::workspace_bin("flyte-test-tasks");
     let module = scratch("configured").join("test_tasks_module.py");
     write_output(&bin, &["python-module"], &module);
+    let roundtrip = module.with_file_name("roundtrip.pb");
+    write_output(&bin, &["template", "tests.roundtrip"], &roundtrip);
     let out = run_python_with_env(
         "configured_checks.py",
-        &[&module.display().to_string()],
+        &[
+            &module.display().to_string(),
+            &roundtrip.display().to_string(),
+        ],
         b"",
         &[("FLYTE_RS_BINARY", bin.display().to_string())],
     );
@@ -204,6 +209,8 @@ fn every_field_shape_reaches_the_binary_as_python_wrote_it() {
                            "weights": {"x": 1.5, "y": -2}, "limit": -4, "kind": "fast",
                            "shade": "dark"})
     );
+    // A struct's JSON schema reaches the template though no Python type carries it.
+    assert_eq!(got["roundtrip_interface_equal"], true);
     for case in ["defaults", "every_field"] {
         assert_eq!(
             got[case]["rust"], got[case]["python"],

@@ -1,11 +1,12 @@
 """The `configured` task type of flyte-test-tasks through its generated module.
 
-    configured_checks.py MODULE.py
+    configured_checks.py MODULE.py ROUNDTRIP.pb
 
 For each configuration: what the config class writes into `custom`, and what the binary
 writes back after reading it (the task's output: its configuration through `get_custom`,
 base64), the task run locally through FLYTE_RS_BINARY; then the errors of configurations of
-the wrong type. Prints JSON.
+the wrong type; and whether the `roundtrip` task class (dataclass and enum inputs) registers
+the interface of the binary's template ROUNDTRIP.pb, byte for byte. Prints JSON.
 """
 import base64
 import importlib.util
@@ -46,4 +47,11 @@ for name, make in {
     except TypeError as e:
         errors[name] = str(e)
 out["errors"] = errors
+from flyteidl.core import tasks_pb2  # noqa: E402
+
+roundtrip = tasks_pb2.TaskTemplate()
+roundtrip.ParseFromString(open(sys.argv[2], "rb").read())
+out["roundtrip_interface_equal"] = (
+    module.RoundTrip("c.roundtrip").interface.to_flyte_idl().SerializeToString(deterministic=True)
+    == roundtrip.interface.SerializeToString(deterministic=True))
 print(json.dumps(out))

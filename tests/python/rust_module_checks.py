@@ -98,7 +98,10 @@ elif what == "interfaces":
         "examples.checksum": ChecksumTask("i.checksum", secret_group="g", secret_key="k"),
     }
     for rust_name, task in made.items():
+        # The interface the task registers, and the one flytekit derives from its Python types.
         out[f"class like {rust_name}"] = compare(task.interface, template(rust_name))
+        out[f"class like {rust_name}, its Python types"] = compare(
+            transform_interface_to_typed_interface(task.python_interface), template(rust_name))
     lp = module.examples_map_add_label("p", "d", "v")
     out["map examples.map_add_label"] = compare(lp.interface, template("examples.map_add_label"))
     print(json.dumps(out))

@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use base64::Engine as _;
+use prost::Message as _;
 
 use super::annotation::{annotation, NoAnnotation};
 use crate::proto::core::{LiteralType, VariableMap};
@@ -277,6 +278,16 @@ fn task_class(info: &TaskTypeInfo, class: &str, config: &str) -> Result<String, 
     };
     let inputs = side("input", fixed(&info.inputs))?;
     let outputs = side("output", fixed(&info.outputs))?;
+    // The fixed sides' Flyte types as the binary writes them (a struct's JSON schema, say,
+    // which no Python annotation carries), base64 of their VariableMap.
+    let types = |vars: Option<Vec<(String, LiteralType)>>| match vars {
+        Some(vars) => py_str(
+            &base64::engine::general_purpose::STANDARD
+                .encode(crate::task::variable_map(&vars).encode_to_vec()),
+        ),
+        None => "None".to_string(),
+    };
+    let (input_types, output_types) = (types(fixed(&info.inputs)), types(fixed(&info.outputs)));
     let per_instance = match (&info.inputs, &info.outputs) {
         (None, None) => "Each task declares its inputs and outputs (`inputs=`, `outputs=`).",
         (None, Some(_)) => "Each task declares its inputs (`inputs=`); the outputs are fixed.",
@@ -296,7 +307,8 @@ fn task_class(info: &TaskTypeInfo, class: &str, config: &str) -> Result<String, 
     let _ = write!(
         out,
         "\n    _TASK_TYPE = {}\n    _TASK_TYPE_VERSION = {}\n    _IMAGE = {}\n    _ARGS = [{}]\n    \
-         _CONFIG = {config}\n    _INPUTS = {inputs}\n    _OUTPUTS = {outputs}\n",
+         _CONFIG = {config}\n    _INPUTS = {inputs}\n    _OUTPUTS = {outputs}\n    \
+         _INPUT_TYPES = {input_types}\n    _OUTPUT_TYPES = {output_types}\n",
         py_str(info.task_type),
         info.task_type_version,
         py_str(&info.image),

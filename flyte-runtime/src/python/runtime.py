@@ -12,7 +12,7 @@ import tempfile
 import typing
 from collections import OrderedDict
 
-from flyteidl.core import errors_pb2, literals_pb2, tasks_pb2
+from flyteidl.core import errors_pb2, interface_pb2, literals_pb2, tasks_pb2
 from google.protobuf import json_format
 from flytekit.configuration import Image, ImageConfig, SerializationSettings
 from flytekit.core.base_task import TaskMetadata
@@ -29,6 +29,7 @@ from flytekit.models.documentation import Description, Documentation
 from flytekit.models import literals as _literal_models
 from flytekit.models import task as _task_models
 from flytekit.models.interface import TypedInterface as _TypedInterface
+from flytekit.models.interface import Variable as _Variable
 from flytekit.tools.translator import get_serializable
 from flytekit.types.directory import FlyteDirectory  # noqa: F401 (interfaces below)
 from flytekit.types.file import FlyteFile
@@ -248,6 +249,14 @@ def _documentation(docs) -> typing.Optional[Documentation]:
                          long_description=Description(value=docs, format=Description.DescriptionFormat.UNKNOWN))
 
 
+def _fixed_types(encoded: typing.Optional[str], derived: typing.Dict[str, _Variable]) -> typing.Dict[str, _Variable]:
+    if encoded is None:
+        return derived
+    pb = interface_pb2.VariableMap()
+    pb.ParseFromString(base64.b64decode(encoded))
+    return {name: _Variable.from_flyte_idl(pb.variables[name]) for name in derived}
+
+
 class _BinaryCommand:
     """Fast registration (`pyflyte register`, `pyflyte run --remote`) swaps the command of a
     task in a pod for one that first downloads the user's Python code; a Rust task runs the
@@ -277,6 +286,9 @@ class RustTask(_BinaryCommand, PythonCustomizedContainerTask):
     _CONFIG: typing.ClassVar[type] = RustConfig
     _INPUTS: typing.ClassVar[typing.Optional[typing.Dict[str, type]]] = None
     _OUTPUTS: typing.ClassVar[typing.Optional[typing.Dict[str, type]]] = None
+    #: The fixed sides' Flyte types as the binary writes them (base64 of a VariableMap).
+    _INPUT_TYPES: typing.ClassVar[typing.Optional[str]] = None
+    _OUTPUT_TYPES: typing.ClassVar[typing.Optional[str]] = None
 
     def __init__(self, name: str, config=None, *, inputs: typing.Optional[typing.Dict[str, type]] = None,
                  outputs: typing.Optional[typing.Dict[str, type]] = None,
@@ -326,6 +338,12 @@ class RustTask(_BinaryCommand, PythonCustomizedContainerTask):
                                   cache_serialize=cache_serialize, cache_ignore_input_vars=cache_ignore_input_vars,
                                   interruptible=interruptible, pod_template_name=pod_template_name),
             task_type_version=self._TASK_TYPE_VERSION, docs=_documentation(docs),
+        )
+        # A fixed side carries the binary's own Flyte types (the Python types are for local
+        # values), in the Python interface's order, by which flytekit pairs outputs.
+        self._interface = _TypedInterface(
+            inputs=_fixed_types(self._INPUT_TYPES, self._interface.inputs),
+            outputs=_fixed_types(self._OUTPUT_TYPES, self._interface.outputs),
         )
         self.pod_template = pod_template
         self.accelerator = accelerator

@@ -51,5 +51,4 @@ pub use settings::{
 pub use task_type_info::task_type_info;
 pub use task_type_info::TaskTypeInfo;
 pub use template_parts::task_name;
-#[cfg(test)]
 pub(crate) use template_parts::variable_map;
