@@ -166,13 +166,14 @@ def _local_folders(message) -> typing.Set[str]:
 
 
 def _command(args: typing.List[str], image: str, env: typing.Dict[str, str], writable: typing.List[str],
-             readable: typing.Set[str]) -> typing.List[str]:
+             inputs_pb) -> typing.List[str]:
     docker = os.environ.get(DOCKER_ENV)
     if not docker:
         return [_binary(args[0]), *args[1:]]
     image = image if docker == "1" else docker
     # As the user running the workflow, so that what the task writes is theirs.
     command = ["docker", "run", "--rm", "--network", "host", "--user", f"{os.getuid()}:{os.getgid()}"]
+    readable = _local_folders(inputs_pb)
     extra = [v for v in os.environ.get(DOCKER_VOLUMES_ENV, "").split(os.pathsep) if v]
     for folder in writable:
         command += ["-v", f"{folder}:{folder}"]
@@ -195,10 +196,11 @@ def _run_in_binary(name: str, template_pb, inputs: _literal_models.LiteralMap) -
     raw = ctx.file_access.get_random_local_directory()
     try:
         files = {"template": os.path.join(work, "template.pb"), "inputs": os.path.join(work, "inputs.pb")}
+        inputs_pb = inputs.to_flyte_idl()
         with open(files["template"], "wb") as f:
             f.write(template_pb.SerializeToString())
         with open(files["inputs"], "wb") as f:
-            f.write(inputs.to_flyte_idl().SerializeToString())
+            f.write(inputs_pb.SerializeToString())
         out = os.path.join(work, "outputs")
         os.makedirs(out)
         values = {
@@ -216,8 +218,7 @@ def _run_in_binary(name: str, template_pb, inputs: _literal_models.LiteralMap) -
         else:
             args, image, env = list(container.args), container.image, {kv.key: kv.value for kv in container.env}
         args = [_PLACEHOLDER.sub(lambda m: values.get(m.group(1).lower(), m.group(0)), a) for a in args]
-        command = _command(args, image, env, [work, str(ctx.file_access.local_sandbox_dir)],
-                           _local_folders(inputs.to_flyte_idl()))
+        command = _command(args, image, env, [work, str(ctx.file_access.local_sandbox_dir)], inputs_pb)
         ran = subprocess.run(command, env={**os.environ, **env}, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True)
         logger.debug(f"{name}: {ran.stderr}")
@@ -373,7 +374,6 @@ class RustTask(_BinaryCommand, PythonCustomizedContainerTask):
 
     def get_extended_resources(self, settings: SerializationSettings):
         return construct_extended_resources(accelerator=self.accelerator, shared_memory=self.shared_memory)
-
 
     def get_command(self, settings: SerializationSettings) -> typing.List[str]:
         return list(self._ARGS)
