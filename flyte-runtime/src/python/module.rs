@@ -231,8 +231,8 @@ fn interface_dict(
 }
 
 fn variables(map: Option<&VariableMap>) -> Vec<(String, LiteralType)> {
-    // A VariableMap is keyed by name; flytekit orders an interface as declared, and we
-    // declare in the template's order, which prost keeps sorted. Sorting makes it stable.
+    // A VariableMap (a protobuf map) has no order; sorted by name, the module is the same
+    // every time.
     let mut vars: Vec<(String, LiteralType)> = map
         .map(|m| {
             m.variables
@@ -250,16 +250,39 @@ fn template_interface(
     name: &str,
     template: &crate::proto::core::TaskTemplate,
 ) -> Result<(String, String), PythonModuleError> {
-    let interface = template.interface.clone().unwrap_or_default();
+    let interface = template.interface.as_ref();
     Ok((
-        interface_dict(name, "input", &variables(interface.inputs.as_ref()))?,
-        interface_dict(name, "output", &variables(interface.outputs.as_ref()))?,
+        interface_dict(
+            name,
+            "input",
+            &variables(interface.and_then(|i| i.inputs.as_ref())),
+        )?,
+        interface_dict(
+            name,
+            "output",
+            &variables(interface.and_then(|i| i.outputs.as_ref())),
+        )?,
     ))
 }
 
-fn fixed(vars: &Option<Vec<(&'static str, LiteralType)>>) -> Option<Vec<(String, LiteralType)>> {
-    vars.as_ref()
-        .map(|v| v.iter().map(|(n, t)| (n.to_string(), t.clone())).collect())
+/// A side of the interface a task type fixes: its Python types, and its Flyte types as the
+/// binary writes them (a struct's JSON schema, say, which no Python type carries), base64 of
+/// their VariableMap. `None` for both where each task declares its own.
+fn fixed_side(
+    task_type: &str,
+    which: &'static str,
+    vars: &Option<Vec<(&'static str, LiteralType)>>,
+) -> Result<(String, String), PythonModuleError> {
+    let Some(vars) = vars else {
+        return Ok(("None".to_string(), "None".to_string()));
+    };
+    let vars: Vec<(String, LiteralType)> = vars
+        .iter()
+        .map(|(n, t)| (n.to_string(), t.clone()))
+        .collect();
+    let flyte = base64::engine::general_purpose::STANDARD
+        .encode(crate::task::variable_map(&vars).encode_to_vec());
+    Ok((interface_dict(task_type, which, &vars)?, py_str(&flyte)))
 }
 
 fn task_class(info: &TaskTypeInfo, class: &str, config: &str) -> Result<String, PythonModuleError> {
@@ -272,22 +295,8 @@ fn task_class(info: &TaskTypeInfo, class: &str, config: &str) -> Result<String, 
         Resolver::Template.name(),
         &loader.to_args(),
     );
-    let side = |which, vars: Option<Vec<(String, LiteralType)>>| match vars {
-        Some(vars) => interface_dict(info.task_type, which, &vars),
-        None => Ok("None".to_string()),
-    };
-    let inputs = side("input", fixed(&info.inputs))?;
-    let outputs = side("output", fixed(&info.outputs))?;
-    // The fixed sides' Flyte types as the binary writes them (a struct's JSON schema, say,
-    // which no Python annotation carries), base64 of their VariableMap.
-    let types = |vars: Option<Vec<(String, LiteralType)>>| match vars {
-        Some(vars) => py_str(
-            &base64::engine::general_purpose::STANDARD
-                .encode(crate::task::variable_map(&vars).encode_to_vec()),
-        ),
-        None => "None".to_string(),
-    };
-    let (input_types, output_types) = (types(fixed(&info.inputs)), types(fixed(&info.outputs)));
+    let (inputs, input_types) = fixed_side(info.task_type, "input", &info.inputs)?;
+    let (outputs, output_types) = fixed_side(info.task_type, "output", &info.outputs)?;
     let per_instance = match (&info.inputs, &info.outputs) {
         (None, None) => "Each task declares its inputs and outputs (`inputs=`, `outputs=`).",
         (None, Some(_)) => "Each task declares its inputs (`inputs=`); the outputs are fixed.",
@@ -372,20 +381,18 @@ fn ready_made(
     binary: &str,
     names: &mut Names,
 ) -> Result<(String, String), PythonModuleError> {
-    let settings = SerializationSettings::default();
     let task = &registered.instance;
     let name = task.name().to_string();
-    let template = task
-        .template(&settings)
+    let spec = task
+        .task_spec(&SerializationSettings::default())
         .map_err(|e| PythonModuleError::Template {
             name: name.clone(),
             message: e.to_string(),
         })?;
+    let template = spec.template.unwrap_or_default();
     let (inputs, outputs) = template_interface(&name, &template)?;
-    let docs = task
-        .task_spec(&settings)
-        .ok()
-        .and_then(|spec| spec.description)
+    let docs = spec
+        .description
         .and_then(|d| d.long_description)
         .and_then(|d| match d.content {
             Some(crate::proto::admin::description::Content::Value(text)) => Some(text),
