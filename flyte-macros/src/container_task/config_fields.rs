@@ -96,14 +96,14 @@ fn serde_attrs(attrs: &[syn::Attribute]) -> SerdeAttrs {
                 "rename" => match string(&meta)? {
                     Some(v) => out.rename = Some(v),
                     None => {
-                        skip_group(&meta)?;
+                        skip_value(&meta)?;
                         out.unfollowed.get_or_insert("rename(serialize = …)".into());
                     }
                 },
                 "rename_all" => match string(&meta)? {
                     Some(v) => out.rename_all = Some(v),
                     None => {
-                        skip_group(&meta)?;
+                        skip_value(&meta)?;
                         out.unfollowed
                             .get_or_insert("rename_all(serialize = …)".into());
                     }
@@ -125,19 +125,9 @@ fn serde_attrs(attrs: &[syn::Attribute]) -> SerdeAttrs {
                         ));
                     }
                 },
-                known if HARMLESS.contains(&known) => {
-                    if meta.input.peek(syn::Token![=]) {
-                        meta.value()?.parse::<syn::Expr>()?;
-                    } else {
-                        skip_group(&meta)?;
-                    }
-                }
+                known if HARMLESS.contains(&known) => skip_value(&meta)?,
                 other => {
-                    if meta.input.peek(syn::Token![=]) {
-                        meta.value()?.parse::<syn::Expr>()?;
-                    } else {
-                        skip_group(&meta)?;
-                    }
+                    skip_value(&meta)?;
                     out.unfollowed.get_or_insert(other.to_string());
                 }
             }
@@ -152,15 +142,13 @@ fn serde_attrs(attrs: &[syn::Attribute]) -> SerdeAttrs {
     out
 }
 
-/// Skips a parenthesized group after a key, if there is one.
-fn skip_group(meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<()> {
-    if meta.input.peek(syn::token::Paren) {
-        meta.parse_nested_meta(|inner| {
-            if inner.input.peek(syn::Token![=]) {
-                inner.value()?.parse::<syn::Expr>()?;
-            }
-            Ok(())
-        })?;
+/// Skips what follows a key: `= value`, a parenthesized list (of keys, each skipped the same
+/// way), or nothing.
+fn skip_value(meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<()> {
+    if meta.input.peek(syn::Token![=]) {
+        meta.value()?.parse::<syn::Expr>()?;
+    } else if meta.input.peek(syn::token::Paren) {
+        meta.parse_nested_meta(|inner| skip_value(&inner))?;
     }
     Ok(())
 }
@@ -304,6 +292,21 @@ mod tests {
         assert_eq!(
             config_model(&flattened, false).opaque.as_deref(),
             Some("`#[serde(flatten)]` on field `rest`")
+        );
+        // An attribute that leaves the keys alone is skipped whole; one with a list it does
+        // not follow makes the schema opaque, and the rest of the list still parses.
+        let aliased: DeriveInput = syn::parse_quote! {
+            struct C { #[serde(alias = "u", default)] uri: String }
+        };
+        let m = config_model(&aliased, false);
+        assert!(m.opaque.is_none());
+        assert!(matches!(m.fields[0].default, FieldDefault::TypeDefault));
+        let split: DeriveInput = syn::parse_quote! {
+            struct C { #[serde(rename(serialize = "a", deserialize = "b"), default)] uri: String }
+        };
+        assert_eq!(
+            config_model(&split, false).opaque.as_deref(),
+            Some("`#[serde(rename(serialize = …))]` on field `uri`")
         );
     }
 }
