@@ -10,13 +10,12 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use base64::Engine as _;
+use flyte_runtime::pod::{build_pod, Platform, PodRun, PRIMARY_CONTAINER_KEY};
 use flyte_runtime::proto::admin::TaskSpec;
-use flyte_runtime::proto::core::{
-    literal_type, task_template, LiteralMap, SimpleType, TaskTemplate,
-};
+use flyte_runtime::proto::core::{literal_type, LiteralMap, SimpleType, TaskTemplate};
 use flyte_runtime::task::ContainerTask;
 use flyte_runtime::types::{FlyteFile, FlyteType};
-use flyte_tests::pod::{scratch, template_of, LocalPod};
+use flyte_tests::pod::{run_pod, scratch, template_of, PodOutcome};
 use flyte_tests::python_wf::{
     check_report, examples_bin, pyflyte, run_workflow, text, workflow_package, write_output,
 };
@@ -286,29 +285,38 @@ fn a_task_failing_in_rust_fails_the_workflow_with_its_code() {
     );
 }
 
-/// The args of a template's container (or of its pod's primary container).
-fn pod_args(t: &TaskTemplate) -> Vec<String> {
-    match &t.target {
-        Some(task_template::Target::Container(c)) => c.args.clone(),
-        Some(task_template::Target::K8sPod(pod)) => {
-            let spec = flyte_runtime::types::struct_value::struct_to_json_object(
-                pod.pod_spec.as_ref().expect("pod spec"),
-            );
-            let primary = &t.config["primary_container_name"];
-            let containers = spec["containers"].as_array().expect("containers");
-            let c = containers
-                .iter()
-                .find(|c| c["name"] == primary.as_str())
-                .expect("primary container");
-            c["args"]
-                .as_array()
-                .expect("args")
-                .iter()
-                .map(|a| a.as_str().expect("arg").to_string())
-                .collect()
-        }
-        other => panic!("no container: {other:?}"),
-    }
+/// Runs `template` as propeller runs its pod: the pod `flyte_runtime::pod` builds of it (the
+/// placeholders rendered, a pod template's primary container merged, propeller's env), its
+/// primary container's args started as a process with that env, from files under `dir`.
+fn run_as_pod(template: &TaskTemplate, inputs: &LiteralMap, dir: &Path) -> PodOutcome {
+    let run = PodRun::under(&dir.display().to_string(), 0);
+    std::fs::write(
+        &run.placeholders.task_template_path,
+        template.encode_to_vec(),
+    )
+    .expect("write the template");
+    std::fs::write(&run.placeholders.input, inputs.encode_to_vec()).expect("write the inputs");
+    let pod = build_pod(template, &run, &Platform::default()).expect("propeller builds the pod");
+    let primary = pod.metadata.annotations.get(PRIMARY_CONTAINER_KEY);
+    let container = pod
+        .spec
+        .containers
+        .iter()
+        .find(|c| primary.is_none_or(|p| *p == c.name))
+        .expect("the primary container");
+    // A secret comes from the cluster (`valueFrom`); here it is the variable flytekit reads.
+    let mut env: Vec<(&str, &str)> = container
+        .env
+        .iter()
+        .filter_map(|e| e.value.as_deref().map(|v| (e.name.as_str(), v)))
+        .collect();
+    env.push(("_FSEC_CHECKSUM_KEY", "s3cret"));
+    run_pod(
+        &bin().display().to_string(),
+        &container.args,
+        &env,
+        Path::new(&run.placeholders.output_prefix),
+    )
 }
 
 /// Inputs for a task of the package: a value of each input's type (a file for a blob).
@@ -416,17 +424,8 @@ fn every_packaged_template_runs_as_propeller_runs_it() {
         }
         let inputs = inputs_for(&task, &template, &file);
         template.id.get_or_insert_with(Default::default);
-        let pod = LocalPod::new(
-            &format!("pkg-{task}"),
-            &template.encode_to_vec(),
-            &inputs.encode_to_vec(),
-        );
-        let args = pod_args(&template);
-        let outcome = pod.run(
-            &bin().display().to_string(),
-            &args,
-            &[("_FSEC_CHECKSUM_KEY", "s3cret")],
-        );
+        let dir = scratch(&format!("pkg-{task}"));
+        let outcome = run_as_pod(&template, &inputs, &dir);
         assert!(
             outcome.error.is_none() && outcome.outputs.is_some(),
             "{task}: {:?}\n{}",
@@ -437,8 +436,8 @@ fn every_packaged_template_runs_as_propeller_runs_it() {
         let read = run_python(
             "read_outputs.py",
             &[
-                &pod.dir.join("template.pb").display().to_string(),
-                &pod.out().join("outputs.pb").display().to_string(),
+                &dir.join("task.pb").display().to_string(),
+                &dir.join("0/outputs.pb").display().to_string(),
             ],
             b"",
         );
