@@ -212,7 +212,10 @@ def _run_in_binary(name: str, template_pb, inputs: _literal_models.LiteralMap) -
         if not template_pb.HasField("container"):
             pod = json_format.MessageToDict(template_pb.k8s_pod.pod_spec)
             primary = template_pb.config.get("primary_container_name", "")
-            container = next(c for c in pod.get("containers", []) if c.get("name") == primary)
+            container = next((c for c in pod.get("containers", []) if c.get("name") == primary), None)
+            if container is None:
+                raise ValueError(f"task {name}: its pod template has no container named {primary!r} "
+                                 f"(config primary_container_name), so there is nothing to run")
             args, image, env = container.get("args", []), container.get("image", ""), {
                 e["name"]: e.get("value", "") for e in container.get("env", [])}
         else:
