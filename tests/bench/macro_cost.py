@@ -55,7 +55,23 @@ def task_io(name, fields):
 """
 
 
-def container_task(task, task_type, image, executor, inputs, outputs):
+def config_schema(task, doc, fields):
+    """The configuration's description in the expansion: `fields` [(field, rust type, doc)]."""
+    described = ", ".join(
+        f'__flyte::ConfigField {{ name: "{f}", key: "{f}", doc: "{d}", '
+        f"ty: (&&__flyte::ConfigTypeProbe::<{t}>::new()).config_type(), "
+        f"default: ::core::option::Option::None, skip_if_none: false, }}" for f, t, d in fields)
+    return f"""fn __flyte_describe() -> __flyte::TaskTypeInfo {{
+        use __flyte::{{Described as _, Undescribed as _}};
+        __flyte::task_type_info::<{task},>(__flyte::ConfigSchema {{
+            doc: "{doc}",
+            fields: __flyte::std::vec![{described}],
+            opaque: ::core::option::Option::None,
+        }})
+    }}"""
+
+
+def container_task(task, task_type, image, executor, inputs, outputs, doc="", fields=(("offset", "i64", ""),)):
     """The `#[container_task(...)]` expansion (without the struct it is attached to)."""
     return f"""const _: () = {{
     {PRIVATE}
@@ -79,12 +95,13 @@ def container_task(task, task_type, image, executor, inputs, outputs):
             ::core::panic!("{{}}", OVERLAP.as_str());
         }}
     }};
+    {config_schema(task, doc, fields)}
     __flyte::inventory::submit! {{
         __flyte::TaskTypeEntry {{ task_type: "{task_type}", rust_type:
         ::core::concat!(::core::module_path!(), "::", ::core::stringify!({task})),
         config_type: ::core::any::TypeId::of::<{task}>, executor_path:
         __flyte::executor_path::<{task}>(), image: <{task} as
-        __flyte::ContainerTask>::image, }}
+        __flyte::ContainerTask>::image, describe: __flyte_describe, }}
     }}
 }};
 """
@@ -131,8 +148,11 @@ def check_against_snapshots(repo):
     expand = repo / "flyte-macros/tests/expand"
     cases = {
         "task_io": task_io("AddInputs", [("a", "i64"), ("b", "i64"), ("label", "String")]),
-        "container_task": "#[derive(serde::Serialize, serde::Deserialize)]\npub struct AddTask { pub offset: i64, }\n"
-        + container_task("AddTask", "adder", "flyte-examples:{version}", "AddExecutor", "AddInputs", "AddOutputs"),
+        "container_task": "/// The task type: adds a fixed offset (its configuration, in `custom`).\n"
+        "#[derive(serde::Serialize, serde::Deserialize)]\npub struct AddTask { /// Added to every sum.\n pub offset: i64, }\n"
+        + container_task("AddTask", "adder", "flyte-examples:{version}", "AddExecutor", "AddInputs", "AddOutputs",
+                         doc="The task type: adds a fixed offset (its configuration, in `custom`).",
+                         fields=[("offset", "i64", "Added to every sum.")]),
         "shim_executor": shim_executor("AddExecutor", "AddTask", "AddInputs", "AddOutputs", "todo!()"),
     }
     for name, ours in cases.items():
