@@ -17,6 +17,8 @@ cargo fmt --all -- --check
 rustfmt --edition 2021 --check fuzz/fuzz_targets/*.rs
 echo "== cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
+# The examples without their default `sqlite` feature (the lean binary tests/bench builds).
+cargo clippy -p flyte-examples --no-default-features --all-targets --locked -- -D warnings
 echo "== image (cargo flyte image -p flyte-examples)"
 if docker info >/dev/null 2>&1; then
   started=$(date +%s)

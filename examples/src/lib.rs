@@ -6,5 +6,6 @@ pub mod adder;
 pub mod checksum;
 pub mod echo;
 pub mod resumable;
+#[cfg(feature = "sqlite")]
 pub mod sqlite;
 pub mod squares;
