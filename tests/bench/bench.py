@@ -8,7 +8,8 @@ sets up the flytekit venv this interpreter belongs to. Measures:
 1. cold start of one task run, each a whole process, after a warm-up: `flyte-examples
    execute` of the adder, `pyflyte-execute` of fixture_tasks.py's AddTask (same inputs file,
    local output prefix), and the floor (`flyte-floor`: read template and inputs, write an
-   empty outputs.pb). Wall time (perf_counter around the process alone) and peak RSS (GNU
+   empty outputs.pb); beside them the adder in the lean binary (`--lean`: the examples built
+   without their `sqlite` feature) and `flyte-examples --version` (loading the binary alone). Wall time (perf_counter around the process alone) and peak RSS (GNU
    time's %M, from a second run of each).
 2. literal conversion of a LiteralMap of 1,000,000 ints, 100,000 strings and 10,000 msgpack
    dataclasses: flytekit's TypeEngine each way vs ours (flyte-bench literals) vs bare prost.
@@ -94,41 +95,60 @@ def summary(samples):
 
 
 def cold_start(a, work):
+    """Each command a whole process, 2 warm-ups each; the Rust ones (and the floor)
+    interleaved run by run, so that a change in the machine's load falls on all of them."""
     inputs = a.fixtures / "runs/add_ok/inputs.pb"
     ours_template = work / "add.pb"
     subprocess.run([a.examples, "template", "examples.add", "--output", ours_template], check=True)
     py_env = dict(os.environ, PYTHONPATH=str(a.fixtures))
     venv_bin = Path(sys.executable).parent
 
-    def ours(i):
-        return [a.examples, "execute", "--inputs", inputs, "--output-prefix", work / f"ours/{i}",
-                "--raw-output-data-prefix", work / "raw", "--resolver", "flyte_rs.task_template_resolver",
-                "--", ours_template, "flyte_examples::adder::AddExecutor"], None
+    def execute(binary):
+        def make(i):
+            out = work / f"{binary.name}/{i}"
+            return [binary, "execute", "--inputs", inputs, "--output-prefix", out,
+                    "--raw-output-data-prefix", work / "raw", "--resolver", "flyte_rs.task_template_resolver",
+                    "--", ours_template, "flyte_examples::adder::AddExecutor"], None, out / "outputs.pb"
+        return make
+
+    def loaded(i):
+        return [a.examples, "--version"], None, None
 
     def pyflyte(i):
-        return [venv_bin / "pyflyte-execute", "--inputs", inputs, "--output-prefix", work / f"py/{i}",
+        out = work / f"py/{i}"
+        return [venv_bin / "pyflyte-execute", "--inputs", inputs, "--output-prefix", out,
                 "--raw-output-data-prefix", work / "raw", "--resolver",
                 "flytekit.core.python_customized_container_task.default_task_template_resolver",
-                "--", a.fixtures / "templates/add_task.pb", "fixture_tasks.AddExecutor"], py_env
+                "--", a.fixtures / "templates/add_task.pb", "fixture_tasks.AddExecutor"], py_env, out / "outputs.pb"
 
     def floor(i):
-        return [a.floor, ours_template, inputs, work / f"floor/{i}"], None
+        out = work / f"floor/{i}"
+        return [a.floor, ours_template, inputs, out], None, out / "outputs.pb"
 
-    results = {}
-    for name, make, runs in [("flyte-rs", ours, a.runs), ("pyflyte", pyflyte, a.py_runs), ("floor", floor, a.runs)]:
+    rust = [("flyte-rs", execute(a.examples))]
+    if a.lean:
+        rust.append(("lean", execute(a.lean)))
+    rust += [("loaded", loaded), ("floor", floor)]
+    samples = {name: ([], []) for name, _ in rust + [("pyflyte", pyflyte)]}
+
+    def one(name, make, i):
+        cmd, env, out = make(i)
+        w, r = measured(cmd, env=env, stdout=subprocess.DEVNULL)
+        if out is not None and not out.exists():
+            raise SystemExit(f"{name}: no outputs.pb at {out}")
+        samples[name][0].append(w * 1e3)
+        samples[name][1].append(r)
+
+    for name, make in rust + [("pyflyte", pyflyte)]:
         for i in range(2):  # warm-up: page cache, Python's bytecode cache
-            measured(*make(f"warm{i}"))
-        walls, rss = [], []
-        for i in range(runs):
-            cmd, env = make(i)
-            w, r = measured(cmd, env=env)
-            out = Path(cmd[cmd.index("--output-prefix") + 1] if "--output-prefix" in cmd else cmd[-1]) / "outputs.pb"
-            if not out.exists():
-                raise SystemExit(f"{name}: no outputs.pb at {out}")
-            walls.append(w * 1e3)
-            rss.append(r)
-        results[name] = {"wall_ms": summary(walls), "rss_mib": summary(rss), "runs": runs}
-    return results
+            measured(*make(f"warm{i}")[:2], stdout=subprocess.DEVNULL)
+    for i in range(a.runs):
+        for name, make in rust:
+            one(name, make, i)
+    for i in range(a.py_runs):
+        one("pyflyte", pyflyte, i)
+    return {name: {"wall_ms": summary(w), "rss_mib": summary(r), "runs": len(w)}
+            for name, (w, r) in samples.items()}
 
 
 @dataclass
@@ -307,6 +327,7 @@ def main():
     p = argparse.ArgumentParser()
     for flag in ("--examples", "--bench", "--floor", "--fixtures"):
         p.add_argument(flag, type=Path, required=True)
+    p.add_argument("--lean", type=Path, help="the examples built without their sqlite feature")
     p.add_argument("--runs", type=int, default=30)
     p.add_argument("--py-runs", type=int, default=10)
     p.add_argument("--tasks", type=int, default=1000)
@@ -320,8 +341,9 @@ def main():
     p.add_argument("--only-cold", action="store_true", help="run the cold-start benchmark alone")
     p.add_argument("--repo", type=Path, default=Path(__file__).resolve().parents[2])
     a = p.parse_args()
-    for name in ("examples", "bench", "floor", "fixtures"):
-        setattr(a, name, getattr(a, name).resolve())
+    for name in ("examples", "bench", "floor", "fixtures", "lean"):
+        if getattr(a, name) is not None:
+            setattr(a, name, getattr(a, name).resolve())
     # Work files on tmpfs where there is one: both sides write many small files, and the
     # disk's writeback of earlier steps would blur what is measured (Flyte's pods write to
     # object storage, not to a local journal).
@@ -358,6 +380,8 @@ def main():
          fmt(floor["wall_ms"], "ms"),
          f"pyflyte/ours {py['wall_ms'][0] / ours['wall_ms'][0]:.0f}×; ours/floor {ours['wall_ms'][0] / floor['wall_ms'][0]:.1f}×",
          "≥ 200× and ≤ 2× floor"),
+        *[(label, "", fmt(cs[k]["wall_ms"], "ms"), fmt(floor["wall_ms"], "ms"),
+           f"{k}/floor {cs[k]['wall_ms'][0] / floor['wall_ms'][0]:.1f}×", "") for k, label in COLD_EXTRA if k in cs],
         ("cold start, peak RSS", fmt(py["rss_mib"], "MiB"), fmt(ours["rss_mib"], "MiB"), fmt(floor["rss_mib"], "MiB"),
          f"ours/pyflyte {ours['rss_mib'][0] / py['rss_mib'][0]:.3f}", "≤ 1/10"),
         (f"literals {lit['counts'][0]:,} ints + {lit['counts'][1]:,} strs + {lit['counts'][2]:,} structs ({lit['bytes'] / 1e6:.1f} MB), to values",
@@ -401,8 +425,16 @@ def main():
     print()
     print_map(fanout)
     print_map_local(local_map)
-    print(f"\ncold start runs: {ours['runs']} (ours, floor), {py['runs']} (pyflyte), after 2 warm-ups each")
+    print(f"\ncold start runs: {ours['runs']} each (ours, lean, --version and the floor interleaved), "
+          f"{py['runs']} (pyflyte), after 2 warm-ups each")
     print("flytekit per value kind (s): " + ", ".join(f"{k} {v:.2f}" for k, v in lit["detail"].items()))
+
+
+# Cold-start measures beside the adder in flyte-examples: (key in cold_start's result, row label).
+COLD_EXTRA = [
+    ("lean", "  … the adder in the lean binary (the examples without `sqlite`: no SQLite, arrow, parquet)"),
+    ("loaded", "  … `flyte-examples --version` (the binary loaded, its arguments parsed, nothing run)"),
+]
 
 
 def print_cold(cs):
@@ -412,10 +444,15 @@ def print_cold(cs):
     w = lambda t: f"{t[0]:.2f} ms ({t[1]:.2f}–{t[2]:.2f})"
     print(f"| cold start, wall (median, min–max) | {w(py['wall_ms'])} | {w(ours['wall_ms'])} | {w(floor['wall_ms'])} | "
           f"pyflyte/ours {py['wall_ms'][0] / ours['wall_ms'][0]:.0f}×; ours/floor {ours['wall_ms'][0] / floor['wall_ms'][0]:.2f}× |")
+    for k, label in COLD_EXTRA:
+        if k in cs:
+            print(f"| {label} | | {w(cs[k]['wall_ms'])} | {w(floor['wall_ms'])} | "
+                  f"{k}/floor {cs[k]['wall_ms'][0] / floor['wall_ms'][0]:.2f}× |")
     r = lambda t: f"{t[0]:.1f} MiB"
     print(f"| cold start, peak RSS | {r(py['rss_mib'])} | {r(ours['rss_mib'])} | {r(floor['rss_mib'])} | "
           f"ours/pyflyte {ours['rss_mib'][0] / py['rss_mib'][0]:.3f} |")
-    print(f"\ncold start runs: {ours['runs']} (ours, floor), {py['runs']} (pyflyte), after 2 warm-ups each")
+    print(f"\ncold start runs: {ours['runs']} each (ours, lean, --version and the floor interleaved), "
+          f"{py['runs']} (pyflyte), after 2 warm-ups each")
 
 
 def print_map(m):

@@ -12,9 +12,15 @@ cd "$(dirname "$0")/../.."
 
 bash tests/setup.sh
 target=x86_64-unknown-linux-gnu
-RUSTFLAGS="-C target-feature=+crt-static" cargo build --release --locked --target "$target" \
-  -p flyte-examples -p flyte-tests --bin flyte-examples --bin flyte-bench --bin flyte-floor
 dir=target/$target/release
+export RUSTFLAGS="-C target-feature=+crt-static"
+# The lean binary: the examples without their `sqlite` feature (no SQLite, arrow, parquet or
+# archive readers), in a build of its own so that cargo does not unify it with the others'.
+cargo build --release --locked --target "$target" -p flyte-examples --no-default-features \
+  --bin flyte-examples
+cp "$dir/flyte-examples" "$dir/flyte-examples-lean"
+cargo build --release --locked --target "$target" \
+  -p flyte-examples -p flyte-tests --bin flyte-examples --bin flyte-bench --bin flyte-floor
 echo "machine: $(nproc) cores, $(uname -sr); $(date -u +%Y-%m-%d)"
 .venv/bin/python tests/bench/bench.py --examples "$dir/flyte-examples" --bench "$dir/flyte-bench" \
-  --floor "$dir/flyte-floor" --fixtures tests/fixtures "$@"
+  --lean "$dir/flyte-examples-lean" --floor "$dir/flyte-floor" --fixtures tests/fixtures "$@"
