@@ -754,3 +754,177 @@ fn template_json_and_yaml_are_what_flytekit_shows_of_the_same_bytes() {
         text(&out.stderr)
     );
 }
+
+#[test]
+fn run_template_runs_the_file_it_is_given_in_the_pod_it_describes() {
+    let dir = scratch("run-template");
+    // The adder's template as the binary writes it, its offset changed in the file: what
+    // runs is the file's task, not the registered one of the same name.
+    let written = dir.join("written.pb");
+    let out = run(
+        &examples_bin(),
+        &[
+            "template",
+            "examples.add",
+            "--output",
+            &written.display().to_string(),
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let mut template = TaskTemplate::decode(std::fs::read(&written).unwrap().as_slice()).unwrap();
+    let custom = template.custom.as_mut().expect("custom");
+    custom.fields.insert(
+        "offset".into(),
+        prost_types::Value {
+            kind: Some(prost_types::value::Kind::NumberValue(100.0)),
+        },
+    );
+    let file = dir.join("add.pb");
+    std::fs::write(&file, template.encode_to_vec()).unwrap();
+    let inputs = flyte_tests::workspace_root().join("tests/fixtures/runs/add_ok/inputs.pb");
+    let run_dir = dir.join("run");
+    let out = run(
+        &examples_bin(),
+        &[
+            "run",
+            "--template",
+            &file.display().to_string(),
+            "--inputs-pb",
+            &inputs.display().to_string(),
+            "--dir",
+            &run_dir.display().to_string(),
+        ],
+    );
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
+    assert!(
+        stdout.contains("task examples.add (adder) ran in"),
+        "{stdout}"
+    );
+    let outputs = LiteralMap::decode(
+        std::fs::read(run_dir.join("outputs.pb"))
+            .unwrap()
+            .as_slice(),
+    )
+    .unwrap();
+    let total: i64 = flyte_runtime::types::read_variable(&outputs, "total").unwrap();
+    assert_eq!(total, 142, "20 + 22 + the file's offset 100");
+    // The inputs file's bytes are handed over as they are.
+    assert_eq!(
+        std::fs::read(run_dir.join("inputs.pb")).unwrap(),
+        std::fs::read(&inputs).unwrap()
+    );
+
+    // flytekit's own template starts pyflyte-execute: not this binary's to run in-process.
+    let foreign = flyte_tests::workspace_root().join("tests/fixtures/templates/add_task.pb");
+    let foreign_dir = dir.join("foreign");
+    let out = run(
+        &examples_bin(),
+        &[
+            "run",
+            "--template",
+            &foreign.display().to_string(),
+            "--inputs-pb",
+            &inputs.display().to_string(),
+            "--dir",
+            &foreign_dir.display().to_string(),
+        ],
+    );
+    let stderr = text(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains("task `fixtures.add`'s container does not run a flyte-rs `execute`")
+            && stderr.contains("\"pyflyte-execute\"")
+            && stderr.contains("--container IMAGE"),
+        "{stderr}"
+    );
+    assert!(!foreign_dir.join("outputs.pb").exists());
+    assert!(!foreign_dir.join("error.pb").exists());
+
+    // A file that is not a template, and inputs given twice, are refused before anything runs.
+    let out = run(
+        &examples_bin(),
+        &["run", "--template", &inputs.display().to_string()],
+    );
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("not a TaskTemplate (protobuf)"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = run(
+        &examples_bin(),
+        &[
+            "run",
+            "examples.add",
+            "--inputs-pb",
+            &inputs.display().to_string(),
+            "-i",
+            "a=1",
+        ],
+    );
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("cannot be used with"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn run_template_gives_the_executor_the_pods_env() {
+    let dir = scratch("run-template-env");
+    let written = dir.join("misbehave.pb");
+    let out = run(
+        Path::new(TEST_TASKS),
+        &[
+            "template",
+            "tests.misbehave",
+            "--output",
+            &written.display().to_string(),
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let mut template = TaskTemplate::decode(std::fs::read(&written).unwrap().as_slice()).unwrap();
+    let Some(flyte_runtime::proto::core::task_template::Target::Container(container)) =
+        template.target.as_mut()
+    else {
+        panic!("the misbehave task has a container");
+    };
+    container
+        .env
+        .push(flyte_runtime::proto::core::KeyValuePair {
+            key: "MISBEHAVE_VALUE".into(),
+            value: "41".into(),
+        });
+    std::fs::write(&written, template.encode_to_vec()).unwrap();
+    // The template's env wins over the caller's, as in the pod.
+    let run_dir = dir.join("run");
+    let out = Command::new(TEST_TASKS)
+        .args(["run", "--template", &written.display().to_string()])
+        .args([
+            "-i",
+            "mode=env",
+            "-i",
+            "seconds=0",
+            "--dir",
+            &run_dir.display().to_string(),
+        ])
+        .env("MISBEHAVE_VALUE", "7")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    let outputs = LiteralMap::decode(
+        std::fs::read(run_dir.join("outputs.pb"))
+            .unwrap()
+            .as_slice(),
+    )
+    .unwrap();
+    let value: i64 = flyte_runtime::types::read_variable(&outputs, "value").unwrap();
+    assert_eq!(value, 41);
+}

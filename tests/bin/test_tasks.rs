@@ -100,7 +100,8 @@ impl ShimTaskExecutor for RoundTripExecutor {
 
 #[derive(TaskIo)]
 struct MisbehaveInputs {
-    /// ok | fail | fail_recoverable | panic | sleep | block | checkpoint, or one of the
+    /// ok | fail | fail_recoverable | panic | sleep | block | checkpoint | env (the value of
+    /// the variable `MISBEHAVE_VALUE`), or one of the
     /// secret_* modes that put secret `tests/token` where it must not show:
     /// secret_log (every log level, as message and field), secret_debug (`{:?}` of the value
     /// and of the context), secret_fail (in a TaskError), secret_panic (in a panic)
@@ -136,6 +137,12 @@ impl ShimTaskExecutor for MisbehaveExecutor {
         let pause = Duration::from_secs_f64(i.seconds.max(0.0));
         match i.mode.as_str() {
             "ok" => Ok(MisbehaveOutputs { value: 7 }),
+            // The container's env as the executor sees it: `MISBEHAVE_VALUE`.
+            "env" => std::env::var("MISBEHAVE_VALUE")
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .map(|value| MisbehaveOutputs { value })
+                .ok_or_else(|| TaskError::new("MISBEHAVE_VALUE is not set to an integer")),
             "fail" => Err(TaskError::new("asked to fail").with_code("ValueError")),
             "fail_recoverable" => Err(TaskError::new("database busy").recoverable()),
             "panic" => panic!("asked to panic"),

@@ -121,6 +121,28 @@ enum ExecuteOnly {
     Execute(ExecuteArgs),
 }
 
+/// The entrypoint arguments of a whole `execute` command line (`[program, execute, …]`, a
+/// pod's command and args), parsed as the binary in its image parses them.
+fn execute_argv(argv: &[String]) -> Result<crate::protocol::EntrypointArgs, String> {
+    let os: Vec<std::ffi::OsString> = argv.iter().map(Into::into).collect();
+    if !is_execute(&os) {
+        return Err("its first word after the program is not `execute`".to_string());
+    }
+    match ExecuteCli::try_parse_from(os) {
+        Ok(ExecuteCli {
+            command: ExecuteOnly::Execute(execute),
+            ..
+        }) => Ok(execute.into()),
+        Err(e) => Err(e
+            .to_string()
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .trim_start_matches("error: ")
+            .to_string()),
+    }
+}
+
 /// Whether the subcommand is `execute`: the first word that is not a global flag or its
 /// value.
 fn is_execute(args: &[std::ffi::OsString]) -> bool {

@@ -1,28 +1,31 @@
-//! `run TASK --input NAME=VALUE …`: runs a registered task locally through exactly the
-//! container's path (template file → resolver → inputs file → executor → outputs file), and
-//! leaves those files in a directory it names.
+//! `run TASK --input NAME=VALUE …` (or `run --template FILE`, a task from a template file):
+//! runs a task locally through exactly the container's path. Its files are written where the
+//! pod propeller would make of its template names them; then that pod's primary container's
+//! `execute` runs in this process, with the pod's env (or, with `--container`, the pod runs
+//! in its image), and the results are read back as propeller reads them. The files stay in a
+//! directory it names.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use prost::Message;
 
 use super::inputs::inputs_from_args;
 use super::outputs::print_outputs;
-use super::run_args::RunArgs;
+use super::run_args::{execution_name, RunArgs};
 use crate::execute::{execute_with, shutdown_signal, Outcome, Runner};
 use crate::pod::{
     build_pod, clear_results, read_results, ContainerExit, DockerOptions, Placeholders, PodRun,
     TaskResult,
 };
-use crate::proto::core::LiteralMap;
-use crate::protocol::{EntrypointArgs, Resolver};
+use crate::proto::core::{LiteralMap, TaskTemplate};
+use crate::protocol::EntrypointArgs;
 use crate::storage::{join, Storage};
 use crate::task::registry;
 use crate::task::SerializationSettings;
-use crate::task::{AnyTaskInstance, MapTask, TaskKind};
+use crate::task::{AnyTaskInstance, MapTask, TaskKind, ECHO_TASK_TYPE};
 
-fn run_dir(args: &RunArgs) -> PathBuf {
+fn run_dir(args: &RunArgs, task: &str) -> PathBuf {
     args.dir.clone().unwrap_or_else(|| {
         let stamp = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -30,7 +33,7 @@ fn run_dir(args: &RunArgs) -> PathBuf {
             .unwrap_or(0);
         std::env::temp_dir()
             .join("flyte-rs-runs")
-            .join(format!("{}-{stamp}", args.task))
+            .join(format!("{task}-{stamp}"))
     })
 }
 
@@ -115,32 +118,41 @@ fn map_from_flags(args: &RunArgs, instance: Box<dyn AnyTaskInstance>) -> MapTask
     map
 }
 
-fn map_dir(args: &RunArgs) -> Result<std::path::PathBuf, String> {
-    let dir = run_dir(args);
+fn map_dir(args: &RunArgs, task: &str) -> Result<std::path::PathBuf, String> {
+    if args.inputs_pb.is_some() {
+        return Err(format!(
+            "`{task}` runs as a map, which takes its lists with --input or --inputs-json, \
+             not --inputs-pb"
+        ));
+    }
+    let dir = run_dir(args, task);
     std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     std::path::absolute(&dir).map_err(|e| e.to_string())
 }
 
 fn try_run(args: &RunArgs) -> Result<ExitCode, String> {
-    if let Some(map) = registered_map(&args.task)? {
+    let task = match (&args.task, &args.template) {
+        (Some(task), _) => task,
+        (None, Some(path)) => return run_template_file(args, path),
+        (None, None) => return Err("name a registered task, or give --template".to_string()),
+    };
+    if let Some(map) = registered_map(task)? {
         if args.map || !args.bound.is_empty() || args.concurrency.is_some() {
             return Err(format!(
-                "`{}` is a registered map: it runs with its own bound inputs, concurrency \
-                 and success criterion; run it without --map, --bound and --concurrency",
-                args.task
+                "`{task}` is a registered map: it runs with its own bound inputs, concurrency \
+                 and success criterion; run it without --map, --bound and --concurrency"
             ));
         }
-        return super::run_map::run_map(args, &map, &map_dir(args)?);
+        return super::run_map::run_map(args, &map, &map_dir(args, task)?);
     }
-    let registered = registry::instance(&args.task).map_err(|e| e.to_string())?;
+    let registered = registry::instance(task).map_err(|e| e.to_string())?;
     let instance = registered.instance;
-    let executor_path = match instance.kind() {
-        TaskKind::Container { executor_path } => Some(executor_path),
-        TaskKind::Echo => None,
+    let echo = match instance.kind() {
+        TaskKind::Container { .. } => false,
+        TaskKind::Echo => true,
         TaskKind::Reference => {
             return Err(format!(
-                "task `{}` cannot run locally: {}",
-                args.task,
+                "task `{task}` cannot run locally: {}",
                 instance
                     .template(&SerializationSettings::default())
                     .err()
@@ -150,33 +162,104 @@ fn try_run(args: &RunArgs) -> Result<ExitCode, String> {
     };
     if args.in_process && !args.map {
         return Err(format!(
-            "--in-process runs the elements of a map in this process; `{}` is a task: add \
-             --map to map it, or run it without --in-process",
-            args.task
+            "--in-process runs the elements of a map in this process; `{task}` is a task: add \
+             --map to map it, or run it without --in-process"
         ));
     }
     if args.map {
-        if executor_path.is_none() {
+        if echo {
             return Err(format!(
-                "task `{}` is an echo task: there is nothing to map",
-                args.task
+                "task `{task}` is an echo task: there is nothing to map"
             ));
         }
-        let dir = map_dir(args)?;
+        let dir = map_dir(args, task)?;
         return super::run_map::run_map(args, &map_from_flags(args, instance), &dir);
     }
     let template = instance
         .template(&SerializationSettings::default())
         .map_err(|e| e.to_string())?;
-    let interface = template.interface.clone().unwrap_or_default();
-    let inputs = inputs_from_args(
-        &args.task,
-        &args.inputs,
-        &interface.inputs.unwrap_or_default(),
-    )?;
-    let platform = args.platform.platform()?;
+    let template_pb = crate::proto::encode_task_template(&template);
+    let inputs = given_inputs(args, task, &template)?;
+    run_once(args, task, &template, template_pb, inputs, echo)
+}
 
-    let dir = run_dir(args);
+/// The inputs of one run of `task`: `--inputs-pb` as it is (its bytes kept, so nothing a
+/// newer flytekit wrote is lost on the way), else `--input`/`--inputs-json` read against the
+/// template's interface.
+fn given_inputs(
+    args: &RunArgs,
+    task: &str,
+    template: &TaskTemplate,
+) -> Result<(LiteralMap, Vec<u8>), String> {
+    if let Some(path) = &args.inputs_pb {
+        let bytes = std::fs::read(path)
+            .map_err(|e| format!("--inputs-pb {}: cannot read it: {e}", path.display()))?;
+        let map = LiteralMap::decode(bytes.as_slice()).map_err(|e| {
+            format!(
+                "--inputs-pb {}: not a LiteralMap (protobuf): {e}",
+                path.display()
+            )
+        })?;
+        return Ok((map, bytes));
+    }
+    let vars = template
+        .interface
+        .as_ref()
+        .and_then(|i| i.inputs.clone())
+        .unwrap_or_default();
+    let map = inputs_from_args(task, &args.inputs, &vars)?;
+    let bytes = map.encode_to_vec();
+    Ok((map, bytes))
+}
+
+/// `run --template FILE`: the task a template file describes, named by its id.
+fn run_template_file(args: &RunArgs, path: &Path) -> Result<ExitCode, String> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| format!("--template {}: cannot read it: {e}", path.display()))?;
+    let template = TaskTemplate::decode(bytes.as_slice()).map_err(|e| {
+        format!(
+            "--template {}: not a TaskTemplate (protobuf): {e}",
+            path.display()
+        )
+    })?;
+    let task = template
+        .id
+        .as_ref()
+        .map(|id| id.name.clone())
+        .filter(|name| !name.is_empty())
+        .or_else(|| {
+            path.file_stem()
+                .map(|stem| stem.to_string_lossy().into_owned())
+        })
+        .unwrap_or_else(|| "template".to_string());
+    let echo = template.target.is_none() && template.r#type == ECHO_TASK_TYPE;
+    if template.target.is_none() && !echo {
+        return Err(format!(
+            "--template {}: task `{task}` ({}) has neither a container nor a pod to run",
+            path.display(),
+            template.r#type
+        ));
+    }
+    let inputs = given_inputs(args, &task, &template)?;
+    // The file's own bytes go to the run folder: a template flytekit wrote may hold fields
+    // this crate's IDL subset does not, and the task reads it as propeller hands it over.
+    run_once(args, &task, &template, bytes, inputs, echo)
+}
+
+/// One run of `template` (encoded as `template_pb`) with `inputs` (and their bytes): its
+/// files written where the pod's placeholders name them, then its pod in a container, or
+/// its primary container's `execute` in this process, then the results read back as
+/// propeller reads them.
+fn run_once(
+    args: &RunArgs,
+    task: &str,
+    template: &TaskTemplate,
+    template_pb: Vec<u8>,
+    (inputs, inputs_pb): (LiteralMap, Vec<u8>),
+    echo: bool,
+) -> Result<ExitCode, String> {
+    let platform = args.platform.platform()?;
+    let dir = run_dir(args, task);
     std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let dir = std::path::absolute(&dir).map_err(|e| e.to_string())?;
     let base = args
@@ -186,14 +269,9 @@ fn try_run(args: &RunArgs) -> Result<ExitCode, String> {
     let layout = RunLayout::new(&base, args.attempt);
     let storage = Storage::from_env();
     let runtime = Runner::new().map_err(|e| format!("cannot start the async runtime: {e}"))?;
+    let kind = &template.r#type;
     runtime.block_on(async {
-        for (uri, bytes) in [
-            (
-                &layout.template,
-                crate::proto::encode_task_template(&template),
-            ),
-            (&layout.inputs, inputs.encode_to_vec()),
-        ] {
+        for (uri, bytes) in [(&layout.template, template_pb), (&layout.inputs, inputs_pb)] {
             storage
                 .write(uri, bytes)
                 .await
@@ -205,7 +283,7 @@ fn try_run(args: &RunArgs) -> Result<ExitCode, String> {
             .map_err(|e| format!("cannot clear the results of an earlier run: {e}"))
     })?;
 
-    let Some(executor_path) = executor_path else {
+    if echo {
         // An echo task: propeller copies the inputs to the outputs, and so do we.
         runtime
             .block_on(storage.write(
@@ -213,17 +291,14 @@ fn try_run(args: &RunArgs) -> Result<ExitCode, String> {
                 inputs.encode_to_vec(),
             ))
             .map_err(|e| format!("cannot write the outputs: {e}"))?;
-        println!(
-            "task {} (echo: outputs are the inputs) ran in {base}",
-            args.task
-        );
+        println!("task {task} (echo: outputs are the inputs) ran in {base}");
         print_outputs(&runtime, &storage, &inputs);
         return Ok(ExitCode::SUCCESS);
-    };
+    }
+    let run = layout.pod_run(execution_name(task), args.attempt, &inputs);
+    let pod = build_pod(template, &run, &platform)
+        .map_err(|e| format!("propeller would not start the pod: {e}"))?;
     let (exit, logs) = if let Some(image) = &args.container {
-        let run = layout.pod_run(args.execution_name(), args.attempt, &inputs);
-        let pod = build_pod(&template, &run, &platform)
-            .map_err(|e| format!("propeller would not start the pod: {e}"))?;
         let local = args.storage.is_none();
         let mut mounts = Vec::new();
         let opened = if local {
@@ -254,35 +329,29 @@ fn try_run(args: &RunArgs) -> Result<ExitCode, String> {
         }
         let ran = ran?;
         println!(
-            "task {} ({}) ran in container {image} in {:.0} ms, in {base}",
-            args.task,
-            instance.task_type(),
+            "task {task} ({kind}) ran in container {image} in {:.0} ms, in {base}",
             ran.took.as_secs_f64() * 1e3,
         );
         (ran.exit, ran.logs_tail)
     } else {
-        if let Some(o) = &platform.literal_offloading {
-            // In-process, the entrypoint reads propeller's variables from this process.
-            std::env::set_var("_F_L_MIN_SIZE_MB", o.min_size_mb.to_string());
-            std::env::set_var("_F_L_MAX_SIZE_MB", o.max_size_mb.to_string());
-        }
+        let container = primary_container(&pod)
+            .ok_or_else(|| format!("task `{task}`'s pod has no primary container to run"))?;
+        // What the pod's primary container would run, with propeller's placeholders filled.
         let entry = EntrypointArgs {
-            inputs: layout.inputs.clone(),
-            output_prefix: layout.output_prefix.clone(),
-            raw_output_data_prefix: Some(layout.raw.clone()),
-            checkpoint_path: Some(layout.checkpoint.clone()),
-            prev_checkpoint: layout.prev_checkpoint.clone(),
-            resolver: Resolver::Template.name().to_string(),
-            loader_args: vec![layout.template.clone(), executor_path.to_string()],
             local: true,
+            ..entrypoint_of(container, task)?
         };
+        // Its env (propeller's, offloading settings included, and the template's) over this
+        // process's own, which the entrypoint reads; a variable from a Kubernetes secret is
+        // read from this process as a local secret.
+        for var in &container.env {
+            if let Some(value) = &var.value {
+                std::env::set_var(&var.name, value);
+            }
+        }
         let outcome: Outcome =
             runtime.block_on(execute_with(entry, storage.clone(), shutdown_signal()));
-        println!(
-            "task {} ({}) ran in {base}",
-            args.task,
-            instance.task_type()
-        );
+        println!("task {task} ({kind}) ran in {base}");
         let code = match outcome {
             Outcome::Unreported(..) => i32::from(crate::execute::EXIT_UNREPORTED),
             _ => 0,
@@ -301,7 +370,7 @@ fn try_run(args: &RunArgs) -> Result<ExitCode, String> {
         .block_on(read_results(
             &storage,
             &layout.output_prefix,
-            &template,
+            template,
             exit,
             platform.max_download_bytes,
             &logs,
@@ -332,18 +401,40 @@ fn try_run(args: &RunArgs) -> Result<ExitCode, String> {
     Ok(code)
 }
 
-/// The program the pod's primary container starts (the task-type binary, found on the
-/// image's `PATH`): its command, else its first argument.
-fn binary_of(pod: &crate::pod::Pod) -> String {
+/// The pod's primary container: the one its annotation names, else its only one.
+fn primary_container(pod: &crate::pod::Pod) -> Option<&crate::pod::Container> {
     let primary = pod
         .metadata
         .annotations
-        .get(crate::pod::PRIMARY_CONTAINER_KEY)
-        .cloned();
+        .get(crate::pod::PRIMARY_CONTAINER_KEY);
     pod.spec
         .containers
         .iter()
-        .find(|c| primary.as_ref().is_none_or(|p| *p == c.name))
+        .find(|c| primary.is_none_or(|p| *p == c.name))
+}
+
+/// The `execute` a pod's container starts, read from its rendered command line as the binary
+/// in the image would read it; an error if it starts anything else.
+fn entrypoint_of(container: &crate::pod::Container, task: &str) -> Result<EntrypointArgs, String> {
+    let argv: Vec<String> = container
+        .command
+        .iter()
+        .chain(&container.args)
+        .cloned()
+        .collect();
+    super::execute_argv(&argv).map_err(|e| {
+        format!(
+            "task `{task}`'s container does not run a flyte-rs `execute` this binary can run \
+             in-process ({e}); its command line: {argv:?}; run it in its image with \
+             --container IMAGE"
+        )
+    })
+}
+
+/// The program the pod's primary container starts (the task-type binary, found on the
+/// image's `PATH`): its command, else its first argument.
+fn binary_of(pod: &crate::pod::Pod) -> String {
+    primary_container(pod)
         .and_then(|c| c.command.first().or(c.args.first()).cloned())
         .unwrap_or_default()
 }

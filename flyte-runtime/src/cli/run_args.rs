@@ -13,10 +13,26 @@ use super::platform_args::PlatformArgs;
 #[command(after_help = format!("{}\n{}", super::inputs::INPUT_SYNTAX, super::inputs::TASK_HELP_HINT))]
 pub struct RunArgs {
     /// The registered task's name (see `list`).
-    pub task: String,
+    #[arg(required_unless_present = "template")]
+    pub task: Option<String>,
+    /// Run the task this TaskTemplate file describes (protobuf, as `template` or flytekit
+    /// writes it) instead of a registered one, in the pod propeller would make of it: its
+    /// container's args are what runs (here, when they are this binary's `execute`; any
+    /// image's with --container).
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with_all = ["task", "map", "in_process"]
+    )]
+    pub template: Option<PathBuf>,
     /// The inputs.
     #[command(flatten)]
     pub inputs: InputArgs,
+    /// The inputs as a LiteralMap file (protobuf, a pod's `inputs.pb`), instead of
+    /// `--input` and `--inputs-json`; passed on as they are, and checked by the task's own
+    /// run as in a pod.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["input", "inputs_json"])]
+    pub inputs_pb: Option<PathBuf>,
     /// Where to leave template.pb, inputs.pb and outputs.pb/error.pb (default: a new folder
     /// under the system's temporary directory).
     #[arg(long)]
@@ -75,15 +91,12 @@ pub struct RunArgs {
     pub in_process: bool,
 }
 
-impl RunArgs {
-    /// The execution's name in a local run's pods: `run-<task>` in lower case, each
-    /// character Kubernetes does not allow in a name a `-`.
-    pub(super) fn execution_name(&self) -> String {
-        format!(
-            "run-{}",
-            self.task
-                .replace(|c: char| !c.is_ascii_alphanumeric(), "-")
-                .to_lowercase()
-        )
-    }
+/// The execution's name in a local run's pods of `task`: `run-<task>` in lower case, each
+/// character Kubernetes does not allow in a name a `-`.
+pub(super) fn execution_name(task: &str) -> String {
+    format!(
+        "run-{}",
+        task.replace(|c: char| !c.is_ascii_alphanumeric(), "-")
+            .to_lowercase()
+    )
 }

@@ -18,7 +18,7 @@ use prost::Message;
 
 use super::inputs::inputs_from_args;
 use super::outputs::print_outputs;
-use super::run_args::RunArgs;
+use super::run_args::{execution_name, RunArgs};
 use crate::execute::{run_map_in_process, MapOver, Runner};
 use crate::pod::{
     build_pod, element_env, element_literals, element_output_prefix, element_template, list_length,
@@ -55,7 +55,7 @@ pub(super) fn run_map(args: &RunArgs, map_task: &MapTask, dir: &Path) -> Result<
         .as_ref()
         .and_then(|i| i.inputs.clone())
         .unwrap_or_default();
-    let inputs = inputs_from_args(&args.task, &args.inputs, &vars)?;
+    let inputs = inputs_from_args(&map_task.name(), &args.inputs, &vars)?;
     let n = list_length(&inputs, &bound).map_err(|e| format!("the map cannot start: {e}"))?;
     let needed = match map_task.success() {
         SuccessCriterion::All => min_successes(n, None, None),
@@ -129,7 +129,10 @@ pub(super) fn run_map(args: &RunArgs, map_task: &MapTask, dir: &Path) -> Result<
     }
 
     let Some(Target::Container(container)) = &map.target else {
-        return Err(format!("task `{}` has no container to run", args.task));
+        return Err(format!(
+            "task `{}` has no container to run",
+            map_task.name()
+        ));
     };
     let exe = std::env::current_exe()
         .map_err(|e| format!("cannot find this binary to start the elements: {e}"))?;
@@ -154,7 +157,7 @@ pub(super) fn run_map(args: &RunArgs, map_task: &MapTask, dir: &Path) -> Result<
     // `<node>-n<index>`, the index variables in its execution environment).
     let in_container = |i: usize, image: &str| -> Result<Ended, String> {
         let mut run = PodRun::under(&dir.display().to_string(), 0);
-        run.execution = args.execution_name();
+        run.execution = execution_name(&map_task.name());
         run.node_id = format!("n0-n{i}");
         run.execution_env = element_env(i);
         run.placeholders = Placeholders {
