@@ -668,16 +668,47 @@ fn the_python_workflow_runs_its_rust_tasks_in_their_image() {
     if !docker_ready("the_python_workflow_runs_its_rust_tasks_in_their_image") {
         return;
     }
-    // FLYTE_RS_DOCKER=1: each Rust task in its own image; a binary that does not exist proves
-    // that none ran on the host.
+    // FLYTE_RS_DOCKER=1: each Rust task in its own image, started by the binary's `run
+    // --container`; the binary is a wrapper that logs how it was called, to show that every
+    // task went to the image.
     let data = flyte_tests::workspace_root().join("examples/data");
+    let wrapper_dir = scratch("docker-wrapper");
+    let calls = wrapper_dir.join("calls.log");
+    let wrapper = wrapper_dir.join("flyte-examples");
+    std::fs::write(
+        &wrapper,
+        format!(
+            "#!/bin/sh\necho \"$*\" >> '{}'\nexec '{}' \"$@\"\n",
+            calls.display(),
+            examples_bin().display()
+        ),
+    )
+    .expect("wrapper");
+    std::fs::set_permissions(
+        &wrapper,
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .expect("wrapper mode");
     let (got, expected) = flyte_tests::python_wf::run_workflow(
         "docker",
         &[
             ("FLYTE_RS_DOCKER", "1".to_string()),
             ("FLYTE_RS_DOCKER_VOLUMES", data.display().to_string()),
-            ("FLYTE_RS_BINARY", "/nonexistent/flyte-examples".to_string()),
+            ("FLYTE_RS_BINARY", wrapper.display().to_string()),
         ],
     );
+    let calls = std::fs::read_to_string(&calls).unwrap_or_default();
+    let lines: Vec<&str> = calls.lines().collect();
+    assert_eq!(
+        lines.len(),
+        4,
+        "the workflow's four Rust tasks, each a call: {calls}"
+    );
+    for line in &lines {
+        assert!(
+            line.starts_with("run --template ") && line.contains(" --container flyte-examples:"),
+            "a task did not run in its image: {line}"
+        );
+    }
     flyte_tests::python_wf::check_report(&got, &expected);
 }

@@ -5,7 +5,6 @@ import datetime
 import enum  # noqa: F401 (Flyte enums in the interfaces below)
 import json  # noqa: F401 (mutable defaults in the configuration classes below)
 import os
-import re
 import shutil
 import subprocess
 import tempfile
@@ -40,7 +39,7 @@ from flytekit.types.structured import StructuredDataset
 #: The environment variable that names the binary local runs start (default: BINARY on PATH).
 BINARY_ENV = "FLYTE_RS_BINARY"
 #: Set to "1" to run local tasks in their own image on the Docker engine instead (or to an
-#: image, to run every task in that one).
+#: image, to run every task in that one): the binary starts the pod there (`run --container`).
 DOCKER_ENV = "FLYTE_RS_DOCKER"
 #: With DOCKER_ENV: host folders the tasks read (a database, say), separated by os.pathsep,
 #: mounted read-only at the same paths. Folders of local file inputs are mounted without asking.
@@ -118,7 +117,6 @@ class RustConfig:
 
 # -- running a task through the binary ----------------------------------------------------
 
-_PLACEHOLDER = re.compile(r"\{\{\s*[.$](\w+)\s*\}\}")
 _LOCAL_SETTINGS = SerializationSettings(
     project="local", domain="local", version="local",
     image_config=ImageConfig(default_image=Image(name="default", fqn="local", tag="local")),
@@ -133,115 +131,79 @@ class _RustExecutor(ShimTaskExecutor):
 
 
 def _binary(program: str) -> str:
-    """The program a container's args start (the image has it on PATH), found here."""
+    """The program a container's args start (the image has it on PATH), found here: it runs
+    the task locally (`run --template`)."""
     named = os.environ.get(BINARY_ENV)
     if named:
         return named
     found = shutil.which(program)
     if found is None:
         raise FileNotFoundError(
-            f"{program} is not on PATH: put it there, or name it with {BINARY_ENV}=/path/to/{program}, "
-            f"or run the task's image with {DOCKER_ENV}=1")
+            f"{program} is not on PATH: put it there, or name it with {BINARY_ENV}=/path/to/{program} "
+            f"(it runs the task, or with {DOCKER_ENV}=1 starts it in its image)")
     return found
 
 
-def _local_folders(message) -> typing.Set[str]:
-    """The folders of the local files a literal map names (blob and dataset URIs)."""
-    found = set()
-
-    def walk(value):
-        if isinstance(value, dict):
-            for key, v in value.items():
-                if key == "uri" and isinstance(v, str) and (v.startswith("/") or v.startswith("file://")):
-                    path = v[len("file://"):] if v.startswith("file://") else v
-                    found.add(path if os.path.isdir(path) else os.path.dirname(path))
-                else:
-                    walk(v)
-        elif isinstance(value, list):
-            for v in value:
-                walk(v)
-
-    walk(json_format.MessageToDict(message))
-    return found
-
-
-def _command(args: typing.List[str], image: str, env: typing.Dict[str, str], writable: typing.List[str],
-             inputs_pb) -> typing.List[str]:
-    docker = os.environ.get(DOCKER_ENV)
-    if not docker:
-        return [_binary(args[0]), *args[1:]]
-    image = image if docker == "1" else docker
-    # As the user running the workflow, so that what the task writes is theirs.
-    command = ["docker", "run", "--rm", "--network", "host", "--user", f"{os.getuid()}:{os.getgid()}"]
-    readable = _local_folders(inputs_pb)
-    extra = [v for v in os.environ.get(DOCKER_VOLUMES_ENV, "").split(os.pathsep) if v]
-    for folder in writable:
-        command += ["-v", f"{folder}:{folder}"]
-    for folder in sorted((readable | set(extra)) - set(writable)):
-        if not any(folder == w or folder.startswith(w.rstrip("/") + "/") for w in writable):
-            command += ["-v", f"{folder}:{folder}:ro"]
-    for key in sorted(os.environ):
-        if key.startswith("_FSEC_"):
-            command += ["-e", key]
-    for key, value in env.items():
-        command += ["-e", f"{key}={value}"]
-    return [*command, "--entrypoint", args[0], image, *args[1:]]
+def _primary(name: str, template_pb) -> typing.Tuple[str, str]:
+    """The program the template's primary container starts, and its image."""
+    if template_pb.HasField("container"):
+        args, image = list(template_pb.container.command) + list(template_pb.container.args), template_pb.container.image
+    else:
+        pod = json_format.MessageToDict(template_pb.k8s_pod.pod_spec)
+        primary = template_pb.config.get("primary_container_name", "")
+        container = next((c for c in pod.get("containers", []) if c.get("name") == primary), None)
+        if container is None:
+            raise ValueError(f"task {name}: its pod template has no container named {primary!r} "
+                             f"(config primary_container_name), so there is nothing to run")
+        args, image = container.get("command", []) + container.get("args", []), container.get("image", "")
+    if not args:
+        raise ValueError(f"task {name}: its container has no command line, so there is nothing to run")
+    return args[0], image
 
 
 def _run_in_binary(name: str, template_pb, inputs: _literal_models.LiteralMap) -> _literal_models.LiteralMap:
-    """Runs one task as a pod runs it: template.pb and inputs.pb in a folder, the container's
-    args with propeller's placeholders filled, then outputs.pb (or error.pb) read back."""
+    """Runs one task as a pod runs it, by BINARY's own `run --template`: the pod propeller
+    would make of the template (its placeholders, env and pod template), its container's
+    `execute` in BINARY or, with DOCKER_ENV, the pod in its image on the Docker engine; then
+    outputs.pb (or error.pb) read back, as propeller reads them."""
     ctx = FlyteContext.current_context()
-    work = tempfile.mkdtemp(prefix="flyte-rs-")
-    raw = ctx.file_access.get_random_local_directory()
+    # The run's folder holds its raw outputs (files the outputs name), so it stays, in
+    # flytekit's local sandbox.
+    run_dir = ctx.file_access.get_random_local_directory()
+    given = tempfile.mkdtemp(prefix="flyte-rs-")
     try:
-        files = {"template": os.path.join(work, "template.pb"), "inputs": os.path.join(work, "inputs.pb")}
-        inputs_pb = inputs.to_flyte_idl()
-        with open(files["template"], "wb") as f:
+        template_file, inputs_file = os.path.join(given, "template.pb"), os.path.join(given, "inputs.pb")
+        with open(template_file, "wb") as f:
             f.write(template_pb.SerializeToString())
-        with open(files["inputs"], "wb") as f:
-            f.write(inputs_pb.SerializeToString())
-        out = os.path.join(work, "outputs")
-        os.makedirs(out)
-        values = {
-            "input": files["inputs"], "inputprefix": work, "outputprefix": out,
-            "rawoutputdataprefix": raw, "checkpointoutputprefix": os.path.join(work, "checkpoint"),
-            "prevcheckpointprefix": '""', "tasktemplatepath": files["template"],
-        }
-        container = template_pb.container
-        if not template_pb.HasField("container"):
-            pod = json_format.MessageToDict(template_pb.k8s_pod.pod_spec)
-            primary = template_pb.config.get("primary_container_name", "")
-            container = next((c for c in pod.get("containers", []) if c.get("name") == primary), None)
-            if container is None:
-                raise ValueError(f"task {name}: its pod template has no container named {primary!r} "
-                                 f"(config primary_container_name), so there is nothing to run")
-            args, image, env = container.get("args", []), container.get("image", ""), {
-                e["name"]: e.get("value", "") for e in container.get("env", [])}
-        else:
-            args, image, env = list(container.args), container.image, {kv.key: kv.value for kv in container.env}
-        args = [_PLACEHOLDER.sub(lambda m: values.get(m.group(1).lower(), m.group(0)), a) for a in args]
-        command = _command(args, image, env, [work, str(ctx.file_access.local_sandbox_dir)], inputs_pb)
-        ran = subprocess.run(command, env={**os.environ, **env}, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True)
-        logger.debug(f"{name}: {ran.stderr}")
-        outputs, error = os.path.join(out, "outputs.pb"), os.path.join(out, "error.pb")
-        if os.path.exists(error):
-            doc = errors_pb2.ErrorDocument()
-            with open(error, "rb") as f:
-                doc.ParseFromString(f.read())
-            kind = errors_pb2.ContainerError.Kind.Name(doc.error.kind)
-            raise RustTaskError(name, doc.error.code, doc.error.message, kind)
-        if ran.returncode != 0 or not os.path.exists(outputs):
-            raise RustTaskError(name, "Unreported", f"{command[0]} exited with {ran.returncode} and wrote "
-                                f"neither outputs.pb nor error.pb; its log ends: {ran.stderr[-2000:]}",
-                                "NON_RECOVERABLE")
+        with open(inputs_file, "wb") as f:
+            f.write(inputs.to_flyte_idl().SerializeToString())
+        program, image = _primary(name, template_pb)
+        command = [_binary(program), "run", "--template", template_file, "--inputs-pb", inputs_file,
+                   "--dir", run_dir]
+        docker = os.environ.get(DOCKER_ENV)
+        if docker:
+            command += ["--container", image if docker == "1" else docker]
+            for folder in os.environ.get(DOCKER_VOLUMES_ENV, "").split(os.pathsep):
+                if folder:
+                    command += ["--volume", folder]
+        ran = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        logger.debug(f"{name}: {ran.stdout}{ran.stderr}")
+    finally:
+        shutil.rmtree(given, ignore_errors=True)
+    outputs, error = os.path.join(run_dir, "outputs.pb"), os.path.join(run_dir, "error.pb")
+    if ran.returncode == 0 and os.path.exists(outputs):
         with open(outputs, "rb") as f:
             pb = literals_pb2.LiteralMap()
             pb.ParseFromString(f.read())
             return _literal_models.LiteralMap.from_flyte_idl(pb)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    if os.path.exists(error):
+        doc = errors_pb2.ErrorDocument()
+        with open(error, "rb") as f:
+            doc.ParseFromString(f.read())
+        kind = errors_pb2.ContainerError.Kind.Name(doc.error.kind)
+        raise RustTaskError(name, doc.error.code, doc.error.message, kind)
+    raise RustTaskError(name, "Failed", f"{command[0]} run exited with {ran.returncode}: "
+                        f"{(ran.stdout + ran.stderr)[-2000:]}", "NON_RECOVERABLE")
 
 
 def _documentation(docs) -> typing.Optional[Documentation]:
