@@ -782,19 +782,24 @@ fn run_template_runs_the_file_it_is_given_in_the_pod_it_describes() {
     let file = dir.join("add.pb");
     std::fs::write(&file, template.encode_to_vec()).unwrap();
     let inputs = flyte_tests::workspace_root().join("tests/fixtures/runs/add_ok/inputs.pb");
+    let run_template = |template: &Path, run_dir: &Path| {
+        let [template, inputs, run_dir] =
+            [template, &inputs, run_dir].map(|p| p.display().to_string());
+        run(
+            &examples_bin(),
+            &[
+                "run",
+                "--template",
+                &template,
+                "--inputs-pb",
+                &inputs,
+                "--dir",
+                &run_dir,
+            ],
+        )
+    };
     let run_dir = dir.join("run");
-    let out = run(
-        &examples_bin(),
-        &[
-            "run",
-            "--template",
-            &file.display().to_string(),
-            "--inputs-pb",
-            &inputs.display().to_string(),
-            "--dir",
-            &run_dir.display().to_string(),
-        ],
-    );
+    let out = run_template(&file, &run_dir);
     let stdout = text(&out.stdout);
     assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
     assert!(
@@ -818,18 +823,7 @@ fn run_template_runs_the_file_it_is_given_in_the_pod_it_describes() {
     // flytekit's own template starts pyflyte-execute: not this binary's to run in-process.
     let foreign = flyte_tests::workspace_root().join("tests/fixtures/templates/add_task.pb");
     let foreign_dir = dir.join("foreign");
-    let out = run(
-        &examples_bin(),
-        &[
-            "run",
-            "--template",
-            &foreign.display().to_string(),
-            "--inputs-pb",
-            &inputs.display().to_string(),
-            "--dir",
-            &foreign_dir.display().to_string(),
-        ],
-    );
+    let out = run_template(&foreign, &foreign_dir);
     let stderr = text(&out.stderr);
     assert!(!out.status.success());
     assert!(

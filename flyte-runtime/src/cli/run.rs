@@ -192,15 +192,7 @@ fn given_inputs(
     template: &TaskTemplate,
 ) -> Result<(LiteralMap, Vec<u8>), String> {
     if let Some(path) = &args.inputs_pb {
-        let bytes = std::fs::read(path)
-            .map_err(|e| format!("--inputs-pb {}: cannot read it: {e}", path.display()))?;
-        let map = LiteralMap::decode(bytes.as_slice()).map_err(|e| {
-            format!(
-                "--inputs-pb {}: not a LiteralMap (protobuf): {e}",
-                path.display()
-            )
-        })?;
-        return Ok((map, bytes));
+        return read_message("--inputs-pb", path, "LiteralMap");
     }
     let vars = template
         .interface
@@ -212,16 +204,22 @@ fn given_inputs(
     Ok((map, bytes))
 }
 
+/// The message (a `what`) in the file `path` that the flag `flag` names, and its bytes.
+fn read_message<M: Message + Default>(
+    flag: &str,
+    path: &Path,
+    what: &str,
+) -> Result<(M, Vec<u8>), String> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| format!("{flag} {}: cannot read it: {e}", path.display()))?;
+    let message = M::decode(bytes.as_slice())
+        .map_err(|e| format!("{flag} {}: not a {what} (protobuf): {e}", path.display()))?;
+    Ok((message, bytes))
+}
+
 /// `run --template FILE`: the task a template file describes, named by its id.
 fn run_template_file(args: &RunArgs, path: &Path) -> Result<ExitCode, String> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| format!("--template {}: cannot read it: {e}", path.display()))?;
-    let template = TaskTemplate::decode(bytes.as_slice()).map_err(|e| {
-        format!(
-            "--template {}: not a TaskTemplate (protobuf): {e}",
-            path.display()
-        )
-    })?;
+    let (template, bytes): (TaskTemplate, _) = read_message("--template", path, "TaskTemplate")?;
     let task = template
         .id
         .as_ref()
