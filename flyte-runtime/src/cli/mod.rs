@@ -84,7 +84,8 @@ pub enum Command {
     Execute(ExecuteArgs),
     /// List the task types, tasks, executors and resolvers this binary holds.
     List,
-    /// Run a registered task locally, through the same files and path as in the container.
+    /// Run a registered task (or a template file's, `--template`) locally, through the same files
+    /// and path as in the container.
     Run(RunArgs),
     /// Write a registered task's template (or, with --serialized, a serialized task).
     Template(TemplateArgs),
