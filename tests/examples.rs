@@ -922,3 +922,72 @@ fn run_template_gives_the_executor_the_pods_env() {
     let value: i64 = flyte_runtime::types::read_variable(&outputs, "value").unwrap();
     assert_eq!(value, 41);
 }
+
+#[test]
+fn run_template_runs_a_pod_templates_primary_container_not_its_sidecar() {
+    let dir = scratch("run-template-sidecar");
+    let written = dir.join("add_in_pod.pb");
+    let out = run(
+        &examples_bin(),
+        &[
+            "template",
+            "examples.add_in_pod",
+            "--output",
+            &written.display().to_string(),
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let mut template = TaskTemplate::decode(std::fs::read(&written).unwrap().as_slice()).unwrap();
+    let Some(flyte_runtime::proto::core::task_template::Target::K8sPod(pod)) =
+        template.target.as_mut()
+    else {
+        panic!("add_in_pod has a pod template");
+    };
+    // A sidecar ahead of the primary container `adder`: a pod of two containers carries no
+    // primary-container annotation, so only the template's config names the one to run.
+    let mut spec =
+        flyte_runtime::types::struct_value::struct_to_json_object(pod.pod_spec.as_ref().unwrap());
+    let containers = spec["containers"].as_array_mut().unwrap();
+    containers.insert(
+        0,
+        serde_json::json!({"name": "sidecar", "image": "busybox", "args": ["sleep", "3600"]}),
+    );
+    pod.pod_spec = Some(flyte_runtime::types::struct_value::json_object_to_struct(
+        &spec,
+    ));
+    std::fs::write(&written, template.encode_to_vec()).unwrap();
+    let run_dir = dir.join("run");
+    let out = run(
+        &examples_bin(),
+        &[
+            "run",
+            "--template",
+            &written.display().to_string(),
+            "-i",
+            "a=1",
+            "-i",
+            "b=2",
+            "-i",
+            "label=pod",
+            "--dir",
+            &run_dir.display().to_string(),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    let outputs = LiteralMap::decode(
+        std::fs::read(run_dir.join("outputs.pb"))
+            .unwrap()
+            .as_slice(),
+    )
+    .unwrap();
+    let total: i64 = flyte_runtime::types::read_variable(&outputs, "total").unwrap();
+    assert_eq!(
+        total, 103,
+        "1 + 2 + the pod task's offset 100, run by `adder`"
+    );
+}

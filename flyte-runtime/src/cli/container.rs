@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use crate::pod::{docker_run, ContainerExit, DockerOptions, Pod, PRIMARY_CONTAINER_KEY};
+use crate::pod::{docker_run, ContainerExit, DockerOptions, Pod};
 use crate::proto::core::{literal, scalar, LiteralMap};
 
 /// The local folders holding file and directory inputs (mounted read-only).
@@ -67,15 +67,14 @@ fn docker(args: &[&str]) -> Result<String, String> {
     }
 }
 
-/// Runs the pod's primary container in `image` (propeller's container image override).
-pub(crate) fn run_pod(pod: &Pod, image: &str, options: &DockerOptions) -> Result<Ran, String> {
-    let primary = pod
-        .metadata
-        .annotations
-        .get(PRIMARY_CONTAINER_KEY)
-        .cloned()
-        .or_else(|| pod.spec.containers.first().map(|c| c.name.clone()))
-        .ok_or("the pod has no container")?;
+/// Runs the pod's primary container, named `primary`, in `image` (propeller's container image
+/// override).
+pub(crate) fn run_pod(
+    pod: &Pod,
+    primary: &str,
+    image: &str,
+    options: &DockerOptions,
+) -> Result<Ran, String> {
     let mut pod = pod.clone();
     for c in pod.spec.containers.iter_mut().filter(|c| c.name == primary) {
         c.image = image.to_string();
@@ -85,7 +84,7 @@ pub(crate) fn run_pod(pod: &Pod, image: &str, options: &DockerOptions) -> Result
             "the pod has other containers than `{primary}`; a local run starts only the primary one"
         );
     }
-    let mut cmd = docker_run(&pod, &primary, options).map_err(|e| e.to_string())?;
+    let mut cmd = docker_run(&pod, primary, options).map_err(|e| e.to_string())?;
     let started = Instant::now();
     let status = cmd
         .status()
@@ -113,7 +112,7 @@ pub(crate) fn run_pod(pod: &Pod, image: &str, options: &DockerOptions) -> Result
     let (code, oom) = state.split_once(' ').unwrap_or((state.as_str(), "false"));
     Ok(Ran {
         exit: ContainerExit {
-            name: primary,
+            name: primary.to_string(),
             code: code.parse().unwrap_or(-1),
             oom_killed: oom == "true",
         },

@@ -15,8 +15,8 @@ use super::outputs::print_outputs;
 use super::run_args::{execution_name, RunArgs};
 use crate::execute::{execute_with, shutdown_signal, Outcome, Runner};
 use crate::pod::{
-    build_pod, clear_results, read_results, ContainerExit, DockerOptions, Placeholders, PodRun,
-    TaskResult,
+    build_pod, clear_results, primary_container, read_results, ContainerExit, DockerOptions,
+    Placeholders, PodRun, TaskResult,
 };
 use crate::proto::core::{LiteralMap, TaskTemplate};
 use crate::protocol::EntrypointArgs;
@@ -143,7 +143,7 @@ fn try_run(args: &RunArgs) -> Result<ExitCode, String> {
                  and success criterion; run it without --map, --bound and --concurrency"
             ));
         }
-        return super::run_map::run_map(args, &map, &map_dir(args, task)?);
+        return super::run_map::run_map(args, task, &map, &map_dir(args, task)?);
     }
     let registered = registry::instance(task).map_err(|e| e.to_string())?;
     let instance = registered.instance;
@@ -173,7 +173,7 @@ fn try_run(args: &RunArgs) -> Result<ExitCode, String> {
             ));
         }
         let dir = map_dir(args, task)?;
-        return super::run_map::run_map(args, &map_from_flags(args, instance), &dir);
+        return super::run_map::run_map(args, task, &map_from_flags(args, instance), &dir);
     }
     let template = instance
         .template(&SerializationSettings::default())
@@ -296,6 +296,8 @@ fn run_once(
     let run = layout.pod_run(execution_name(task), args.attempt, &inputs);
     let pod = build_pod(template, &run, &platform)
         .map_err(|e| format!("propeller would not start the pod: {e}"))?;
+    let container = primary_container(&pod, template)
+        .ok_or_else(|| format!("task `{task}`'s pod has no primary container to run"))?;
     let (exit, logs) = if let Some(image) = &args.container {
         let local = args.storage.is_none();
         let mut mounts = Vec::new();
@@ -321,9 +323,9 @@ fn run_once(
                     .unwrap_or(0)
             ),
         };
-        let ran = super::container::run_pod(&pod, image, &options);
+        let ran = super::container::run_pod(&pod, &container.name, image, &options);
         if let Some(opened) = opened {
-            opened.give_back(image, &binary_of(&pod));
+            opened.give_back(image, &binary_of(container));
         }
         let ran = ran?;
         println!(
@@ -332,8 +334,6 @@ fn run_once(
         );
         (ran.exit, ran.logs_tail)
     } else {
-        let container = primary_container(&pod)
-            .ok_or_else(|| format!("task `{task}`'s pod has no primary container to run"))?;
         // What the pod's primary container would run, with propeller's placeholders filled.
         let entry = EntrypointArgs {
             local: true,
@@ -399,18 +399,6 @@ fn run_once(
     Ok(code)
 }
 
-/// The pod's primary container: the one its annotation names, else its only one.
-fn primary_container(pod: &crate::pod::Pod) -> Option<&crate::pod::Container> {
-    let primary = pod
-        .metadata
-        .annotations
-        .get(crate::pod::PRIMARY_CONTAINER_KEY);
-    pod.spec
-        .containers
-        .iter()
-        .find(|c| primary.is_none_or(|p| *p == c.name))
-}
-
 /// The `execute` a pod's container starts, read from its rendered command line as the binary
 /// in the image would read it; an error if it starts anything else.
 fn entrypoint_of(container: &crate::pod::Container, task: &str) -> Result<EntrypointArgs, String> {
@@ -429,10 +417,13 @@ fn entrypoint_of(container: &crate::pod::Container, task: &str) -> Result<Entryp
     })
 }
 
-/// The program the pod's primary container starts (the task-type binary, found on the
-/// image's `PATH`): its command, else its first argument.
-fn binary_of(pod: &crate::pod::Pod) -> String {
-    primary_container(pod)
-        .and_then(|c| c.command.first().or(c.args.first()).cloned())
+/// The program a container starts (the task-type binary, found on the image's `PATH`): its
+/// command, else its first argument.
+fn binary_of(container: &crate::pod::Container) -> String {
+    container
+        .command
+        .first()
+        .or(container.args.first())
+        .cloned()
         .unwrap_or_default()
 }

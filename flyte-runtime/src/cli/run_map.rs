@@ -22,8 +22,8 @@ use super::run_args::{execution_name, RunArgs};
 use crate::execute::{run_map_in_process, MapOver, Runner};
 use crate::pod::{
     build_pod, element_env, element_literals, element_output_prefix, element_template, list_length,
-    min_successes, read_results, ArrayVerdict, ContainerExit, DockerOptions, Gathering,
-    Placeholders, PodRun, TaskFailure, TaskResult,
+    min_successes, primary_container, read_results, ArrayVerdict, ContainerExit, DockerOptions,
+    Gathering, Placeholders, PodRun, TaskFailure, TaskResult,
 };
 use crate::proto::core::task_template::Target;
 use crate::storage::{write_local_atomically, Storage};
@@ -37,8 +37,14 @@ struct Ended {
     stderr: String,
 }
 
-/// Runs `map` with the inputs of `args` in the folder `dir`.
-pub(super) fn run_map(args: &RunArgs, map_task: &MapTask, dir: &Path) -> Result<ExitCode, String> {
+/// Runs `map_task` (named `task` on the command line) with the inputs of `args` in the
+/// folder `dir`.
+pub(super) fn run_map(
+    args: &RunArgs,
+    task: &str,
+    map_task: &MapTask,
+    dir: &Path,
+) -> Result<ExitCode, String> {
     if args.storage.is_some() {
         return Err(
             "--map keeps the node's files in the run folder; --storage does not combine with \
@@ -55,7 +61,7 @@ pub(super) fn run_map(args: &RunArgs, map_task: &MapTask, dir: &Path) -> Result<
         .as_ref()
         .and_then(|i| i.inputs.clone())
         .unwrap_or_default();
-    let inputs = inputs_from_args(&map_task.name(), &args.inputs, &vars)?;
+    let inputs = inputs_from_args(task, &args.inputs, &vars)?;
     let n = list_length(&inputs, &bound).map_err(|e| format!("the map cannot start: {e}"))?;
     let needed = match map_task.success() {
         SuccessCriterion::All => min_successes(n, None, None),
@@ -129,10 +135,7 @@ pub(super) fn run_map(args: &RunArgs, map_task: &MapTask, dir: &Path) -> Result<
     }
 
     let Some(Target::Container(container)) = &map.target else {
-        return Err(format!(
-            "task `{}` has no container to run",
-            map_task.name()
-        ));
+        return Err(format!("task `{task}` has no container to run"));
     };
     let exe = std::env::current_exe()
         .map_err(|e| format!("cannot find this binary to start the elements: {e}"))?;
@@ -157,7 +160,7 @@ pub(super) fn run_map(args: &RunArgs, map_task: &MapTask, dir: &Path) -> Result<
     // `<node>-n<index>`, the index variables in its execution environment).
     let in_container = |i: usize, image: &str| -> Result<Ended, String> {
         let mut run = PodRun::under(&dir.display().to_string(), 0);
-        run.execution = execution_name(&map_task.name());
+        run.execution = execution_name(task);
         run.node_id = format!("n0-n{i}");
         run.execution_env = element_env(i);
         run.placeholders = Placeholders {
@@ -175,7 +178,9 @@ pub(super) fn run_map(args: &RunArgs, map_task: &MapTask, dir: &Path) -> Result<
             harden: args.harden,
             name: format!("flyte-rs-{}-{}", run.pod_name(), std::process::id()),
         };
-        let ran = super::container::run_pod(&pod, image, &options)?;
+        let primary = primary_container(&pod, &map)
+            .ok_or_else(|| format!("element {i}'s pod has no primary container to run"))?;
+        let ran = super::container::run_pod(&pod, &primary.name, image, &options)?;
         Ok(Ended {
             code: ran.exit.code,
             oom_killed: ran.exit.oom_killed,

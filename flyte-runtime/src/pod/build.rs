@@ -20,6 +20,21 @@ use crate::types::struct_value::struct_to_json_object;
 /// The task types propeller runs as raw containers (no primary-container annotation).
 const RAW_CONTAINER_TASK_TYPE: &str = "raw-container";
 
+/// The pod's primary container, as propeller knows it: the one the template's
+/// `primary_container_name` names (a pod template, which may hold sidecars), else the one
+/// the pod's annotation names, else its only container.
+pub fn primary_container<'a>(pod: &'a Pod, template: &TaskTemplate) -> Option<&'a Container> {
+    let name = template
+        .config
+        .get(PRIMARY_CONTAINER_KEY)
+        .or_else(|| pod.metadata.annotations.get(PRIMARY_CONTAINER_KEY));
+    match name {
+        Some(name) => pod.spec.containers.iter().find(|c| c.name == *name),
+        None if pod.spec.containers.len() == 1 => pod.spec.containers.first(),
+        None => None,
+    }
+}
+
 /// The pod propeller 1.16 would create for `template` in `run` on `platform`.
 ///
 /// ```

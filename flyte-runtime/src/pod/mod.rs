@@ -30,7 +30,7 @@ pub use array::{
     element_env, element_literals, element_output_prefix, element_template, gather, list_length,
     min_successes, ArrayVerdict, Gathering, INDEX_VARIABLES,
 };
-pub use build::build_pod;
+pub use build::{build_pod, primary_container};
 pub use docker::{docker_run, local_secret_value, DockerError, DockerOptions};
 pub use error::{PodError, PRIMARY_CONTAINER_KEY};
 pub use model::{
