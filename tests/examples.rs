@@ -42,6 +42,12 @@ fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
+/// `bin template TASK --output path`, read back.
+fn template_file(bin: &Path, task: &str, path: &Path) -> TaskTemplate {
+    flyte_tests::python_wf::write_output(bin, &["template", task], path);
+    TaskTemplate::decode(std::fs::read(path).unwrap().as_slice()).unwrap()
+}
+
 #[test]
 fn package_of_flyte_examples_is_read_whole_by_flytekit() {
     let dir = scratch("package");
@@ -761,17 +767,7 @@ fn run_template_runs_the_file_it_is_given_in_the_pod_it_describes() {
     // The adder's template as the binary writes it, its offset changed in the file: what
     // runs is the file's task, not the registered one of the same name.
     let written = dir.join("written.pb");
-    let out = run(
-        &examples_bin(),
-        &[
-            "template",
-            "examples.add",
-            "--output",
-            &written.display().to_string(),
-        ],
-    );
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    let mut template = TaskTemplate::decode(std::fs::read(&written).unwrap().as_slice()).unwrap();
+    let mut template = template_file(&examples_bin(), "examples.add", &written);
     let custom = template.custom.as_mut().expect("custom");
     custom.fields.insert(
         "offset".into(),
@@ -869,17 +865,7 @@ fn run_template_runs_the_file_it_is_given_in_the_pod_it_describes() {
 fn run_template_gives_the_executor_the_pods_env() {
     let dir = scratch("run-template-env");
     let written = dir.join("misbehave.pb");
-    let out = run(
-        Path::new(TEST_TASKS),
-        &[
-            "template",
-            "tests.misbehave",
-            "--output",
-            &written.display().to_string(),
-        ],
-    );
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    let mut template = TaskTemplate::decode(std::fs::read(&written).unwrap().as_slice()).unwrap();
+    let mut template = template_file(Path::new(TEST_TASKS), "tests.misbehave", &written);
     let Some(flyte_runtime::proto::core::task_template::Target::Container(container)) =
         template.target.as_mut()
     else {
@@ -927,17 +913,7 @@ fn run_template_gives_the_executor_the_pods_env() {
 fn run_template_runs_a_pod_templates_primary_container_not_its_sidecar() {
     let dir = scratch("run-template-sidecar");
     let written = dir.join("add_in_pod.pb");
-    let out = run(
-        &examples_bin(),
-        &[
-            "template",
-            "examples.add_in_pod",
-            "--output",
-            &written.display().to_string(),
-        ],
-    );
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    let mut template = TaskTemplate::decode(std::fs::read(&written).unwrap().as_slice()).unwrap();
+    let mut template = template_file(&examples_bin(), "examples.add_in_pod", &written);
     let Some(flyte_runtime::proto::core::task_template::Target::K8sPod(pod)) =
         template.target.as_mut()
     else {
