@@ -1,6 +1,6 @@
 //! The expansion of each macro for the `adder` example, pretty-printed and checked in
 //! (`tests/expand/*.expanded.rs`), so a change to generated code shows up in review and the
-//! output stays readable. `UPDATE_SNAPSHOTS=1 cargo test -p flyte-macros` rewrites them.
+//! output stays readable. `UPDATE_SNAPSHOTS=1 cargo test -p flyte-rs-macros` rewrites them.
 
 use std::path::PathBuf;
 
@@ -22,7 +22,7 @@ fn check(name: &str, tokens: TokenStream) {
         std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     assert!(
         expected == pretty,
-        "the expansion of {name} changed; review it and run UPDATE_SNAPSHOTS=1 cargo test -p flyte-macros\n--- now ---\n{pretty}"
+        "the expansion of {name} changed; review it and run UPDATE_SNAPSHOTS=1 cargo test -p flyte-rs-macros\n--- now ---\n{pretty}"
     );
 }
 

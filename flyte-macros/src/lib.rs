@@ -16,7 +16,7 @@ mod task_io;
 
 use proc_macro::TokenStream;
 
-/// Defined in `flyte-macros`; use it through `flyte_runtime::FlyteType`.
+/// Defined in `flyte-rs-macros`; use it through `flyte_runtime::FlyteType`.
 #[proc_macro_derive(FlyteType, attributes(flyte))]
 pub fn derive_flyte_type(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
@@ -25,7 +25,7 @@ pub fn derive_flyte_type(input: TokenStream) -> TokenStream {
         .into()
 }
 
-/// Defined in `flyte-macros`; use it through `flyte_runtime::TaskIo`.
+/// Defined in `flyte-rs-macros`; use it through `flyte_runtime::TaskIo`.
 #[proc_macro_derive(TaskIo, attributes(flyte))]
 pub fn derive_task_io(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
@@ -34,13 +34,13 @@ pub fn derive_task_io(input: TokenStream) -> TokenStream {
         .into()
 }
 
-/// Defined in `flyte-macros`; use it through `flyte_runtime::container_task`.
+/// Defined in `flyte-rs-macros`; use it through `flyte_runtime::container_task`.
 #[proc_macro_attribute]
 pub fn container_task(args: TokenStream, item: TokenStream) -> TokenStream {
     container_task::container_task(args.into(), item.into()).into()
 }
 
-/// Defined in `flyte-macros`; use it through `flyte_runtime::shim_executor`.
+/// Defined in `flyte-rs-macros`; use it through `flyte_runtime::shim_executor`.
 #[proc_macro_attribute]
 pub fn shim_executor(args: TokenStream, item: TokenStream) -> TokenStream {
     shim_executor::shim_executor(args.into(), item.into()).into()

@@ -48,7 +48,7 @@ pub mod workflow;
 /// let p = Point { x: 1.0, y: 2.0 };
 /// assert_eq!(Point::from_literal(&p.to_literal()).unwrap(), p);
 /// ```
-pub use flyte_macros::FlyteType;
+pub use flyte_rs_macros::FlyteType;
 
 /// The conversion trait (same name as the derive, as with serde's `Serialize`).
 pub use types::FlyteType;
@@ -107,7 +107,7 @@ pub use types::FlyteType;
 ///     .unwrap();
 /// assert_eq!(template.r#type, "shout");
 /// ```
-pub use flyte_macros::container_task;
+pub use flyte_rs_macros::container_task;
 
 /// `#[shim_executor]` on `impl ShimTaskExecutor for E`: registers `E` as the executor of its
 /// `type Task` under its path (`module_path::E`, the template's last loader arg), so that
@@ -117,7 +117,7 @@ pub use flyte_macros::container_task;
 ///
 /// A plugin crate is linked, and so registered, only if the binary refers to it:
 /// `use my_plugin as _;`.
-pub use flyte_macros::shim_executor;
+pub use flyte_rs_macros::shim_executor;
 
 /// `#[derive(TaskIo)]`: a struct of [`FlyteType`] fields as a task's inputs or outputs (each
 /// field a variable of the interface, named as the field).
@@ -132,7 +132,7 @@ pub use flyte_macros::shim_executor;
 /// let vars = Inputs::variables().unwrap();
 /// assert_eq!(vars.iter().map(|(n, _)| *n).collect::<Vec<_>>(), ["limit", "label"]);
 /// ```
-pub use flyte_macros::TaskIo;
+pub use flyte_rs_macros::TaskIo;
 
 #[doc(hidden)]
 pub mod __private;

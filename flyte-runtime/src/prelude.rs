@@ -11,4 +11,4 @@ pub use crate::task::{
 };
 pub use crate::types::{FlyteDirectory, FlyteFile, FlyteType, StructuredDataset};
 pub use crate::{register_map, register_task};
-pub use flyte_macros::{container_task, shim_executor, FlyteType, TaskIo};
+pub use flyte_rs_macros::{container_task, shim_executor, FlyteType, TaskIo};
