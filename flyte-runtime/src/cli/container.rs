@@ -8,25 +8,24 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use crate::pod::{docker_run, ContainerExit, DockerOptions, Pod};
-use crate::proto::core::{literal, scalar, LiteralMap};
+use crate::proto::core::LiteralMap;
 
-/// The local folders holding file and directory inputs (mounted read-only).
+/// The local folders holding file, directory and table inputs, however deep in lists, maps
+/// and optionals (mounted read-only).
 pub(crate) fn input_folders(inputs: &LiteralMap) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for lit in inputs.literals.values() {
-        let Some(literal::Value::Scalar(s)) = &lit.value else {
-            continue;
-        };
-        let Some(scalar::Value::Blob(b)) = &s.value else {
-            continue;
-        };
-        let path = b.uri.strip_prefix("file://").unwrap_or(&b.uri);
-        if path.starts_with('/') {
-            let p = Path::new(path);
-            let dir = if p.is_dir() { Some(p) } else { p.parent() };
-            out.extend(dir.map(Path::to_path_buf));
-        }
+        super::inputs::for_each_location(&mut lit.clone(), &mut |uri| {
+            let path = uri.strip_prefix("file://").unwrap_or(uri);
+            if path.starts_with('/') {
+                let p = Path::new(path);
+                let dir = if p.is_dir() { Some(p) } else { p.parent() };
+                out.extend(dir.map(Path::to_path_buf));
+            }
+        });
     }
+    out.sort();
+    out.dedup();
     out
 }
 

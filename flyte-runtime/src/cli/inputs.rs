@@ -6,7 +6,9 @@ use clap::Args;
 use serde_json::Value as Json;
 
 use crate::proto::core::literal_type::Type;
-use crate::proto::core::{Literal, LiteralMap, LiteralType, SimpleType, VariableMap};
+use crate::proto::core::{
+    literal, scalar, Literal, LiteralMap, LiteralType, SimpleType, VariableMap,
+};
 use crate::storage::StorageUri;
 use crate::types::json_literal::literal_from_json;
 use crate::types::literal_type::optional_inner;
@@ -64,15 +66,40 @@ pub struct InputsError {
     message: String,
 }
 
-/// A local path as an absolute `file://` URI (made absolute as storage makes it); a URI
-/// (`scheme://…`) as it is.
-fn file_uri(raw: &str) -> Json {
-    let local = (!raw.contains("://"))
-        .then(|| StorageUri::parse(raw).ok().and_then(|u| u.local_path))
-        .flatten();
-    match local {
-        Some(path) => Json::String(format!("file://{}", path.display())),
-        None => Json::String(raw.to_string()),
+/// Calls `f` on the location of every file, directory and table in `lit`, however deep in
+/// lists, maps and optionals: what a local run makes absolute and mounts.
+pub(crate) fn for_each_location(lit: &mut Literal, f: &mut impl FnMut(&mut String)) {
+    match &mut lit.value {
+        Some(literal::Value::Scalar(s)) => match &mut s.value {
+            Some(scalar::Value::Blob(b)) => f(&mut b.uri),
+            Some(scalar::Value::StructuredDataset(sd)) => f(&mut sd.uri),
+            Some(scalar::Value::Union(u)) => {
+                if let Some(inner) = u.value.as_deref_mut() {
+                    for_each_location(inner, f);
+                }
+            }
+            _ => {}
+        },
+        Some(literal::Value::Collection(c)) => {
+            c.literals.iter_mut().for_each(|l| for_each_location(l, f));
+        }
+        Some(literal::Value::Map(m)) => {
+            m.literals
+                .values_mut()
+                .for_each(|l| for_each_location(l, f));
+        }
+        Some(literal::Value::OffloadedMetadata(_)) | None => {}
+    }
+}
+
+/// A local path (no `scheme://`) as an absolute `file://` URI, made absolute as storage makes
+/// it (`..` resolved), so that a container run finds it too; a URI as it is.
+fn absolute_file_uri(location: &mut String) {
+    if location.contains("://") {
+        return;
+    }
+    if let Some(path) = StorageUri::parse(location).ok().and_then(|u| u.local_path) {
+        *location = format!("file://{}", path.display());
     }
 }
 
@@ -162,7 +189,6 @@ fn value_for(raw: &str, ty: &LiteralType) -> Json {
     }
     match ty.r#type {
         Some(Type::Simple(s)) if s == SimpleType::String as i32 => Json::String(raw.to_string()),
-        Some(Type::Blob(_)) => file_uri(raw),
         _ => serde_json::from_str(raw).unwrap_or_else(|_| Json::String(raw.to_string())),
     }
 }
@@ -222,8 +248,9 @@ pub(crate) fn inputs_from_args(
     let mut literals = std::collections::BTreeMap::<String, Literal>::new();
     for (name, value) in given {
         let ty = type_of(&name)?;
-        let lit = literal_from_json(&value, &ty)
+        let mut lit = literal_from_json(&value, &ty)
             .map_err(|e| format!("input `{name}`: {e} (it takes {})", syntax(&name, &ty)))?;
+        for_each_location(&mut lit, &mut absolute_file_uri);
         literals.insert(name, lit);
     }
     let missing: Vec<String> = vars
@@ -335,6 +362,39 @@ mod tests {
                 .unwrap()
                 .uri(),
             "s3://b/a.txt"
+        );
+    }
+
+    #[test]
+    fn files_inside_lists_and_optionals_become_absolute_too() {
+        let v = vars(&[
+            ("docs", <Vec<FlyteFile>>::literal_type()),
+            ("maybe", <Option<FlyteFile>>::literal_type()),
+        ]);
+        let m = read(
+            &[
+                r#"docs=["a.csv","../b.csv","s3://b/c.csv"]"#,
+                "maybe=x/y.csv",
+            ],
+            &v,
+        )
+        .unwrap();
+        let cwd = std::env::current_dir().unwrap();
+        let parent = cwd.parent().unwrap();
+        let docs = crate::types::read_variable::<Vec<FlyteFile>>(&m, "docs").unwrap();
+        let uris: Vec<&str> = docs.iter().map(FlyteFile::uri).collect();
+        assert_eq!(
+            uris,
+            [
+                format!("file://{}", cwd.join("a.csv").display()).as_str(),
+                format!("file://{}", parent.join("b.csv").display()).as_str(),
+                "s3://b/c.csv",
+            ]
+        );
+        let maybe = crate::types::read_variable::<Option<FlyteFile>>(&m, "maybe").unwrap();
+        assert_eq!(
+            maybe.unwrap().uri(),
+            format!("file://{}", cwd.join("x/y.csv").display())
         );
     }
 

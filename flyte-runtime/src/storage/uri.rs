@@ -106,7 +106,7 @@ impl StorageUri {
             uri: uri.to_string(),
             reason,
         };
-        let abs = std::path::absolute(path).map_err(|e| invalid(e.to_string()))?;
+        let abs = resolved(path).map_err(|e| invalid(e.to_string()))?;
         let key = Path::from_absolute_path(&abs).map_err(|e| invalid(e.to_string()))?;
         Ok(Self {
             scheme: Scheme::Local,
@@ -116,6 +116,39 @@ impl StorageUri {
             original: uri.to_string(),
         })
     }
+}
+
+/// `path` made absolute with its `.` and `..` parts resolved, as a shell user means them
+/// (`../data/x.csv` from a subfolder): the longest part that exists through the file system
+/// (so `link/..` is where the kernel goes, not the link's folder), the rest by name (an
+/// output not written yet). An object key cannot hold `..`.
+fn resolved(path: &std::path::Path) -> std::io::Result<std::path::PathBuf> {
+    use std::path::Component;
+    let abs = std::path::absolute(path)?;
+    if !abs
+        .components()
+        .any(|c| matches!(c, Component::ParentDir | Component::CurDir))
+    {
+        return Ok(abs);
+    }
+    let parts: Vec<Component<'_>> = abs.components().collect();
+    for existing in (1..=parts.len()).rev() {
+        let head: std::path::PathBuf = parts[..existing].iter().collect();
+        let Ok(mut out) = std::fs::canonicalize(&head) else {
+            continue;
+        };
+        for part in &parts[existing..] {
+            match part {
+                Component::ParentDir => {
+                    out.pop();
+                }
+                Component::Normal(name) => out.push(name),
+                Component::CurDir | Component::RootDir | Component::Prefix(_) => {}
+            }
+        }
+        return Ok(out);
+    }
+    Ok(abs)
 }
 
 impl fmt::Display for StorageUri {
@@ -148,6 +181,28 @@ mod tests {
         assert_eq!((u.scheme, u.key.as_ref()), (Scheme::Memory, "k"));
         let rel = StorageUri::parse("some/relative.pb").unwrap();
         assert!(rel.key.as_ref().ends_with("some/relative.pb"));
+    }
+
+    #[test]
+    fn dot_dot_in_a_local_path_is_resolved() {
+        let base = std::env::temp_dir().join(format!("flyte-rs-uri-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&base);
+        std::fs::create_dir(&base).unwrap();
+        let dir = base.as_path();
+        let sub = dir.join("sub");
+        std::fs::create_dir(&sub).unwrap();
+        std::fs::write(dir.join("hello.txt"), "hi").unwrap();
+        let real = std::fs::canonicalize(dir).unwrap();
+        let up = StorageUri::parse(&format!("{}/../hello.txt", sub.display())).unwrap();
+        assert_eq!(up.local_path.unwrap(), real.join("hello.txt"));
+        let uri = StorageUri::parse(&format!("file://{}/./../out/new.pb", sub.display())).unwrap();
+        assert_eq!(uri.local_path.unwrap(), real.join("out/new.pb"));
+        // A link's `..` is the kernel's: the folder above the link's target.
+        std::os::unix::fs::symlink(&sub, dir.join("link")).unwrap();
+        std::fs::create_dir(sub.join("inner")).unwrap();
+        let through = StorageUri::parse(&format!("{}/link/inner/../x", dir.display()));
+        assert_eq!(through.unwrap().local_path.unwrap(), real.join("sub/x"));
+        std::fs::remove_dir_all(dir).unwrap();
     }
 
     #[test]
