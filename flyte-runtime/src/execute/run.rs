@@ -60,7 +60,9 @@ pub(crate) async fn run_task(
 
 fn classify(task: &str, e: RunError) -> Failure {
     match e {
-        RunError::Config(e) => Failure::user("ValidationError", format!("task `{task}`: {e}")),
+        e @ (RunError::Config(_) | RunError::Invalid { .. }) => {
+            Failure::user("ValidationError", format!("task `{task}`: {e}"))
+        }
         RunError::Inputs(e) => {
             Failure::user("ValidationError", format!("task `{task}`: input {e}"))
         }
