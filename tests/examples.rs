@@ -967,3 +967,167 @@ fn run_template_runs_a_pod_templates_primary_container_not_its_sidecar() {
         "1 + 2 + the pod task's offset 100, run by `adder`"
     );
 }
+
+#[test]
+fn a_relative_path_with_dot_dot_is_read_from_a_subfolder() {
+    // As a user types it in a subfolder of their data: `file=../note.txt`.
+    let dir = scratch("dot-dot");
+    let sub = dir.join("sub");
+    std::fs::create_dir_all(&sub).unwrap();
+    std::fs::write(dir.join("note.txt"), "what do ya want for nothing?").unwrap();
+    let out = Command::new(examples_bin())
+        .current_dir(&sub)
+        .env("_FSEC_CHECKSUM_KEY", "Jefe")
+        .args([
+            "run",
+            "examples.checksum",
+            "--input",
+            "file=../note.txt",
+            "--dir",
+        ])
+        .arg(dir.join("run"))
+        .output()
+        .unwrap();
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
+    // RFC 4231, test case 2 (the same file and key as the pod test above).
+    assert!(
+        stdout.contains("5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"),
+        "{stdout}"
+    );
+    let inputs =
+        LiteralMap::decode(std::fs::read(dir.join("run/inputs.pb")).unwrap().as_slice()).unwrap();
+    let file: FlyteFile = flyte_runtime::types::read_variable(&inputs, "file").unwrap();
+    let expected = std::fs::canonicalize(dir.join("note.txt")).unwrap();
+    assert_eq!(file.uri(), format!("file://{}", expected.display()));
+}
+
+#[test]
+fn a_successful_runs_folder_is_removed_unless_kept_or_holding_its_outputs() {
+    let run_add = |extra: &[&str]| {
+        let out = Command::new(examples_bin())
+            .args([
+                "run",
+                "examples.add",
+                "-i",
+                "a=1",
+                "-i",
+                "b=2",
+                "-i",
+                "label=x",
+            ])
+            .args(extra)
+            .output()
+            .unwrap();
+        let stdout = text(&out.stdout);
+        assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
+        stdout
+    };
+    // The folder each message names, read from the first line (`… ran in FOLDER`).
+    let folder_of = |stdout: &str| -> PathBuf {
+        let first = stdout.lines().next().unwrap_or_default();
+        PathBuf::from(first.rsplit_once(" ran in ").expect(first).1)
+    };
+    let removed = run_add(&[]);
+    let folder = folder_of(&removed);
+    assert!(
+        removed.contains(&format!(
+            "removed the run folder {} (keep it with --keep)",
+            folder.display()
+        )),
+        "{removed}"
+    );
+    assert!(!folder.exists(), "{} is still there", folder.display());
+
+    let kept = run_add(&["--keep"]);
+    let folder = folder_of(&kept);
+    assert!(folder.join("outputs.pb").is_file(), "{kept}");
+    assert!(kept.contains("(kept: --keep)"), "{kept}");
+    std::fs::remove_dir_all(&folder).unwrap();
+
+    // A failed run keeps its folder for a look, and says where it is.
+    let out = Command::new(examples_bin())
+        .args([
+            "run",
+            "examples.add",
+            "-i",
+            "a=9223372036854775807",
+            "-i",
+            "b=1",
+        ])
+        .args(["-i", "label=x"])
+        .output()
+        .unwrap();
+    let stdout = text(&out.stdout);
+    assert!(!out.status.success(), "{stdout}");
+    let folder = folder_of(&stdout);
+    assert!(
+        stdout.contains(&format!(
+            "the run's files are in {} (kept: the run failed)",
+            folder.display()
+        )),
+        "{stdout}"
+    );
+    assert!(folder.join("error.pb").is_file(), "{stdout}");
+    std::fs::remove_dir_all(&folder).unwrap();
+
+    // Outputs that are files in the folder keep it: the sqlite table is under raw/.
+    let out = run(
+        &examples_bin(),
+        &["run", "examples.sqlite_demo", "--input", "limit=1"],
+    );
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
+    let folder = folder_of(&stdout);
+    assert!(
+        stdout.contains("(kept: its outputs are files in it)"),
+        "{stdout}"
+    );
+    assert!(folder.join("raw").is_dir(), "{stdout}");
+    std::fs::remove_dir_all(&folder).unwrap();
+}
+
+#[test]
+fn execute_checks_the_configuration_of_an_edited_template_before_the_executor() {
+    // The sqlite task type's `validate_with` refuses an empty `uri`; a template edited by
+    // hand (or made in Python) gets the same check in `execute`, as a validation error.
+    let dir = scratch("validate-in-execute");
+    let mut template = template_file(&examples_bin(), "examples.sqlite_demo", &dir.join("t.pb"));
+    template.custom.as_mut().expect("custom").fields.insert(
+        "uri".into(),
+        prost_types::Value {
+            kind: Some(prost_types::value::Kind::StringValue(String::new())),
+        },
+    );
+    let file = dir.join("edited.pb");
+    std::fs::write(&file, template.encode_to_vec()).unwrap();
+    let run_dir = dir.join("run");
+    let out = run(
+        &examples_bin(),
+        &[
+            "run",
+            "--template",
+            &file.display().to_string(),
+            "-i",
+            "limit=1",
+            "--dir",
+            &run_dir.display().to_string(),
+        ],
+    );
+    let stdout = text(&out.stdout);
+    assert!(!out.status.success(), "{stdout}");
+    assert!(
+        stdout.contains(
+            "failed: USER:ValidationError: task `examples.sqlite_demo`: the configuration does \
+             not pass task type `sqlite`'s check: uri is empty: name the database (User, not \
+             recoverable)"
+        ),
+        "{stdout}"
+    );
+    let doc = flyte_runtime::proto::core::ErrorDocument::decode(
+        std::fs::read(run_dir.join("error.pb")).unwrap().as_slice(),
+    )
+    .unwrap();
+    assert_eq!(doc.error.unwrap().code, "USER:ValidationError");
+    assert!(!run_dir.join("outputs.pb").exists());
+}

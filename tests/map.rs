@@ -399,6 +399,16 @@ fn a_registered_map_runs_by_name_and_flytekit_reads_its_lists_of_optionals() {
         "{stdout}"
     );
     assert!(stdout.contains("3 succeeded, 3 needed"), "{stdout}");
+    // The failed element's line is followed by what it was given: the mapped inputs, not
+    // the bound `label`.
+    assert!(
+        stdout.contains(
+            "element 1 failed: USER:OverflowError: task `examples.map_add_label-arraynode`: \
+             9223372036854775807 + 1 + 0 overflows a 64-bit integer\n    its inputs: \
+             a=9223372036854775807, b=1\n"
+        ),
+        "{stdout}"
+    );
 
     // flytekit reads the gathered lists against the map template's own interface, which
     // types them List[Optional[…]] with flytekit's union tags.
@@ -433,7 +443,8 @@ fn a_registered_map_runs_by_name_and_flytekit_reads_its_lists_of_optionals() {
     assert!(out.status.success(), "{stdout}");
     assert!(stdout.contains("ran in this process"), "{stdout}");
     assert!(
-        stdout.contains("element 1 failed: USER:OverflowError"),
+        stdout.contains("element 1 failed: USER:OverflowError")
+            && stdout.contains("    its inputs: a=9223372036854775807, b=1\n"),
         "{stdout}"
     );
     assert_eq!(

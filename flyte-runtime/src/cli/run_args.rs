@@ -33,10 +33,15 @@ pub struct RunArgs {
     /// run as in a pod.
     #[arg(long, value_name = "FILE", conflicts_with_all = ["input", "inputs_json"])]
     pub inputs_pb: Option<PathBuf>,
-    /// Where to leave template.pb, inputs.pb and outputs.pb/error.pb (default: a new folder
-    /// under the system's temporary directory).
+    /// Where to leave template.pb, inputs.pb and outputs.pb/error.pb; a folder given here is
+    /// always kept. Default: a new folder under the system's temporary directory
+    /// (`flyte-rs-runs/<task>-<time>`), removed when the run succeeds unless `--keep` is
+    /// given or its outputs are files in it; a failed run's folder is kept for a look.
     #[arg(long)]
     pub dir: Option<PathBuf>,
+    /// Keep the run's folder after a successful run too.
+    #[arg(long)]
+    pub keep: bool,
     /// Run the task's pod in this image on the local Docker engine, derived from the pod
     /// propeller would create (see `pod`): the image's own user and filesystem, the
     /// rendered args, the env in propeller's order, limits, secrets as files or variables.

@@ -18,6 +18,7 @@ use prost::Message;
 
 use super::inputs::inputs_from_args;
 use super::outputs::print_outputs;
+use super::run::tidy_run_folder;
 use super::run_args::{execution_name, RunArgs};
 use crate::execute::{run_map_in_process, MapOver, Runner};
 use crate::pod::{
@@ -26,8 +27,10 @@ use crate::pod::{
     Gathering, Placeholders, PodRun, TaskFailure, TaskResult,
 };
 use crate::proto::core::task_template::Target;
+use crate::proto::core::LiteralMap;
 use crate::storage::{write_local_atomically, Storage};
 use crate::task::{MapTask, SerializationSettings, SuccessCriterion};
+use crate::types::json_literal::literal_to_json;
 
 /// How one element's process ended.
 struct Ended {
@@ -102,6 +105,7 @@ pub(super) fn run_map(
         };
         let started = std::time::Instant::now();
         let mut gathering = Gathering::new(&map, n);
+        let node_inputs = inputs.clone();
         run_map_in_process(
             &element,
             &over,
@@ -130,8 +134,10 @@ pub(super) fn run_map(
             concurrency,
             took: started.elapsed(),
             place: " in this process",
+            inputs: &node_inputs,
+            bound: &bound,
         };
-        return report(map_task, ran, needed, dir);
+        return report(args, map_task, ran, needed, dir);
     }
 
     let Some(Target::Container(container)) = &map.target else {
@@ -275,8 +281,10 @@ pub(super) fn run_map(
         concurrency,
         took,
         place: &place,
+        inputs: &inputs,
+        bound: &bound,
     };
-    report(map_task, ran, needed, dir)
+    report(args, map_task, ran, needed, dir)
 }
 
 /// How a map's elements ran.
@@ -289,11 +297,48 @@ struct Ran<'a> {
     took: std::time::Duration,
     /// Where they ran (` in containers of IMAGE`, …).
     place: &'a str,
+    /// The node's inputs (the whole lists) and the inputs bound to one value, to say what
+    /// a failed element was given.
+    inputs: &'a LiteralMap,
+    bound: &'a [&'a str],
+}
+
+/// What element `index` was given, abbreviated for a line of a map of thousands: each input
+/// the map goes over, `name=value` as JSON, a long value cut with `…`.
+fn element_summary(inputs: &LiteralMap, bound: &[&str], index: usize) -> String {
+    const MAX_VALUE: usize = 60;
+    let Ok(element) = element_literals(inputs, bound, index) else {
+        return "(out of the lists' bounds)".to_string();
+    };
+    let mut names: Vec<&String> = element
+        .literals
+        .keys()
+        .filter(|n| !bound.contains(&n.as_str()))
+        .collect();
+    names.sort();
+    names
+        .into_iter()
+        .map(|name| {
+            let value = literal_to_json(&element.literals[name]).to_string();
+            match value.char_indices().nth(MAX_VALUE) {
+                Some((cut, _)) => format!("{name}={}…", &value[..cut]),
+                None => format!("{name}={value}"),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Says how the map's elements ended, gathers their outputs as propeller does (none for a
 /// failed element) into `<dir>/outputs.pb` and prints them, or says why the node failed.
-fn report(map_task: &MapTask, ran: Ran<'_>, needed: usize, dir: &Path) -> Result<ExitCode, String> {
+fn report(
+    args: &RunArgs,
+    map_task: &MapTask,
+    ran: Ran<'_>,
+    needed: usize,
+    dir: &Path,
+) -> Result<ExitCode, String> {
+    let (inputs, bound) = (ran.inputs, ran.bound);
     let gathering = ran.gathering;
     let n = gathering.len();
     let succeeded = gathering.succeeded();
@@ -309,6 +354,7 @@ fn report(map_task: &MapTask, ran: Ran<'_>, needed: usize, dir: &Path) -> Result
     );
     for (i, f) in gathering.failures() {
         println!("  element {i} failed: {}: {}", f.code, f.message);
+        println!("    its inputs: {}", element_summary(inputs, bound, *i));
     }
     match gathering.finish(needed) {
         ArrayVerdict::Succeeded(gathered) => {
@@ -319,10 +365,18 @@ fn report(map_task: &MapTask, ran: Ran<'_>, needed: usize, dir: &Path) -> Result
                 Runner::new().map_err(|e| format!("cannot start the async runtime: {e}"))?;
             print_outputs(&runtime, &Storage::default(), &gathered);
             runtime.finish();
+            // An element that failed leaves its error document to look at.
+            let kept = if succeeded == n {
+                Ok(&gathered)
+            } else {
+                Err("an element failed")
+            };
+            tidy_run_folder(args, dir, kept);
             Ok(ExitCode::SUCCESS)
         }
         ArrayVerdict::Failed { succeeded, needed } => {
             println!("  failed: {succeeded} of {n} element(s) succeeded, {needed} needed");
+            tidy_run_folder(args, dir, Err("the map failed"));
             Ok(ExitCode::FAILURE)
         }
     }
