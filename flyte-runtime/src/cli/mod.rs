@@ -19,11 +19,17 @@
 //! [`python`](crate::python)). Logs go to stderr, human-readable, or JSON with `--log-format json`
 //! or `FLYTE_RS_LOG_FORMAT=json`; `RUST_LOG` sets the levels (default `info` for `execute`,
 //! `warn` otherwise).
+//!
+//! `inspect FILE` reads what `package` or `pyflyte package` wrote without Python: for a
+//! package, each entity's kind, name, task type, image and interface (`--format json` for a
+//! JSON listing); for one `.pb` (`template.pb`, `inputs.pb`, `outputs.pb`, `error.pb`, a
+//! package's `N_NAME_K.pb`, or any file with `--as`), its contents as protobuf JSON.
 
 mod container;
 mod execute;
 mod give_back;
 mod inputs;
+mod inspect;
 mod list;
 mod logging;
 mod outputs;
@@ -44,6 +50,7 @@ pub use execute::ExecuteArgs;
 #[doc(hidden)]
 pub use give_back::GiveBackArgs;
 pub use inputs::{InputArgs, InputsError};
+pub use inspect::InspectArgs;
 pub use logging::{init_logging, LogFormat};
 pub use package::PackageArgs;
 pub use platform_args::PlatformArgs;
@@ -92,6 +99,9 @@ pub enum Command {
     /// Write the registration package of every task (as `pyflyte package`), for
     /// `flytectl register files --archive`.
     Package(PackageArgs),
+    /// List what a registration package holds (each entity's kind, name, type, image and
+    /// interface), or print one `.pb` (template, inputs, outputs, error) as protobuf JSON.
+    Inspect(InspectArgs),
     /// Print the Kubernetes Pod propeller 1.16 would create for a task (YAML).
     Pod(PodArgs),
     /// Write the flytekit module of this binary's task types, tasks and maps, for Python
@@ -237,6 +247,7 @@ pub fn run(cli: Cli) -> ExitCode {
         | Command::Run(_)
         | Command::Template(_)
         | Command::Package(_)
+        | Command::Inspect(_)
         | Command::Pod(_)
         | Command::PythonModule(_)
         | Command::GiveBack(_) => "warn",
@@ -248,6 +259,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Run(args) => run::run(args),
         Command::Template(args) => template::template(args),
         Command::Package(args) => package::package(args),
+        Command::Inspect(args) => inspect::inspect(args),
         Command::Pod(args) => pod::pod(args),
         Command::PythonModule(args) => python_module::python_module(args, &program_name()),
         Command::GiveBack(args) => give_back::give_back(args),
