@@ -663,6 +663,50 @@ fn a_map_runs_one_container_per_element() {
     assert!(strangers.is_empty(), "not given back: {strangers:?}");
 }
 
+/// A map over local files given as relative paths, from the folder that holds them: each
+/// path is made absolute and its folder mounted, as for a single file input; the element
+/// whose file is missing fails, and its line says which file it was given.
+#[test]
+fn a_map_over_relative_file_paths_runs_in_containers() {
+    if !docker_ready("a map over files in containers") {
+        return;
+    }
+    let dir = scratch("map-files-containers");
+    let data = dir.join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::write(data.join("a.txt"), "what do ya want for nothing?").unwrap();
+    std::fs::write(data.join("b.txt"), "what do ya want for nothing?").unwrap();
+    let out = Command::new(examples_bin())
+        .current_dir(&dir)
+        .env("_FSEC_CHECKSUM_KEY", "Jefe")
+        .args(["run", "examples.checksum", "--map", "--container", &image()])
+        .args([
+            "-i",
+            r#"file=["data/a.txt","data/missing.txt","./data/../data/b.txt"]"#,
+        ])
+        .args(["--min-success-ratio", "0.5", "--dir", "run"])
+        .output()
+        .expect("run");
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
+    let missing = std::fs::canonicalize(&data).unwrap().join("missing.txt");
+    assert!(
+        stdout.contains("element 1 failed: ")
+            && stdout.contains(&format!(
+                "    its inputs: file=\"file://{}\"",
+                missing.display()
+            )),
+        "{stdout}"
+    );
+    assert!(stdout.contains("2 succeeded, 2 needed"), "{stdout}");
+    // RFC 4231, test case 2, for each file that is there.
+    let digest = "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843";
+    assert!(
+        stdout.contains(&format!("digest = [\"{digest}\",null,\"{digest}\"]")),
+        "{stdout}"
+    );
+}
+
 #[test]
 fn the_python_workflow_runs_its_rust_tasks_in_their_image() {
     if !docker_ready("the_python_workflow_runs_its_rust_tasks_in_their_image") {

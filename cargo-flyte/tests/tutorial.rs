@@ -64,7 +64,12 @@ fn tutorial_code() -> Result<String> {
 /// unpacks each `.crate` into `into` and returns the three libraries' folders.
 fn packed_crates(into: &Path) -> Result<Vec<(String, PathBuf)>> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let names = ["flyte-idl", "flyte-rs-macros", "flyte-runtime", "cargo-flyte"];
+    let names = [
+        "flyte-idl",
+        "flyte-rs-macros",
+        "flyte-runtime",
+        "cargo-flyte",
+    ];
     let mut command = Command::new(&cargo);
     command.current_dir(workspace_root()).args([
         "package",

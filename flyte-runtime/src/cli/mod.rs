@@ -39,6 +39,7 @@ mod pod;
 mod python_module;
 mod run;
 mod run_args;
+mod run_folder;
 mod run_map;
 mod template;
 

@@ -13,6 +13,7 @@ use prost::Message;
 use super::inputs::inputs_from_args;
 use super::outputs::print_outputs;
 use super::run_args::{execution_name, RunArgs};
+use super::run_folder::tidy_run_folder;
 use crate::execute::{execute_with, shutdown_signal, Outcome, Runner};
 use crate::pod::{
     build_pod, clear_results, primary_container, read_results, ContainerExit, DockerOptions,
@@ -400,55 +401,6 @@ fn run_once(
     };
     runtime.finish();
     Ok(code)
-}
-
-/// What becomes of a run's folder when the run has ended, said on stdout: kept when the user
-/// named it (`--dir`) or asked (`--keep`), when the run failed (`outputs` is then why: what
-/// it left is what a user looks at), or when its outputs are files in it; else removed, so
-/// that runs do not pile up under the temporary directory.
-pub(super) fn tidy_run_folder(args: &RunArgs, dir: &Path, outputs: Result<&LiteralMap, &str>) {
-    let why_kept = if args.dir.is_some() {
-        "given with --dir"
-    } else if args.keep {
-        "--keep"
-    } else {
-        match outputs {
-            Err(why) => why,
-            Ok(outputs) if names_files_in(outputs, dir) => "its outputs are files in it",
-            Ok(_) => match std::fs::remove_dir_all(dir) {
-                Ok(()) => {
-                    println!(
-                        "  removed the run folder {} (keep it with --keep)",
-                        dir.display()
-                    );
-                    return;
-                }
-                Err(e) => {
-                    eprintln!(
-                        "warning: cannot remove the run folder {}: {e}",
-                        dir.display()
-                    );
-                    return;
-                }
-            },
-        }
-    };
-    println!(
-        "  the run's files are in {} (kept: {why_kept})",
-        dir.display()
-    );
-}
-
-/// Whether a file, directory or table of `outputs` lives under the local folder `dir`.
-fn names_files_in(outputs: &LiteralMap, dir: &Path) -> bool {
-    let mut inside = false;
-    for lit in outputs.literals.values() {
-        super::inputs::for_each_location(&mut lit.clone(), &mut |uri| {
-            let path = uri.strip_prefix("file://").unwrap_or(uri);
-            inside |= Path::new(path).starts_with(dir);
-        });
-    }
-    inside
 }
 
 /// The `execute` a pod's container starts, read from its rendered command line as the binary

@@ -18,8 +18,8 @@ use prost::Message;
 
 use super::inputs::inputs_from_args;
 use super::outputs::print_outputs;
-use super::run::tidy_run_folder;
 use super::run_args::{execution_name, RunArgs};
+use super::run_folder::tidy_run_folder;
 use crate::execute::{run_map_in_process, MapOver, Runner};
 use crate::pod::{
     build_pod, element_env, element_literals, element_output_prefix, element_template, list_length,
