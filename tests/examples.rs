@@ -147,6 +147,20 @@ fn package_of_flyte_examples_is_read_whole_by_flytekit() {
         by_name("examples.checksum")["secrets"],
         serde_json::json!(["checksum"])
     );
+    // Each variable is described as flytekit reads it: by its field's doc comment, else (an
+    // input declared per instance, sqlite's `limit`) by its name.
+    let add_descriptions = serde_json::json!({
+        "inputs": {"a": "First addend.", "b": "Second addend.", "label": "Label of the message."},
+        "outputs": {"total": "`a + b + offset`.", "message": "`\"{label}={total}\"`."},
+    });
+    assert_eq!(by_name("examples.add")["descriptions"], add_descriptions);
+    assert_eq!(
+        sqlite["descriptions"],
+        serde_json::json!({
+            "inputs": {"limit": "limit"},
+            "outputs": {"results": "The rows the query returned."},
+        })
+    );
 
     // The map, as flytekit reads it: a task of the adder's type over lists, the workflow of
     // one ArrayNode referencing it, and a launch plan of that workflow asking for every input.
@@ -170,7 +184,10 @@ fn package_of_flyte_examples_is_read_whole_by_flytekit() {
         .expect("--resolver");
     assert_eq!(args[at + 1], "flyte_rs.map_task_resolver");
     assert_eq!(args[at + 3..at + 6], ["vars", "label", "resolver"]);
+    // The map's task and workflow keep the adder's descriptions.
+    assert_eq!(map["descriptions"], add_descriptions);
     let wf = of_kind("workflow", "examples.map_add_label");
+    assert_eq!(wf["descriptions"], add_descriptions);
     assert_eq!(wf["inputs"], serde_json::json!(["a", "b", "label"]));
     assert_eq!(wf["outputs"], serde_json::json!(["message", "total"]));
     assert_eq!(
@@ -194,6 +211,7 @@ fn package_of_flyte_examples_is_read_whole_by_flytekit() {
         lp["required_inputs"],
         serde_json::json!(["a", "b", "label"])
     );
+    assert_eq!(lp["input_descriptions"], add_descriptions["inputs"]);
 }
 
 #[test]

@@ -134,3 +134,49 @@ fn all_inputs_decodes_as_one_map() {
         "at `int_list[0]`: expected STRING, found integer 1"
     );
 }
+
+/// The twin of `described_dataclass.py`'s `Note`.
+#[derive(flyte_runtime::FlyteType, Debug, PartialEq)]
+struct Note {
+    /// What was noted.
+    text: String,
+}
+
+/// The twin of `described_dataclass.py`'s `Reading`: each doc comment is a field's
+/// `metadata={"description": ...}` there; `north` has neither.
+#[derive(flyte_runtime::FlyteType, Debug, PartialEq)]
+struct Reading {
+    /// Metres east of the origin.
+    ///
+    /// Measured at noon.
+    east: f64,
+    north: f64,
+    /// How sure the reading is.
+    #[flyte(default = 1.0)]
+    confidence: f64,
+    /// A note, if any.
+    note: Option<Note>,
+}
+
+#[test]
+fn a_structs_field_docs_are_the_descriptions_flytekit_writes_for_a_dataclass() {
+    let theirs =
+        LiteralType::decode(flyte_tests::run_python("described_dataclass.py", &[], b"").as_slice())
+            .expect("a LiteralType");
+    let ours = Reading::literal_type();
+    assert_eq!(ours, theirs);
+    // The comparison sees descriptions: the same struct but for `east`'s is not flytekit's.
+    use flyte_runtime::types::structs::{struct_literal_type, FieldInfo};
+    let east_undescribed = struct_literal_type(
+        "Reading",
+        &[
+            FieldInfo::of::<f64>("east"),
+            FieldInfo::of::<f64>("north"),
+            FieldInfo::with_default::<f64>("confidence", &1.0)
+                .described("How sure the reading is."),
+            FieldInfo::of::<Option<Note>>("note").described("A note, if any."),
+        ],
+    );
+    assert_eq!(east_undescribed.structure, theirs.structure);
+    assert_ne!(east_undescribed.metadata, theirs.metadata);
+}

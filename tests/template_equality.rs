@@ -15,7 +15,8 @@ use flyte_runtime::protocol::Resolver;
 use flyte_runtime::task::SerializationSettings;
 use prost::Message;
 
-/// The differences from flytekit we make on purpose (also in the README).
+/// The differences from flytekit we make on purpose (also in docs/reference.md, "Differences
+/// from flytekit's templates").
 const ALLOWED: &[&str] = &[
     "container.args[0]: our entrypoint binary and its `execute` subcommand instead of `pyflyte-execute`",
     "container.args: `--checkpoint-path`/`--prev-checkpoint` are passed (flytekit passes them for function tasks only)",
@@ -27,6 +28,9 @@ const ALLOWED: &[&str] = &[
     "examples' sqlite only: interface.outputs.results is a StructuredDataset (what flytekit gives a \
      pandas DataFrame, read back as one) instead of SQLite3Task's default, the legacy FlyteSchema \
      that flytekit deprecates",
+    "examples' sqlite only: interface.outputs.results is described by the doc comment of its \
+     field (as flytekit describes a variable by its docstring) where SQLite3Task, which has no \
+     docstring for it, describes it by its name",
 ];
 
 #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq)]
@@ -198,7 +202,7 @@ fn field_differences(mut ours: TaskTemplate, mut theirs: TaskTemplate) -> Vec<St
 }
 
 /// The differences from flytekit's map of an instance task that our maps make on purpose
-/// (also in the README, "Maps over lists").
+/// (also in docs/maps.md, "Compared with flytekit, field by field").
 const MAP_ALLOWED: &[&str] = &[
     "id.name: `<module>.map_<task>[_<bound>…]-arraynode`: the bound inputs written out where \
      flytekit has an md5 of them and of the ArrayNode's concurrency and success criteria (which \
@@ -351,7 +355,7 @@ fn a_map_template_matches_flytekits_map_task_field_by_field() {
 }
 
 /// The differences from the workflow flytekit writes around its map that our map's workflow
-/// makes on purpose (also in the README, "Maps over lists").
+/// makes on purpose (also in docs/maps.md, "Compared with flytekit, field by field").
 const MAP_WORKFLOW_ALLOWED: &[&str] = &[
     "the map template's name (in the node's id, its metadata and the task reference), as in \
      MAP_ALLOWED",
@@ -586,9 +590,10 @@ fn sqlite_task_matches_flytekit() {
 }
 
 /// The examples' real `sqlite` task type (flyte_examples::sqlite), configured as flytekit's
-/// SQLite3Task fixture: equal but for the listed differences.
+/// SQLite3Task fixture: equal but for the listed differences (its table type and its
+/// output's description).
 #[test]
-fn examples_sqlite_task_matches_flytekit_but_for_its_table_type() {
+fn examples_sqlite_task_matches_flytekit_but_for_its_table_type_and_description() {
     use flyte_examples::sqlite::SqliteTask;
     let task = TaskInstance::new(
         "fixtures.sqlite",
@@ -610,14 +615,19 @@ fn examples_sqlite_task_matches_flytekit_but_for_its_table_type() {
             ..settings()
         })
         .expect("valid task");
-    // The one difference of substance, checked and then aligned.
+    // The differences of substance, checked and then aligned.
     let results = ours
         .interface
         .as_mut()
         .and_then(|i| i.outputs.as_mut())
         .and_then(|o| o.variables.get_mut("results"))
-        .and_then(|v| v.r#type.as_mut())
         .expect("results is declared");
+    assert_eq!(
+        results.description, "The rows the query returned.",
+        "results is described by its field's doc comment"
+    );
+    results.description = "results".to_string();
+    let results = results.r#type.as_mut().expect("results has a type");
     assert_eq!(
         results.r#type,
         Some(literal_type::Type::StructuredDatasetType(Default::default())),

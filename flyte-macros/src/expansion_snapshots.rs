@@ -94,8 +94,17 @@ fn shim_executor_expansion() {
 
 #[test]
 fn task_io_expansion() {
+    // As in examples/src/adder.rs: each field's doc comment is its variable's description.
     let input: syn::DeriveInput = syn::parse_quote! {
-        pub struct AddInputs { pub a: i64, pub b: i64, pub label: String }
+        /// The adder's inputs.
+        pub struct AddInputs {
+            /// First addend.
+            pub a: i64,
+            /// Second addend.
+            pub b: i64,
+            /// Label of the message.
+            pub label: String,
+        }
     };
     check(
         "task_io",
@@ -105,8 +114,14 @@ fn task_io_expansion() {
 
 #[test]
 fn flyte_type_expansion() {
+    // A documented field is described in the schema; `y` has no doc comment.
     let input: syn::DeriveInput = syn::parse_quote! {
-        pub struct Point { pub x: f64, #[flyte(default = 0.0)] pub y: f64 }
+        pub struct Point {
+            /// Distance east of the origin.
+            pub x: f64,
+            #[flyte(default = 0.0)]
+            pub y: f64,
+        }
     };
     check(
         "flyte_type_struct",

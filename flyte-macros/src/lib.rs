@@ -7,6 +7,7 @@ extern crate proc_macro;
 
 mod container_task;
 mod ctxt;
+mod docs;
 #[cfg(test)]
 mod expansion_snapshots;
 mod flyte_type;

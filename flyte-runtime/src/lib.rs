@@ -39,6 +39,9 @@ pub mod workflow;
 /// - on a struct field: `#[flyte(default = <expr>)]` (the field may be absent; the schema
 ///   carries the default), `#[flyte(rename = "name")]`.
 ///
+/// A struct field's doc comment is the `description` of its property in the schema, as
+/// `field(metadata={"description": ...})` is a dataclass field's.
+///
 /// ```
 /// use flyte_runtime::types::FlyteType;
 ///
@@ -120,17 +123,24 @@ pub use flyte_rs_macros::container_task;
 pub use flyte_rs_macros::shim_executor;
 
 /// `#[derive(TaskIo)]`: a struct of [`FlyteType`] fields as a task's inputs or outputs (each
-/// field a variable of the interface, named as the field).
+/// field a variable of the interface, named as the field, or `#[flyte(rename = "name")]`).
+/// A field's doc comment is its variable's description, as a docstring's is in flytekit; a
+/// field without one is described by its name.
 ///
 /// ```
 /// use flyte_runtime::prelude::*;
 /// use flyte_runtime::task::TaskIo;
 ///
 /// #[derive(TaskIo)]
-/// struct Inputs { limit: i64, label: Option<String> }
+/// struct Inputs {
+///     /// At most this many rows.
+///     limit: i64,
+///     label: Option<String>,
+/// }
 ///
 /// let vars = Inputs::variables().unwrap();
 /// assert_eq!(vars.iter().map(|(n, _)| *n).collect::<Vec<_>>(), ["limit", "label"]);
+/// assert_eq!(Inputs::DESCRIPTIONS, ["At most this many rows.", ""]);
 /// ```
 pub use flyte_rs_macros::TaskIo;
 

@@ -24,6 +24,14 @@ def canonical(msg):
     return msg.SerializeToString(deterministic=True)
 
 
+def descriptions(interface):
+    """Each variable's description, as flytekit's model reads it."""
+    return {
+        "inputs": {k: v.description for k, v in interface.inputs.items()},
+        "outputs": {k: v.description for k, v in interface.outputs.items()},
+    }
+
+
 def task(member, data):
     pb = task_pb2.TaskSpec()
     pb.ParseFromString(data)
@@ -48,6 +56,7 @@ def task(member, data):
         "env": env,
         "inputs": sorted(t.interface.inputs.keys()),
         "outputs": sorted(t.interface.outputs.keys()),
+        "descriptions": descriptions(t.interface),
         "custom": t.custom,
         "secrets": [s.group for s in (t.security_context.secrets if t.security_context else [])],
         "short_description": spec.docs.short_description if spec.docs else None,
@@ -98,6 +107,7 @@ def workflow(member, data):
         "name": t.id.name,
         "inputs": sorted(t.interface.inputs.keys()),
         "outputs": sorted(t.interface.outputs.keys()),
+        "descriptions": descriptions(t.interface),
         "nodes": [n.id for n in t.nodes],
         "array_nodes": arrays,
         "short_description": spec.docs.short_description if spec.docs else None,
@@ -117,6 +127,7 @@ def launch_plan(member, data):
         "name": lp.id.name,
         "workflow": lp.spec.workflow_id.name,
         "required_inputs": sorted(k for k, p in lp.spec.default_inputs.parameters.items() if p.required),
+        "input_descriptions": {k: p.var.description for k, p in lp.spec.default_inputs.parameters.items()},
     }
 
 

@@ -12,28 +12,25 @@ pub enum Color {
     Green,
 }
 
-/// `@dataclass Point(x: float, y: float)`.
+/// `@dataclass Point(x: float, y: float)`. The twins' fields have no doc comments: a field's
+/// doc is its description in the schema, and the dataclasses' fields have none.
 #[derive(flyte_runtime::FlyteType, Debug, PartialEq)]
+#[allow(missing_docs)]
 pub struct Point {
-    /// x
     pub x: f64,
-    /// y
     pub y: f64,
 }
 
 /// `@dataclass Shape`.
 #[derive(flyte_runtime::FlyteType, Debug, PartialEq)]
+#[allow(missing_docs)]
 pub struct Shape {
-    /// name
     pub name: String,
-    /// points
     pub points: Vec<Point>,
-    /// tags
     pub tags: HashMap<String, i64>,
-    /// color (default RED)
+    // Default RED, as the dataclass's.
     #[flyte(default = Color::Red)]
     pub color: Color,
-    /// note
     pub note: Option<String>,
 }
 

@@ -6,6 +6,8 @@
 
 use syn::{Data, DeriveInput, Fields, LitStr};
 
+use crate::docs::doc_of;
+
 /// A field's default when its key is absent from `custom`.
 pub(super) enum FieldDefault {
     /// None: the key is required (an `Option` reads as none).
@@ -33,26 +35,6 @@ pub(super) struct ConfigModel {
     pub doc: String,
     pub fields: Vec<FieldModel>,
     pub opaque: Option<String>,
-}
-
-/// The doc comment of `attrs`, lines joined, each without the one space rustdoc strips.
-fn doc_of(attrs: &[syn::Attribute]) -> String {
-    let lines: Vec<String> = attrs
-        .iter()
-        .filter(|a| a.path().is_ident("doc"))
-        .filter_map(|a| match &a.meta {
-            syn::Meta::NameValue(nv) => match &nv.value {
-                syn::Expr::Lit(syn::ExprLit {
-                    lit: syn::Lit::Str(s),
-                    ..
-                }) => Some(s.value()),
-                _ => None,
-            },
-            _ => None,
-        })
-        .map(|l| l.strip_prefix(' ').unwrap_or(&l).trim_end().to_string())
-        .collect();
-    lines.join("\n").trim().to_string()
 }
 
 /// What one `#[serde(...)]` list says that matters here.

@@ -20,11 +20,16 @@ fn expand_struct(s: &StructModel) -> TokenStream {
     let infos = s.fields.iter().map(|f| {
         let (name, ty) = (&f.name, &f.ty);
         // Spanned at the field's type, so a type that is not FlyteType is reported there.
-        match &f.default {
+        let info = match &f.default {
             Some(d) => {
                 quote_spanned!(ty.span()=> __flyte::FieldInfo::with_default::<#ty>(#name, &(#d)))
             }
             None => quote_spanned!(ty.span()=> __flyte::FieldInfo::of::<#ty>(#name)),
+        };
+        // A documented field is described in the schema; an undocumented one is not.
+        match f.doc.as_str() {
+            "" => info,
+            doc => quote!(#info.described(#doc)),
         }
     });
     let to_msgpack = s.fields.iter().map(|f| {

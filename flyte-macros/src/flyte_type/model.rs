@@ -17,6 +17,8 @@ pub(super) struct FieldModel {
     pub name: String,
     pub ty: syn::Type,
     pub default: Option<syn::Expr>,
+    /// The field's doc comment (empty when it has none): its description in the schema.
+    pub doc: String,
 }
 
 pub(super) struct EnumModel {

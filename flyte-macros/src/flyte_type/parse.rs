@@ -7,6 +7,7 @@ use syn::{Data, DeriveInput, Fields, LitStr};
 
 use super::model::{EnumModel, FieldModel, Model, StructModel};
 use crate::ctxt::{parse_flyte_attrs, Ctxt};
+use crate::docs::doc_of;
 
 const ENUM_KEYS: &[&str] = &["rename_all"];
 const VARIANT_KEYS: &[&str] = &["value"];
@@ -89,6 +90,7 @@ fn parse_struct(cx: &mut Ctxt, input: &DeriveInput, fields: &Fields) -> Option<S
             name,
             ty: field.ty.clone(),
             default,
+            doc: doc_of(&field.attrs),
         });
     }
     Some(StructModel {

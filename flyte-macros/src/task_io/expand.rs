@@ -1,5 +1,5 @@
-//! Expands the [`Var`]s into `impl TaskIo`: the names, the interface's variables, and the
-//! conversions from and to a `LiteralMap`.
+//! Expands the [`Var`]s into `impl TaskIo`: the names and descriptions, the interface's
+//! variables, and the conversions from and to a `LiteralMap`.
 
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
@@ -11,6 +11,7 @@ use super::model::Var;
 pub(super) fn expand(input: &DeriveInput, vars: &[Var]) -> TokenStream {
     let ident = &input.ident;
     let names = vars.iter().map(|v| &v.name);
+    let descriptions = vars.iter().map(|v| &v.doc);
     let types = vars.iter().map(|v| {
         let (name, ty) = (&v.name, &v.ty);
         quote_spanned!(ty.span()=> (#name, <#ty as __flyte::FlyteType>::literal_type()))
@@ -43,6 +44,7 @@ pub(super) fn expand(input: &DeriveInput, vars: &[Var]) -> TokenStream {
             #[automatically_derived]
             impl __flyte::TaskIo for #ident where #(#bounds),* {
                 const NAMES: &'static [&'static str] = &[#(#names),*];
+                const DESCRIPTIONS: &'static [&'static str] = &[#(#descriptions),*];
                 fn variables() -> __flyte::std::option::Option<__flyte::std::vec::Vec<(&'static str, __flyte::LiteralType)>> {
                     __flyte::std::option::Option::Some(__flyte::std::vec![#(#types),*])
                 }

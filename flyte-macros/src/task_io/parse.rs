@@ -7,6 +7,7 @@ use syn::{Data, DeriveInput, Fields, LitStr};
 
 use super::model::Var;
 use crate::ctxt::{parse_flyte_attrs, Ctxt};
+use crate::docs::doc_of;
 
 pub(super) fn parse(input: &DeriveInput) -> Result<Vec<Var>, Vec<syn::Error>> {
     let mut cx = Ctxt::default();
@@ -67,6 +68,7 @@ pub(super) fn parse(input: &DeriveInput) -> Result<Vec<Var>, Vec<syn::Error>> {
             member,
             name,
             ty: f.ty.clone(),
+            doc: doc_of(&f.attrs),
         });
     }
     cx.check()?;

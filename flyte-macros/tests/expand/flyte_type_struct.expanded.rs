@@ -2,8 +2,9 @@ const _: () = {
     use ::flyte_runtime::__private as __flyte;
     fn fields() -> __flyte::std::vec::Vec<__flyte::FieldInfo> {
         __flyte::std::vec![
-            __flyte::FieldInfo::of:: < f64 > ("x"), __flyte::FieldInfo::with_default:: <
-            f64 > ("y", & (0.0))
+            __flyte::FieldInfo::of:: < f64 > ("x")
+            .described("Distance east of the origin."),
+            __flyte::FieldInfo::with_default:: < f64 > ("y", & (0.0))
         ]
     }
     #[automatically_derived]

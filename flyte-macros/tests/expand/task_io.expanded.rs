@@ -7,6 +7,11 @@ const _: () = {
         String: __flyte::FlyteType,
     {
         const NAMES: &'static [&'static str] = &["a", "b", "label"];
+        const DESCRIPTIONS: &'static [&'static str] = &[
+            "First addend.",
+            "Second addend.",
+            "Label of the message.",
+        ];
         fn variables() -> __flyte::std::option::Option<
             __flyte::std::vec::Vec<(&'static str, __flyte::LiteralType)>,
         > {

@@ -2,6 +2,8 @@
 //! variable, via `#[derive(TaskIo)]`) or a dynamic [`Literals`] map (interface declared per
 //! instance, as SQLite3Task's `inputs=`) to and from a `LiteralMap`.
 
+use std::collections::BTreeMap;
+
 use crate::proto::core::{LiteralMap, LiteralType};
 use crate::types::{read_variable, FlyteType, TypeError};
 
@@ -9,6 +11,12 @@ use crate::types::{read_variable, FlyteType, TypeError};
 pub trait TaskIo: Sized + Send + 'static {
     /// The variable names, in declaration order (empty when declared per instance).
     const NAMES: &'static [&'static str];
+
+    /// Each variable's description, in the order of [`NAMES`](Self::NAMES): its doc comment
+    /// (`#[derive(TaskIo)]` reads a field's `///`), or `""` for none. A variable without one
+    /// (every variable, by default) is described by its name, as flytekit describes a
+    /// variable its docstring says nothing of.
+    const DESCRIPTIONS: &'static [&'static str] = &[];
 
     /// The variables and their types, or `None` when each instance declares its own.
     fn variables() -> Option<Vec<(&'static str, LiteralType)>>;
@@ -18,6 +26,16 @@ pub trait TaskIo: Sized + Send + 'static {
 
     /// Writes the values into a literal map.
     fn to_literal_map(&self) -> LiteralMap;
+}
+
+/// The variables of `T` that have a description ([`TaskIo::DESCRIPTIONS`]), by name.
+pub(crate) fn descriptions<T: TaskIo>() -> BTreeMap<&'static str, &'static str> {
+    T::NAMES
+        .iter()
+        .zip(T::DESCRIPTIONS)
+        .filter(|(_, d)| !d.is_empty())
+        .map(|(n, d)| (*n, *d))
+        .collect()
 }
 
 /// No variables: a task without inputs (or outputs).

@@ -56,7 +56,8 @@ pub enum MapTemplateError {
 }
 
 /// The template of a map over `template`'s task, with the inputs in `bound` passed whole to
-/// every element.
+/// every element. Each variable keeps its description (flytekit's map of a Python task
+/// describes each by its name: its list interface leaves the docstring behind).
 ///
 /// ```
 /// use flyte_runtime::prelude::*;

@@ -50,5 +50,8 @@ pub use settings::{
 #[doc(hidden)]
 pub use task_type_info::task_type_info;
 pub use task_type_info::TaskTypeInfo;
+pub(crate) use template_parts::described_variable_map;
 pub use template_parts::task_name;
+/// For other modules' tests, which build interfaces by hand.
+#[cfg(test)]
 pub(crate) use template_parts::variable_map;

@@ -2,9 +2,11 @@
 //! [`ContainerTask`] impl says, its fixed interface, and its configuration's fields.
 //! `#[container_task]` registers one per task type ([`TaskTypeEntry::describe`](super::registry::TaskTypeEntry::describe)).
 
+use std::collections::BTreeMap;
+
 use super::config_schema::ConfigSchema;
 use super::container_task::{ContainerTask, RegisteredExecutor};
-use super::io::TaskIo;
+use super::io::{descriptions, TaskIo};
 use crate::proto::core::LiteralType;
 
 /// A task type, described.
@@ -26,6 +28,11 @@ pub struct TaskTypeInfo {
     pub inputs: Option<Vec<(&'static str, LiteralType)>>,
     /// The fixed outputs, or `None` when each instance declares its own.
     pub outputs: Option<Vec<(&'static str, LiteralType)>>,
+    /// The fixed inputs' descriptions (their doc comments), by name; an input without one is
+    /// not listed (it is described by its name).
+    pub input_descriptions: BTreeMap<&'static str, &'static str>,
+    /// The fixed outputs' descriptions, as `input_descriptions`.
+    pub output_descriptions: BTreeMap<&'static str, &'static str>,
     /// The configuration's fields.
     pub config: ConfigSchema,
 }
@@ -42,6 +49,8 @@ pub fn task_type_info<T: ContainerTask>(config: ConfigSchema) -> TaskTypeInfo {
         executor_path: <T::Executor as RegisteredExecutor>::PATH,
         inputs: T::Inputs::variables(),
         outputs: T::Outputs::variables(),
+        input_descriptions: descriptions::<T::Inputs>(),
+        output_descriptions: descriptions::<T::Outputs>(),
         config,
     }
 }

@@ -7,10 +7,12 @@ use super::any_instance::{AnyTaskInstance, TaskKind};
 use super::container_task::{ContainerTask, RegisteredExecutor};
 use super::definition_error::DefinitionError;
 use super::instance::TaskInstance;
-use super::io::TaskIo;
+use super::io::{descriptions, TaskIo};
 use super::pod_template::k8s_pod;
 use super::settings::SerializationSettings;
-use super::template_parts::{base_metadata, check_unique, spec_with_docs, task_id, variable_map};
+use super::template_parts::{
+    base_metadata, check_unique, described_variable_map, spec_with_docs, task_id,
+};
 use crate::proto::admin::TaskSpec;
 use crate::proto::core::{
     gpu_accelerator, task_template, ExtendedResources, GpuAccelerator, LiteralType, RetryStrategy,
@@ -66,9 +68,17 @@ impl<T: ContainerTask> TaskInstance<T> {
                 message: format!("output `{name}` has the name of an input"),
             });
         }
+        // A side declared per instance has no descriptions (its TaskIo, `Literals`, has no
+        // names): its variables are described by their names.
         Ok(TypedInterface {
-            inputs: Some(variable_map(&inputs)),
-            outputs: Some(variable_map(&outputs)),
+            inputs: Some(described_variable_map(
+                &inputs,
+                &descriptions::<T::Inputs>(),
+            )),
+            outputs: Some(described_variable_map(
+                &outputs,
+                &descriptions::<T::Outputs>(),
+            )),
         })
     }
 

@@ -1,7 +1,7 @@
 //! The parts every template of ours shares, whatever made it (a task type's instance, an echo
 //! task, a reference): the id, the base metadata, the interface's variables and the spec.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::definition_error::DefinitionError;
 use super::settings::{runtime_version, SerializationSettings, RUNTIME_FLAVOR};
@@ -77,16 +77,27 @@ pub(crate) fn spec_with_docs(template: TaskTemplate, docs: Option<&str>) -> Task
     }
 }
 
+/// `vars` as a VariableMap, each variable described by its name.
 pub(crate) fn variable_map(vars: &[(String, LiteralType)]) -> VariableMap {
+    described_variable_map(vars, &BTreeMap::new())
+}
+
+/// `vars` as a VariableMap, each variable described by its entry in `descriptions` or, when
+/// it has none, by its name: flytekit's `descriptions.get(name, name)`.
+pub(crate) fn described_variable_map(
+    vars: &[(String, LiteralType)],
+    descriptions: &BTreeMap<&str, &str>,
+) -> VariableMap {
     VariableMap {
         variables: vars
             .iter()
             .map(|(name, t)| {
+                let description = descriptions.get(name.as_str()).copied().unwrap_or(name);
                 (
                     name.clone(),
                     Variable {
                         r#type: Some(t.clone()),
-                        description: name.clone(),
+                        description: description.to_string(),
                     },
                 )
             })

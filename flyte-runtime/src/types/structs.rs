@@ -24,7 +24,7 @@ pub struct FieldInfo {
     pub name: &'static str,
     /// The field's Flyte type.
     pub literal_type: LiteralType,
-    /// The field's JSON schema.
+    /// The field's JSON schema (with its `description`, where it has one).
     pub schema: Json,
     /// The value of an absent field, as JSON; `None` for a required field.
     pub default: Option<Json>,
@@ -47,6 +47,17 @@ impl FieldInfo {
             default: msgpack_to_json(&default.to_msgpack()),
             ..Self::of::<T>(name)
         }
+    }
+
+    /// The same field, described by `text` (its doc comment): the `description` of its
+    /// property in the struct's JSON schema, where JSON Schema (and mashumaro, for a
+    /// dataclass field's `metadata={"description": ...}`) puts a property's description.
+    #[must_use]
+    pub fn described(mut self, text: &'static str) -> Self {
+        if let Some(obj) = self.schema.as_object_mut() {
+            obj.insert("description".to_string(), Json::from(text));
+        }
+        self
     }
 }
 
