@@ -227,6 +227,87 @@ fn every_field_shape_reaches_the_binary_as_python_wrote_it() {
     );
 }
 
+/// Issue 27: a workflow may leave out a Rust task's Optional inputs (the task gets none, run
+/// locally as compiled), and a struct output is the module's dataclass, read by attribute.
+#[test]
+fn optional_inputs_may_be_left_out_and_structs_are_dataclasses() {
+    let bin = flyte_tests::pod::workspace_bin("flyte-test-tasks");
+    let dir = scratch("structs");
+    let module = dir.join("test_tasks_module.py");
+    write_output(&bin, &["python-module"], &module);
+    let python = std::fs::read_to_string(&module).expect("module");
+    let (point_at, shape_at) = (
+        python.find("\nclass Point:\n"),
+        python.find("\nclass Shape:\n"),
+    );
+    assert!(
+        point_at.is_some() && point_at < shape_at,
+        "one dataclass per struct, each after those it uses"
+    );
+    assert!(python.contains("\n    \"Point\",\n") && python.contains("\n    \"Shape\",\n"));
+    let folder = dir.join("folder");
+    std::fs::create_dir_all(&folder).expect("folder");
+    std::fs::write(folder.join("a.txt"), "a\n").expect("file");
+    let file = dir.join("file.txt");
+    std::fs::write(&file, "file\n").expect("file");
+    let out = run_python_with_env(
+        "struct_checks.py",
+        &[
+            &module.display().to_string(),
+            &file.display().to_string(),
+            &folder.display().to_string(),
+        ],
+        b"",
+        &[("FLYTE_RS_BINARY", bin.display().to_string())],
+    );
+    let got: serde_json::Value = serde_json::from_slice(&out).expect("JSON");
+    // Both runs left the Optional inputs out and got none; the Python task got the struct
+    // as a `Shape` (its points `Point`s), equal to the one sent, and the field the workflow
+    // read off the promise.
+    assert_eq!(
+        got["workflow"],
+        serde_json::json!({
+            "type": "Shape", "name": "square", "x": 1.5, "color": "green", "tags": {"k": 3},
+            "note": null, "field_by_promise": "square", "first": ["Point", 1.0],
+            "optional_int_set": null, "optional_int_none": null, "equal": true,
+        })
+    );
+    // Compiled (as on a cluster), each left-out input is bound to none.
+    let none = serde_json::json!({"scalar": {"union": {
+        "value": {"scalar": {"noneType": {}}},
+        "type": {"simple": "NONE", "structure": {"tag": "none"}},
+    }}});
+    let bindings = got["bindings"].as_object().expect("bindings");
+    assert_eq!(bindings.len(), 4, "two inputs of two nodes: {bindings:?}");
+    for (var, binding) in bindings {
+        assert_eq!(binding, &none, "{var}");
+    }
+    // The dataclass flytekit writes is the struct Rust writes, byte for byte.
+    use flyte_tests::fixture_types::{point, Color, Shape};
+    let rust = Shape {
+        name: "square".into(),
+        points: vec![point(1.5, -2.0)],
+        tags: [("k".to_string(), 3)].into_iter().collect(),
+        color: Color::Green,
+        note: None,
+    }
+    .to_literal();
+    let Some(flyte_runtime::proto::core::literal::Value::Scalar(scalar)) = rust.value else {
+        panic!("not a scalar: {rust:?}")
+    };
+    let Some(flyte_runtime::proto::core::scalar::Value::Binary(binary)) = scalar.value else {
+        panic!("not a binary: {scalar:?}")
+    };
+    assert_eq!(got["shape_tag"], binary.tag);
+    assert_eq!(
+        got["shape_msgpack"],
+        base64::engine::general_purpose::STANDARD.encode(&binary.value),
+        "flytekit's msgpack of the Shape dataclass"
+    );
+    // flytekit's types of the dataclasses (and of every other Python type) are the binary's.
+    assert_eq!(got["types_differ"], serde_json::json!([]));
+}
+
 #[test]
 fn wrong_configurations_fail_in_python_naming_the_field() {
     let root = workflow_package("wrong");

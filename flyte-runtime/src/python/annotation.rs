@@ -1,8 +1,9 @@
 //! A Flyte type as the Python type flytekit maps to it: `int` for INTEGER,
 //! `typing.List[int]` for a collection, `typing.Optional[int]` for a union with none,
 //! `FlyteFile` for a single blob, `typing.Annotated[StructuredDataset, "parquet"]` for a
-//! parquet table, and so on. flytekit's `TypeEngine.to_literal_type` of the result is the
-//! type it came from (a test checks each against flytekit).
+//! parquet table, `dict` for a struct, and so on (in a module, a struct is the module's
+//! dataclass of it instead: see `dataclasses`). flytekit's `TypeEngine.to_literal_type` of the
+//! result is the type it came from (a test checks each against flytekit).
 
 use crate::proto::core::{
     blob_type::BlobDimensionality, literal_type, LiteralType, SimpleType, StructuredDatasetType,
@@ -17,7 +18,11 @@ fn quoted(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| format!("{s:?}"))
 }
 
-fn columns(sd: &StructuredDatasetType) -> Result<String, NoAnnotation> {
+/// Python names the module gives some types instead of their default annotation: the
+/// dataclass of a struct, the enum class of a dataclass field.
+pub(super) type Named<'a> = &'a dyn Fn(&LiteralType) -> Option<String>;
+
+fn columns(sd: &StructuredDatasetType, named: Named) -> Result<String, NoAnnotation> {
     let cols = sd
         .columns
         .iter()
@@ -26,7 +31,11 @@ fn columns(sd: &StructuredDatasetType) -> Result<String, NoAnnotation> {
                 .literal_type
                 .as_ref()
                 .ok_or_else(|| NoAnnotation(format!("column `{}` without a type", c.name)))?;
-            Ok(format!("{}: {}", quoted(&c.name), annotation(ty)?))
+            Ok(format!(
+                "{}: {}",
+                quoted(&c.name),
+                annotation_with(ty, named)?
+            ))
         })
         .collect::<Result<Vec<_>, NoAnnotation>>()?;
     Ok(format!("collections.OrderedDict({{{}}})", cols.join(", ")))
@@ -41,6 +50,15 @@ fn columns(sd: &StructuredDatasetType) -> Result<String, NoAnnotation> {
 /// assert_eq!(annotation(&collection_of(simple(SimpleType::Integer))).unwrap(), "typing.List[int]");
 /// ```
 pub fn annotation(t: &LiteralType) -> Result<String, NoAnnotation> {
+    annotation_with(t, &|_| None)
+}
+
+/// [`annotation`], but `named` first: where it names a type (here or nested), that name
+/// stands for it.
+pub(super) fn annotation_with(t: &LiteralType, named: Named) -> Result<String, NoAnnotation> {
+    if let Some(name) = named(t) {
+        return Ok(name);
+    }
     let unknown = || NoAnnotation(crate::types::describe::describe_type(t));
     Ok(match &t.r#type {
         Some(literal_type::Type::Simple(s)) => {
@@ -58,10 +76,10 @@ pub fn annotation(t: &LiteralType) -> Result<String, NoAnnotation> {
             }
         }
         Some(literal_type::Type::CollectionType(inner)) => {
-            format!("typing.List[{}]", annotation(inner)?)
+            format!("typing.List[{}]", annotation_with(inner, named)?)
         }
         Some(literal_type::Type::MapValueType(inner)) => {
-            format!("typing.Dict[str, {}]", annotation(inner)?)
+            format!("typing.Dict[str, {}]", annotation_with(inner, named)?)
         }
         Some(literal_type::Type::Blob(b)) => {
             let class = match BlobDimensionality::try_from(b.dimensionality) {
@@ -95,7 +113,7 @@ pub fn annotation(t: &LiteralType) -> Result<String, NoAnnotation> {
                 .collect();
             let inner = others
                 .iter()
-                .map(|v| annotation(v))
+                .map(|v| annotation_with(v, named))
                 .collect::<Result<Vec<_>, _>>()?;
             match (none.is_some(), inner.as_slice()) {
                 (true, [one]) => format!("typing.Optional[{one}]"),
@@ -106,7 +124,7 @@ pub fn annotation(t: &LiteralType) -> Result<String, NoAnnotation> {
         Some(literal_type::Type::StructuredDatasetType(sd)) => {
             let mut args = Vec::new();
             if !sd.columns.is_empty() {
-                args.push(columns(sd)?);
+                args.push(columns(sd, named)?);
             }
             if !sd.format.is_empty() {
                 args.push(quoted(&sd.format));

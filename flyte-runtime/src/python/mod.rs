@@ -1,7 +1,8 @@
 //! The Python side of a task-type binary: `BIN python-module --output FILE.py` writes one
 //! self-contained flytekit module (it needs only flytekit 1.16) with, for each task type this
 //! binary registers, a configuration class and a task class, the registered task instances
-//! as ready-made task objects, and a reference launch plan for each registered map.
+//! as ready-made task objects, a reference launch plan for each registered map, and a
+//! dataclass for each struct their interfaces use.
 //!
 //! A Python workflow then uses Rust task types as it uses flytekit's own prebuilt ones:
 //!
@@ -18,6 +19,7 @@
 //! filled, the outputs read back with flytekit's TypeEngine.
 
 mod annotation;
+mod dataclasses;
 mod module;
 
 pub use annotation::{annotation, NoAnnotation};

@@ -1,23 +1,26 @@
 //! Renders the Python module of everything a binary registers: the shared runtime
-//! (`runtime.py`, the same in every module), then per task type a configuration class and a
-//! task class, per registered container task a ready-made task object, and per registered
-//! map a function returning its reference launch plan. Everything is sorted, nothing depends
-//! on the time or the machine: the same binary writes the same bytes.
+//! (`runtime.py`, the same in every module), then a dataclass per struct the interfaces use
+//! (see `dataclasses`), per task type a configuration class and a task class, per registered
+//! container task a ready-made task object, and per registered map a function returning its
+//! reference launch plan. Everything is sorted, nothing depends on the time or the machine:
+//! the same binary writes the same bytes.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use base64::Engine as _;
 use prost::Message as _;
 
-use super::annotation::{annotation, NoAnnotation};
+use super::annotation::{annotation_with, Named, NoAnnotation};
+use super::dataclasses::{reserved_names, Dataclasses};
 use crate::proto::core::{LiteralType, VariableMap};
 use crate::protocol::{LoaderArgs, Resolver};
 use crate::task::config_schema::{ConfigSchema, ConfigType};
 use crate::task::registry::{self, RegistryError};
 use crate::task::{default_args, SerializationSettings, TaskKind, TaskTypeInfo};
 
-const RUNTIME: &str = include_str!("runtime.py");
+/// The shared runtime, the first part of every module.
+pub(super) const RUNTIME: &str = include_str!("runtime.py");
 
 /// Why the module could not be written.
 #[derive(Debug, thiserror::Error)]
@@ -59,12 +62,12 @@ pub enum PythonModuleError {
 }
 
 /// A Python string literal (JSON's escapes are Python's).
-fn py_str(s: &str) -> String {
+pub(super) fn py_str(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| format!("{s:?}"))
 }
 
 /// A Python identifier for `name`: every character that cannot be in one becomes `_`.
-fn identifier(name: &str) -> String {
+pub(super) fn identifier(name: &str) -> String {
     let mut id: String = name
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
@@ -85,7 +88,7 @@ fn identifier(name: &str) -> String {
 }
 
 /// A docstring body, indented.
-fn docstring(text: &str, indent: &str) -> String {
+pub(super) fn docstring(text: &str, indent: &str) -> String {
     let text = text.replace('\\', "\\\\").replace("\"\"\"", "\\\"\\\"\\\"");
     let lines: Vec<String> = text
         .lines()
@@ -209,15 +212,17 @@ fn config_class(class: &str, schema: &ConfigSchema, task_type: &str) -> String {
     out
 }
 
+/// The Python types of `vars` (`named` names the module's dataclasses).
 fn interface_dict(
     name: &str,
     which: &'static str,
     vars: &[(String, LiteralType)],
+    named: Named,
 ) -> Result<String, PythonModuleError> {
     let entries = vars
         .iter()
         .map(|(var, t)| {
-            annotation(t)
+            annotation_with(t, named)
                 .map(|a| format!("({}, {a})", py_str(var)))
                 .map_err(|source| PythonModuleError::Type {
                     name: name.to_string(),
@@ -249,6 +254,7 @@ fn variables(map: Option<&VariableMap>) -> Vec<(String, LiteralType)> {
 fn template_interface(
     name: &str,
     template: &crate::proto::core::TaskTemplate,
+    named: Named,
 ) -> Result<(String, String), PythonModuleError> {
     let interface = template.interface.as_ref();
     Ok((
@@ -256,22 +262,26 @@ fn template_interface(
             name,
             "input",
             &variables(interface.and_then(|i| i.inputs.as_ref())),
+            named,
         )?,
         interface_dict(
             name,
             "output",
             &variables(interface.and_then(|i| i.outputs.as_ref())),
+            named,
         )?,
     ))
 }
 
 /// A side of the interface a task type fixes: its Python types, and its Flyte types as the
-/// binary writes them (a struct's JSON schema, say, which no Python type carries), base64 of
-/// their VariableMap. `None` for both where each task declares its own.
+/// binary writes them (a struct's JSON schema, say, which no Python type carries) with their
+/// descriptions, base64 of their VariableMap. `None` for both where each task declares its own.
 fn fixed_side(
     task_type: &str,
     which: &'static str,
     vars: &Option<Vec<(&'static str, LiteralType)>>,
+    descriptions: &BTreeMap<&'static str, &'static str>,
+    named: Named,
 ) -> Result<(String, String), PythonModuleError> {
     let Some(vars) = vars else {
         return Ok(("None".to_string(), "None".to_string()));
@@ -281,11 +291,19 @@ fn fixed_side(
         .map(|(n, t)| (n.to_string(), t.clone()))
         .collect();
     let flyte = base64::engine::general_purpose::STANDARD
-        .encode(crate::task::variable_map(&vars).encode_to_vec());
-    Ok((interface_dict(task_type, which, &vars)?, py_str(&flyte)))
+        .encode(crate::task::described_variable_map(&vars, descriptions).encode_to_vec());
+    Ok((
+        interface_dict(task_type, which, &vars, named)?,
+        py_str(&flyte),
+    ))
 }
 
-fn task_class(info: &TaskTypeInfo, class: &str, config: &str) -> Result<String, PythonModuleError> {
+fn task_class(
+    info: &TaskTypeInfo,
+    class: &str,
+    config: &str,
+    named: Named,
+) -> Result<String, PythonModuleError> {
     let loader = LoaderArgs::Template {
         template: LoaderArgs::TEMPLATE_PATH.to_string(),
         executor: info.executor_path.to_string(),
@@ -295,8 +313,20 @@ fn task_class(info: &TaskTypeInfo, class: &str, config: &str) -> Result<String, 
         Resolver::Template.name(),
         &loader.to_args(),
     );
-    let (inputs, input_types) = fixed_side(info.task_type, "input", &info.inputs)?;
-    let (outputs, output_types) = fixed_side(info.task_type, "output", &info.outputs)?;
+    let (inputs, input_types) = fixed_side(
+        info.task_type,
+        "input",
+        &info.inputs,
+        &info.input_descriptions,
+        named,
+    )?;
+    let (outputs, output_types) = fixed_side(
+        info.task_type,
+        "output",
+        &info.outputs,
+        &info.output_descriptions,
+        named,
+    )?;
     let per_instance = match (&info.inputs, &info.outputs) {
         (None, None) => "Each task declares its inputs and outputs (`inputs=`, `outputs=`).",
         (None, Some(_)) => "Each task declares its inputs (`inputs=`); the outputs are fixed.",
@@ -359,6 +389,7 @@ fn task_type(
     entry: &registry::TaskTypeEntry,
     info: &TaskTypeInfo,
     names: &mut Names,
+    named: Named,
 ) -> Result<(Vec<String>, String), PythonModuleError> {
     let rust_name = entry
         .rust_type
@@ -370,7 +401,7 @@ fn task_type(
     let code = format!(
         "\n\n{}\n\n{}",
         config_class(&config, &info.config, info.task_type),
-        task_class(info, &class, &config)?
+        task_class(info, &class, &config, named)?
     );
     Ok((vec![class, config], code))
 }
@@ -380,6 +411,7 @@ fn ready_made(
     registered: &registry::RegisteredInstance,
     binary: &str,
     names: &mut Names,
+    named: Named,
 ) -> Result<(String, String), PythonModuleError> {
     let task = &registered.instance;
     let name = task.name().to_string();
@@ -390,7 +422,7 @@ fn ready_made(
             message: e.to_string(),
         })?;
     let template = spec.template.unwrap_or_default();
-    let (inputs, outputs) = template_interface(&name, &template)?;
+    let (inputs, outputs) = template_interface(&name, &template, named)?;
     let docs = spec
         .description
         .and_then(|d| d.long_description)
@@ -418,6 +450,7 @@ fn map_launch_plan(
     map: &crate::task::MapTask,
     binary: &str,
     names: &mut Names,
+    named: Named,
 ) -> Result<(String, String), PythonModuleError> {
     let name = map.name();
     let template = map
@@ -426,7 +459,7 @@ fn map_launch_plan(
             name: name.clone(),
             message: e.to_string(),
         })?;
-    let (inputs, outputs) = template_interface(&name, &template)?;
+    let (inputs, outputs) = template_interface(&name, &template, named)?;
     let python = names.claim(identifier(&name), &name)?;
     let doc = format!(
         "The map `{name}` over `{}` (registered by `{binary} package`), as a reference launch plan.\n\n\
@@ -434,19 +467,50 @@ fn map_launch_plan(
          calls it like a task; locally, flytekit cannot run a reference launch plan.",
         map.task().name()
     );
+    // flytekit would describe each variable by its name; the registered launch plan
+    // describes them as the map's template does.
+    let interface = template.interface.as_ref();
     let code = format!(
         "\ndef {python}(project: str, domain: str, version: str) -> ReferenceLaunchPlan:\n{}    \
-         return ReferenceLaunchPlan(project, domain, {}, version,\n                               \
-         inputs={inputs},\n                               outputs={outputs})\n\n",
+         return _described_reference(\n        ReferenceLaunchPlan(project, domain, {}, version,\n                            \
+         inputs={inputs},\n                            outputs={outputs}),\n        \
+         {},\n        {})\n\n",
         docstring(&doc, "    "),
         py_str(&name),
+        descriptions_dict(interface.and_then(|i| i.inputs.as_ref())),
+        descriptions_dict(interface.and_then(|i| i.outputs.as_ref())),
     );
     Ok((python, code))
 }
 
-/// The Python module of everything this binary registers; `binary` (the program's name) goes
-/// into its header with the task types' crate versions.
-pub fn python_module(binary: &str) -> Result<String, PythonModuleError> {
+/// Each variable's description, as a Python dict sorted by name.
+fn descriptions_dict(map: Option<&VariableMap>) -> String {
+    let sorted: BTreeMap<&str, &str> = map
+        .into_iter()
+        .flat_map(|m| m.variables.iter())
+        .map(|(k, v)| (k.as_str(), v.description.as_str()))
+        .collect();
+    let entries: Vec<String> = sorted
+        .iter()
+        .map(|(k, d)| format!("{}: {}", py_str(k), py_str(d)))
+        .collect();
+    format!("{{{}}}", entries.join(", "))
+}
+
+/// The code of the task types, ready-made tasks and maps the binary registers.
+struct Entities {
+    /// Their sections of the module.
+    body: String,
+    /// The Python names they export.
+    exported: BTreeSet<String>,
+    /// The task types' crate versions.
+    versions: BTreeSet<&'static str>,
+    /// Every Python name they take.
+    names: Names,
+}
+
+/// The code of everything the binary registers (`named` names the structs' dataclasses).
+fn entities(binary: &str, named: Named) -> Result<Entities, PythonModuleError> {
     let mut names = Names::default();
     let mut exported = BTreeSet::new();
     let mut versions = BTreeSet::new();
@@ -455,7 +519,7 @@ pub fn python_module(binary: &str) -> Result<String, PythonModuleError> {
     for entry in registry::task_types() {
         let info = (entry.describe)();
         versions.insert(info.version);
-        let (classes, code) = task_type(entry, &info, &mut names)?;
+        let (classes, code) = task_type(entry, &info, &mut names, named)?;
         body.push_str(&section(
             &format!("task type `{}` ({})", info.task_type, entry.rust_type),
             &code,
@@ -466,7 +530,7 @@ pub fn python_module(binary: &str) -> Result<String, PythonModuleError> {
     let mut ready = String::new();
     for registered in registry::instances()? {
         if matches!(registered.instance.kind(), TaskKind::Container { .. }) {
-            let (python, code) = ready_made(&registered, binary, &mut names)?;
+            let (python, code) = ready_made(&registered, binary, &mut names, named)?;
             ready.push_str(&code);
             exported.insert(python);
         }
@@ -478,11 +542,46 @@ pub fn python_module(binary: &str) -> Result<String, PythonModuleError> {
 
     let mut launch_plans = String::new();
     for registered in registry::maps()? {
-        let (python, code) = map_launch_plan(&registered.map, binary, &mut names)?;
+        let (python, code) = map_launch_plan(&registered.map, binary, &mut names, named)?;
         launch_plans.push_str(&code);
         exported.insert(python);
     }
     body.push_str(&section("maps (registered launch plans)", &launch_plans));
+    Ok(Entities {
+        body,
+        exported,
+        versions,
+        names,
+    })
+}
+
+/// The Python module of everything this binary registers; `binary` (the program's name) goes
+/// into its header with the task types' crate versions.
+pub fn python_module(binary: &str) -> Result<String, PythonModuleError> {
+    // Written once with every struct a dict, to find the structs and the names taken; then
+    // with a dataclass for each struct, defined before the classes whose types use it.
+    let structs = std::cell::RefCell::new(Vec::new());
+    let first = entities(binary, &|t| {
+        if t.metadata.is_some() {
+            structs.borrow_mut().push(t.clone());
+        }
+        None
+    })?;
+    let mut taken = reserved_names(RUNTIME);
+    taken.extend(first.names.0.into_keys());
+    taken.extend(["BINARY".to_string(), "VERSION".to_string()]);
+    let dataclasses = Dataclasses::new(structs.borrow().iter(), &taken, binary);
+    let Entities {
+        body,
+        mut exported,
+        versions,
+        ..
+    } = entities(binary, &|t| dataclasses.class_of(t))?;
+    exported.extend(dataclasses.names().cloned());
+    let body = format!(
+        "{}{body}",
+        section("struct dataclasses", dataclasses.code())
+    );
 
     let version = versions.into_iter().collect::<Vec<_>>().join(", ");
     let all = exported

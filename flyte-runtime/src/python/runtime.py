@@ -3,7 +3,7 @@ import collections
 import dataclasses
 import datetime
 import enum  # noqa: F401 (Flyte enums in the interfaces below)
-import json  # noqa: F401 (mutable defaults in the configuration classes below)
+import json
 import os
 import shutil
 import subprocess
@@ -13,15 +13,18 @@ from collections import OrderedDict
 
 from flyteidl.core import errors_pb2, interface_pb2, literals_pb2, tasks_pb2
 from google.protobuf import json_format
+from mashumaro.codecs.basic import BasicDecoder
 from flytekit.configuration import Image, ImageConfig, SerializationSettings
 from flytekit.core.base_task import TaskMetadata
 from flytekit.core.context_manager import FlyteContext
-from flytekit.core.interface import Interface
+from flytekit.core.docstring import Docstring
+from flytekit.core.interface import Interface, transform_interface_to_typed_interface
 from flytekit.core.launch_plan import ReferenceLaunchPlan
 from flytekit.core.pod_template import PodTemplate
 from flytekit.core.python_customized_container_task import PythonCustomizedContainerTask
 from flytekit.core.resources import construct_extended_resources
 from flytekit.core.shim_task import ShimTaskExecutor
+from flytekit.core.type_engine import UnionTransformer
 from flytekit.core.utils import _serialize_pod_spec
 from flytekit.loggers import logger
 from flytekit.models.documentation import Description, Documentation
@@ -113,6 +116,15 @@ class RustConfig:
                 continue
             custom[key] = value
         return custom
+
+
+# -- defaults of the structs' dataclasses ------------------------------------------------
+
+def _default_factory(tp, value: str):
+    """A factory of a dataclass field's default: `value`, the default in the binary's schema
+    (JSON), decoded as a `tp` each time (a list, a dict or a dataclass cannot be shared)."""
+    decoder = BasicDecoder(tp)
+    return lambda: decoder.decode(json.loads(value))
 
 
 # -- running a task through the binary ----------------------------------------------------
@@ -223,6 +235,56 @@ def _fixed_types(encoded: typing.Optional[str], derived: typing.Dict[str, _Varia
     return {name: _Variable.from_flyte_idl(pb.variables[name]) for name in derived}
 
 
+class _Descriptions(Docstring):
+    """The descriptions of an interface's variables as the binary writes them (a variable's
+    doc comment, else its name), given to flytekit as a docstring's: what flytekit derives
+    from the Python interface (`transform_interface_to_typed_interface`) then describes each
+    variable as the binary does. Every variable is listed, so that flytekit does not share a
+    lone output's description among all outputs; there is no summary, so it documents nothing
+    else."""
+
+    def __init__(self, inputs: typing.Dict[str, str], outputs: typing.Dict[str, str]):
+        self._inputs = dict(inputs)
+        self._outputs = dict(outputs)
+
+    @classmethod
+    def of(cls, typed: _TypedInterface) -> "_Descriptions":
+        return cls({k: v.description for k, v in typed.inputs.items()},
+                   {k: v.description for k, v in typed.outputs.items()})
+
+    @property
+    def input_descriptions(self) -> typing.Dict[str, str]:
+        return dict(self._inputs)
+
+    @property
+    def output_descriptions(self) -> typing.Dict[str, str]:
+        return dict(self._outputs)
+
+    @property
+    def short_description(self) -> typing.Optional[str]:
+        return None
+
+    @property
+    def long_description(self) -> typing.Optional[str]:
+        return None
+
+
+def _described(interface: Interface, descriptions: _Descriptions) -> Interface:
+    """`interface` with `descriptions` as its docstring. Set once flytekit's `__init__` has run:
+    given to it, a docstring would become the (empty) docs of a task that has none."""
+    return Interface(inputs=interface.inputs_with_defaults, outputs=interface.outputs,
+                     output_tuple_name=interface.output_tuple_name, docstring=descriptions)
+
+
+def _described_reference(lp: ReferenceLaunchPlan, inputs: typing.Dict[str, str],
+                         outputs: typing.Dict[str, str]) -> ReferenceLaunchPlan:
+    """A reference launch plan whose variables are described as the binary's registered launch
+    plan describes them (flytekit builds a reference's interface from Python types alone)."""
+    lp._native_interface = _described(lp.python_interface, _Descriptions(inputs, outputs))
+    lp._interface = transform_interface_to_typed_interface(lp._native_interface)
+    return lp
+
+
 class _BinaryCommand:
     """Fast registration (`pyflyte register`, `pyflyte run --remote`) swaps the command of a
     task in a pod for one that first downloads the user's Python code; a Rust task runs the
@@ -238,7 +300,19 @@ class _BinaryCommand:
         pass
 
 
-class RustTask(_BinaryCommand, PythonCustomizedContainerTask):
+class _LeftOutInputs:
+    """A task run locally takes the default of each input its call leaves out, None for an
+    Optional one, as flytekit binds them when it compiles the call into a workflow (where the
+    task then gets them); flytekit's local run would leave them out of the inputs instead."""
+
+    def local_execute(self, ctx, **kwargs):
+        for name, (tp, default) in self.python_interface.inputs_with_defaults.items():
+            if name not in kwargs and (default is not None or UnionTransformer.is_optional_type(tp)):
+                kwargs[name] = default
+        return super().local_execute(ctx, **kwargs)
+
+
+class RustTask(_BinaryCommand, _LeftOutInputs, PythonCustomizedContainerTask):
     """The base of the generated task classes: a task whose executor is in BINARY.
 
     flytekit serializes it like any PythonCustomizedContainerTask (its `custom` from the
@@ -311,6 +385,7 @@ class RustTask(_BinaryCommand, PythonCustomizedContainerTask):
             inputs=_fixed_types(self._INPUT_TYPES, self._interface.inputs),
             outputs=_fixed_types(self._OUTPUT_TYPES, self._interface.outputs),
         )
+        self._python_interface = _described(self._python_interface, _Descriptions.of(self._interface))
         self.pod_template = pod_template
         self.accelerator = accelerator
         self.shared_memory = shared_memory
@@ -360,7 +435,7 @@ class _TemplateMetadata(TaskMetadata):
         return self._model
 
 
-class RegisteredTask(_BinaryCommand, PythonCustomizedContainerTask):
+class RegisteredTask(_BinaryCommand, _LeftOutInputs, PythonCustomizedContainerTask):
     """A task instance registered in BINARY, as a ready-made task object: its template is the
     one BINARY writes (`BINARY template NAME`), byte for byte but for the id."""
 
@@ -387,6 +462,7 @@ class RegisteredTask(_BinaryCommand, PythonCustomizedContainerTask):
             inputs={k: model.interface.inputs[k] for k in inputs},
             outputs={k: model.interface.outputs[k] for k in outputs},
         )
+        self._python_interface = _described(self._python_interface, _Descriptions.of(self._interface))
         self._security_ctx = model.security_context
         self._model = model
 
