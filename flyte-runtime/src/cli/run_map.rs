@@ -304,9 +304,11 @@ struct Ran<'a> {
 }
 
 /// What element `index` was given, abbreviated for a line of a map of thousands: each input
-/// the map goes over, `name=value` as JSON, a long value cut with `…`.
+/// the map goes over, `name=value` as JSON, a long value cut in the middle with `…` (the end
+/// of a path, its file name, is what tells elements apart).
 fn element_summary(inputs: &LiteralMap, bound: &[&str], index: usize) -> String {
-    const MAX_VALUE: usize = 60;
+    const HEAD: usize = 24;
+    const TAIL: usize = 56;
     let Ok(element) = element_literals(inputs, bound, index) else {
         return "(out of the lists' bounds)".to_string();
     };
@@ -320,10 +322,13 @@ fn element_summary(inputs: &LiteralMap, bound: &[&str], index: usize) -> String 
         .into_iter()
         .map(|name| {
             let value = literal_to_json(&element.literals[name]).to_string();
-            match value.char_indices().nth(MAX_VALUE) {
-                Some((cut, _)) => format!("{name}={}…", &value[..cut]),
-                None => format!("{name}={value}"),
+            let chars: Vec<char> = value.chars().collect();
+            if chars.len() <= HEAD + TAIL + 1 {
+                return format!("{name}={value}");
             }
+            let head: String = chars[..HEAD].iter().collect();
+            let tail: String = chars[chars.len() - TAIL..].iter().collect();
+            format!("{name}={head}…{tail}")
         })
         .collect::<Vec<_>>()
         .join(", ")
