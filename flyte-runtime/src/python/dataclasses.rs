@@ -28,7 +28,7 @@ use std::fmt::Write as _;
 use serde_json::{Map, Value as Json};
 
 use super::annotation::annotation_with;
-use super::module::{docstring, identifier, py_str};
+use super::source::{docstring, identifier, py_str};
 use crate::proto::core::{
     blob_type::BlobDimensionality, literal_type, EnumType, LiteralType, SimpleType,
     StructuredDatasetType, TypeStructure,
@@ -787,7 +787,7 @@ mod tests {
             "x",
         ];
         assert_eq!(names, expected.iter().map(|s| s.to_string()).collect());
-        let reserved = reserved_names(super::super::module::RUNTIME);
+        let reserved = reserved_names(super::super::source::RUNTIME);
         for name in [
             "RustTask",
             "FlyteFile",

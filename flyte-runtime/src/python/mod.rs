@@ -21,6 +21,7 @@
 mod annotation;
 mod dataclasses;
 mod module;
+mod source;
 
 pub use annotation::{annotation, NoAnnotation};
 pub use module::{python_module, PythonModuleError};

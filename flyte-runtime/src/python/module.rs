@@ -13,14 +13,12 @@ use prost::Message as _;
 
 use super::annotation::{annotation_with, Named, NoAnnotation};
 use super::dataclasses::{reserved_names, Dataclasses};
+use super::source::{docstring, identifier, py_str, RUNTIME};
 use crate::proto::core::{LiteralType, VariableMap};
 use crate::protocol::{LoaderArgs, Resolver};
 use crate::task::config_schema::{ConfigSchema, ConfigType};
 use crate::task::registry::{self, RegistryError};
 use crate::task::{default_args, SerializationSettings, TaskKind, TaskTypeInfo};
-
-/// The shared runtime, the first part of every module.
-pub(super) const RUNTIME: &str = include_str!("runtime.py");
 
 /// Why the module could not be written.
 #[derive(Debug, thiserror::Error)]
@@ -59,54 +57,6 @@ pub enum PythonModuleError {
         /// The other.
         second: String,
     },
-}
-
-/// A Python string literal (JSON's escapes are Python's).
-pub(super) fn py_str(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_else(|_| format!("{s:?}"))
-}
-
-/// A Python identifier for `name`: every character that cannot be in one becomes `_`.
-pub(super) fn identifier(name: &str) -> String {
-    let mut id: String = name
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-        .collect();
-    if id.is_empty() || id.starts_with(|c: char| c.is_ascii_digit()) {
-        id.insert(0, '_');
-    }
-    const KEYWORDS: &[&str] = &[
-        "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class",
-        "continue", "def", "del", "elif", "else", "except", "finally", "for", "from", "global",
-        "if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return",
-        "try", "while", "with", "yield",
-    ];
-    if KEYWORDS.contains(&id.as_str()) {
-        id.push('_');
-    }
-    id
-}
-
-/// A docstring body, indented.
-pub(super) fn docstring(text: &str, indent: &str) -> String {
-    let text = text.replace('\\', "\\\\").replace("\"\"\"", "\\\"\\\"\\\"");
-    let lines: Vec<String> = text
-        .lines()
-        .map(|l| {
-            if l.is_empty() {
-                String::new()
-            } else {
-                format!("{indent}{l}")
-            }
-        })
-        .collect();
-    let body = lines.join("\n");
-    let body = body.trim_start();
-    if body.contains('\n') {
-        format!("{indent}\"\"\"{body}\n{indent}\"\"\"\n")
-    } else {
-        format!("{indent}\"\"\"{body}\"\"\"\n")
-    }
 }
 
 fn type_spec(t: &ConfigType) -> String {
@@ -595,7 +545,7 @@ pub fn python_module(binary: &str) -> Result<String, PythonModuleError> {
          Each task type has a configuration class and a task class; tasks run in the task type's\n\
          image on a cluster, and locally through `{binary}` itself (on PATH, or named by\n\
          FLYTE_RS_BINARY; FLYTE_RS_DOCKER=1 runs the image instead).\n\"\"\"\n\
-         \n{}{body}\n\n__all__ = [\n    \"RustTaskError\",\n{all}]\n",
+         \n{}{body}\n\n__all__ = [\n    \"RustConfigError\",\n    \"RustTaskError\",\n{all}]\n",
         crate::task::RUNTIME_VERSION,
         RUNTIME.replacen(
             "# -- settings --\n",
