@@ -312,7 +312,12 @@ fn optional_inputs_may_be_left_out_and_structs_are_dataclasses() {
 fn wrong_configurations_fail_in_python_naming_the_field() {
     let root = workflow_package("wrong");
     let dir = root.join("rust_wf").display().to_string();
-    let out = run_python("rust_module_checks.py", &[&dir, "wrong"], b"");
+    let out = run_python_with_env(
+        "rust_module_checks.py",
+        &[&dir, "wrong"],
+        b"",
+        &[("FLYTE_RS_BINARY", bin().display().to_string())],
+    );
     let errors: BTreeMap<String, Option<String>> = serde_json::from_slice(&out).expect("JSON");
     let expect = [
         ("string_offset", "TypeError: AddTaskConfig.offset: expected an int, got str '3'"),
@@ -329,6 +334,17 @@ fn wrong_configurations_fail_in_python_naming_the_field() {
         (
             "config_of_another_type",
             "TypeError: AddTask: config must be a AddTaskConfig, got ChecksumTaskConfig",
+        ),
+        (
+            "empty_uri",
+            "RustConfigError: task `w.sql`: the configuration does not pass task type `sqlite`'s \
+             check: uri is empty: name the database",
+        ),
+        (
+            "undeclared_query_input",
+            "RustConfigError: task `w.sql`: the configuration does not pass task type `sqlite`'s \
+             check: query_template uses `{{ .inputs.n }}`, but the task declares no input `n` \
+             (inputs: m)",
         ),
     ];
     for (case, message) in expect {

@@ -5,7 +5,8 @@
         it (deterministic Struct bytes), for the configurations tests/python_module.rs makes
         in Rust
     rust_module_checks.py DIR wrong    -> {case: the error's message}: configurations of the
-        wrong type or with unknown fields
+        wrong type or with unknown fields, and ones the task type's own check refuses (through
+        FLYTE_RS_BINARY)
     rust_module_checks.py DIR interfaces TEMPLATES -> {case: "equal" or the difference}: the
         interface flytekit derives from the module's Python types against the binary's
         templates in TEMPLATES (`<name>.pb`): each ready-made task, each task class made like a
@@ -152,6 +153,10 @@ elif what == "wrong":
         "unknown_field": lambda: AddTask("w.add", offset=1, ofset=2),
         "fixed_inputs": lambda: AddTask("w.add", offset=1, inputs={"x": int}),
         "config_of_another_type": lambda: AddTask("w.add", config=ChecksumTaskConfig(secret_group="g", secret_key="k")),
+        # The task type's own check (its validate_with), run by the binary when the task is made.
+        "empty_uri": lambda: SqliteTask("w.sql", uri="", query_template="SELECT 1"),
+        "undeclared_query_input": lambda: SqliteTask(
+            "w.sql", uri="x.db", query_template="SELECT * FROM t LIMIT {{ .inputs.n }}", inputs={"m": int}),
     }
     out = {}
     for name, make in cases.items():
@@ -160,4 +165,6 @@ elif what == "wrong":
             out[name] = None
         except (TypeError, ValueError) as e:
             out[name] = f"{type(e).__name__}: {e}"
+    # A valid configuration passes the binary's check.
+    SqliteTask("w.sql", uri="x.db", query_template="SELECT * FROM t LIMIT {{ .inputs.n }}", inputs={"n": int})
     print(json.dumps(out))

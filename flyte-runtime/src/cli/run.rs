@@ -20,7 +20,7 @@ use crate::pod::{
     Placeholders, PodRun, TaskResult,
 };
 use crate::proto::core::{LiteralMap, TaskTemplate};
-use crate::protocol::EntrypointArgs;
+use crate::protocol::{EntrypointArgs, LoaderArgs};
 use crate::storage::{join, Storage};
 use crate::task::registry;
 use crate::task::SerializationSettings;
@@ -231,6 +231,9 @@ fn run_template_file(args: &RunArgs, path: &Path) -> Result<ExitCode, String> {
                 .map(|stem| stem.to_string_lossy().into_owned())
         })
         .unwrap_or_else(|| "template".to_string());
+    if args.check {
+        return check_template(args, &task, &template);
+    }
     let echo = template.target.is_none() && template.r#type == ECHO_TASK_TYPE;
     if template.target.is_none() && !echo {
         return Err(format!(
@@ -243,6 +246,41 @@ fn run_template_file(args: &RunArgs, path: &Path) -> Result<ExitCode, String> {
     // The file's own bytes go to the run folder: a template flytekit wrote may hold fields
     // this crate's IDL subset does not, and the task reads it as propeller hands it over.
     run_once(args, &task, &template, bytes, inputs, echo)
+}
+
+/// `run --template FILE --check`: what a run of the file checks before its executor starts,
+/// without running it: the pod propeller would make of it, the `execute` its primary
+/// container starts, and its configuration read as its task type's and passed through the
+/// task type's `validate_with` (what `execute` does first). For a template made in Python,
+/// when its task object is made.
+fn check_template(args: &RunArgs, task: &str, template: &TaskTemplate) -> Result<ExitCode, String> {
+    let platform = args.platform.platform()?;
+    let layout = RunLayout::new("/check", args.attempt);
+    let run = layout.pod_run(execution_name(task), args.attempt, &LiteralMap::default());
+    let pod = build_pod(template, &run, &platform)
+        .map_err(|e| format!("propeller would not start the pod: {e}"))?;
+    let container = primary_container(&pod, template)
+        .ok_or_else(|| format!("task `{task}`'s pod has no primary container to run"))?;
+    let entry = entrypoint_of(container, task)?;
+    let mut loader = LoaderArgs::parse(&entry.resolver, &entry.loader_args)
+        .map_err(|e| format!("task `{task}`: {e}"))?;
+    while let LoaderArgs::Map { inner, .. } = loader {
+        loader = *inner;
+    }
+    // Other resolvers rebuild a task registered in this binary, whose template was checked
+    // when it was built.
+    if let LoaderArgs::Template { executor, .. } = loader {
+        let entry = registry::executor(&executor).map_err(|e| format!("task `{task}`: {e}"))?;
+        (entry.make)()
+            .check_config(template)
+            .map_err(|e| format!("task `{task}`: {e}"))?;
+    }
+    println!(
+        "task {task} ({}): its pod starts this binary's execute, and its configuration passes \
+         the task type's check",
+        template.r#type
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 /// One run of `template` (encoded as `template_pb`) with `inputs` (and their bytes): its

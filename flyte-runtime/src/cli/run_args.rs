@@ -25,6 +25,11 @@ pub struct RunArgs {
         conflicts_with_all = ["task", "map", "in_process"]
     )]
     pub template: Option<PathBuf>,
+    /// With --template: only check the file, as its run would before the executor starts
+    /// (the pod, the `execute` it starts, the configuration against its task type's
+    /// `validate_with`), and exit: 0 when it passes, else 1 with why.
+    #[arg(long, requires = "template")]
+    pub check: bool,
     /// The inputs.
     #[command(flatten)]
     pub inputs: InputArgs,

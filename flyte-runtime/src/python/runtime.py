@@ -173,6 +173,33 @@ def _primary(name: str, template_pb) -> typing.Tuple[str, str]:
     return args[0], image
 
 
+class RustConfigError(ValueError):
+    """A task's configuration that its Rust task type refuses (its `validate_with`)."""
+
+
+def _check_in_binary(name: str, template_pb) -> None:
+    """Has BINARY check a task made here as its run will before the executor starts (`run
+    --template FILE --check`: the pod, the `execute` it starts, the configuration against the
+    task type's own validation), so that a configuration the task type refuses fails where it
+    is written, not on the cluster. Without the binary here (registering from a machine that
+    does not run tasks), the check is left to the run, where `execute` makes it."""
+    program, _image = _primary(name, template_pb)
+    try:
+        binary = _binary(program)
+    except FileNotFoundError:
+        logger.debug(f"{name}: {program} is not here; its configuration is checked when it runs")
+        return
+    with tempfile.TemporaryDirectory(prefix="flyte-rs-check-") as given:
+        template_file = os.path.join(given, "template.pb")
+        with open(template_file, "wb") as f:
+            f.write(template_pb.SerializeToString())
+        ran = subprocess.run([binary, "run", "--template", template_file, "--check"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if ran.returncode != 0:
+        why = ran.stderr.strip().removeprefix("error: ")
+        raise RustConfigError(why or f"{binary} refused task {name} (exit {ran.returncode})")
+
+
 def _run_in_binary(name: str, template_pb, inputs: _literal_models.LiteralMap) -> _literal_models.LiteralMap:
     """Runs one task as a pod runs it, by BINARY's own `run --template`: the pod propeller
     would make of the template (its placeholders, env and pod template), its container's
@@ -389,6 +416,7 @@ class RustTask(_BinaryCommand, _LeftOutInputs, PythonCustomizedContainerTask):
         self.pod_template = pod_template
         self.accelerator = accelerator
         self.shared_memory = shared_memory
+        _check_in_binary(name, self.template_pb())
 
     def get_custom(self, settings: SerializationSettings) -> typing.Dict[str, typing.Any]:
         return self.task_config.to_custom()
