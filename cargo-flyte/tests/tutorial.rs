@@ -7,6 +7,13 @@
 //! script from the package), with this workspace's `Cargo.lock` so that the release build
 //! shares its dependencies with the image build the test command already made.
 //!
+//! The crate then grows as an author grows it (`tests/author/csv_stats.rs`: a CSV summary with
+//! an optional input, a struct output, a checked configuration and a map over files), and
+//! that is driven as a user would: a `..` path from a subfolder, a configuration its task type
+//! refuses (from `run`, `execute` and Python), a flytekit workflow of its ready-made and
+//! Python-made tasks (`tests/author/workflow.py`), and the map over relative file paths in
+//! the image, one element failing.
+//!
 //! Needs the Docker engine; without one this test prints a SKIP line and passes, except
 //! under CI (`CI` set), where that is a failure.
 
@@ -14,6 +21,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use flyte_tests::workspace_root;
+use prost::Message;
 
 type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error>>;
 
@@ -120,9 +128,155 @@ fn write_crate(dir: &Path, crates: &[(String, PathBuf)]) -> Result {
         manifest.push_str(&format!("{name} = {{ path = {:?} }}\n", path.display()));
     }
     std::fs::write(dir.join("Cargo.toml"), manifest)?;
-    std::fs::write(dir.join("src/main.rs"), tutorial_code()?)?;
+    std::fs::write(
+        dir.join("src/main.rs"),
+        format!("{}\nmod csv_stats;\n", tutorial_code()?),
+    )?;
+    std::fs::copy(author_file("csv_stats.rs"), dir.join("src/csv_stats.rs"))?;
+    std::fs::create_dir_all(dir.join("data"))?;
+    std::fs::write(
+        dir.join("data/january.csv"),
+        "day,amount,tax\n1,10.5,2\n2,20,4\n3,1.5,0.5\n",
+    )?;
+    std::fs::write(dir.join("data/february.csv"), "day,amount,tax\n1,7,1\n")?;
+    std::fs::write(dir.join("data/broken.csv"), "day,amount,tax\n1,ten,2\n")?;
     std::fs::copy(workspace_root().join("Cargo.lock"), dir.join("Cargo.lock"))?;
     std::fs::write(dir.join("letter.txt"), "Dear Grace,\nthe engine runs.\n")?;
+    Ok(())
+}
+
+/// A file of the grown crate (`cargo-flyte/tests/author/`).
+fn author_file(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/author")
+        .join(name)
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The grown crate's task types as a user drives them: from the command line, from a
+/// flytekit workflow, and in the image `tag`.
+fn the_grown_crate(binary: &Path, krate: &Path, tag: &str) -> Result {
+    // A relative path with `..`, from a subfolder of the data.
+    let sub = krate.join("data/sub");
+    std::fs::create_dir_all(&sub)?;
+    let sales = run(Command::new(binary).current_dir(&sub).args([
+        "run",
+        "stats.sales",
+        "-i",
+        "table=../january.csv",
+        "--dir",
+        "run",
+    ]))?;
+    let said = stdout(&sales);
+    assert!(
+        said.contains(r#"summary = {"columns":["amount"],"rows":3,"sums":[32.0]}"#),
+        "{said}"
+    );
+
+    // A configuration the task type refuses: an edited template, checked by `run --check`
+    // and by `execute` when it runs (its error document says why).
+    let template = krate.join("sales.pb");
+    run(Command::new(binary)
+        .args(["template", "stats.sales", "--output"])
+        .arg(&template))?;
+    let mut edited =
+        flyte_runtime::proto::core::TaskTemplate::decode(std::fs::read(&template)?.as_slice())?;
+    edited.custom.as_mut().ok_or("no custom")?.fields.insert(
+        "columns".into(),
+        prost_types::Value {
+            kind: Some(prost_types::value::Kind::ListValue(
+                prost_types::ListValue::default(),
+            )),
+        },
+    );
+    let edited_path = krate.join("edited.pb");
+    std::fs::write(&edited_path, edited.encode_to_vec())?;
+    let why = "the configuration does not pass task type `csv-stats`'s check: columns is empty: \
+               name at least one column to sum";
+    let checked = Command::new(binary)
+        .args(["run", "--check", "--template"])
+        .arg(&edited_path)
+        .output()?;
+    let said = String::from_utf8_lossy(&checked.stderr);
+    assert!(!checked.status.success() && said.contains(why), "{said}");
+    let ran = Command::new(binary)
+        .current_dir(krate)
+        .args([
+            "run",
+            "-i",
+            "table=data/january.csv",
+            "--dir",
+            "edited-run",
+            "--template",
+        ])
+        .arg(&edited_path)
+        .output()?;
+    let said = stdout(&ran);
+    assert!(
+        !ran.status.success()
+            && said.contains(&format!(
+                "failed: USER:ValidationError: task `stats.sales`: {why}"
+            )),
+        "{said}"
+    );
+
+    // Python: the module of the crate's binary, a workflow of its tasks run locally.
+    let module_dir = krate.join("python");
+    std::fs::create_dir_all(&module_dir)?;
+    run(Command::new(binary)
+        .args(["python-module", "--output"])
+        .arg(module_dir.join("greetings_tasks.py")))?;
+    let wf = run(Command::new(flyte_tests::python())
+        .arg(author_file("workflow.py"))
+        .arg(&module_dir)
+        .arg(krate.join("data/january.csv"))
+        .env("FLYTE_RS_BINARY", binary))?;
+    let got: serde_json::Value = serde_json::from_slice(&wf.stdout)?;
+    assert_eq!(
+        got,
+        serde_json::json!({
+            "rows": 3,
+            "doubled": 6,
+            "tax_sum": 6.5,
+            "summary_type": "Summary",
+            "summary_columns": ["amount"],
+            "refused": format!("RustConfigError: task `stats.nothing`: {why}"),
+        })
+    );
+
+    // The map over files, in the image, from relative paths: one element fails and its line
+    // says which file it was given.
+    let map = run(Command::new(binary)
+        .current_dir(krate)
+        .args(["run", "stats.map_sales_min_rows", "--container", tag])
+        .args([
+            "-i",
+            r#"table=["data/january.csv","data/broken.csv","data/february.csv"]"#,
+            "--dir",
+            "map-run",
+        ]))?;
+    let said = stdout(&map);
+    for line in [
+        "2 succeeded, 2 needed",
+        "element 1 failed: USER:ValueError: task `stats.map_sales_min_rows-arraynode`: line 2: \
+         `ten` in column `amount` is not a number",
+    ] {
+        assert!(said.contains(line), "{line:?} not in\n{said}");
+    }
+    // Its next line says which file it was given (a long path cut in the middle).
+    let failed_inputs = said
+        .lines()
+        .skip_while(|l| !l.starts_with("  element 1 failed: "))
+        .nth(1)
+        .unwrap_or_default();
+    assert!(
+        failed_inputs.starts_with("    its inputs: table=\"file:///")
+            && failed_inputs.ends_with("/data/broken.csv\""),
+        "{said}"
+    );
     Ok(())
 }
 
@@ -199,7 +353,7 @@ fn the_tutorial_crate_builds_its_image_and_runs_in_it_from_outside_the_workspace
         // A local run's raw output prefix is a folder: the URI is a path or a file:// URI.
         let signed = std::fs::read_to_string(uri.strip_prefix("file://").unwrap_or(uri))?;
         assert_eq!(signed, "Dear Grace,\nthe engine runs.\n-- Ada\n");
-        Ok(())
+        the_grown_crate(&binary, &krate, &tag)
     })();
     let _ = Command::new("docker")
         .args(["image", "rm", "--force", &tag])
