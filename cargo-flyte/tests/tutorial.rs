@@ -145,6 +145,85 @@ fn write_crate(dir: &Path, crates: &[(String, PathBuf)]) -> Result {
     Ok(())
 }
 
+/// The README's local runs of the tutorial (the shell block after its code that runs
+/// `greetings.hello` without `--container`), each line done in the crate's folder as a
+/// reader would: `cargo run -- ARGS` is the built binary with ARGS, any other command a shell
+/// line; each `#   ` line under a command must be a line of what it printed (`…` stands for
+/// anything). The run folders they leave are removed.
+fn readme_local_runs(binary: &Path, krate: &Path) -> Result {
+    let readme = std::fs::read_to_string(workspace_root().join("README.md"))?;
+    let after = readme
+        .split_once("## Your first task type in five minutes")
+        .ok_or("README.md has no tutorial heading")?
+        .1;
+    let block = after
+        .split("```sh\n")
+        .skip(1)
+        .filter_map(|b| b.split_once("\n```").map(|(b, _)| b))
+        .find(|b| b.contains("cargo run -- run greetings.hello") && !b.contains("--container"))
+        .ok_or("the tutorial has no block of local runs")?;
+    let mut said = String::new();
+    let mut commands = 0;
+    for line in block.lines() {
+        if let Some(expected) = line.strip_prefix("#   ") {
+            let parts: Vec<&str> = expected.split('…').collect();
+            let matches = |l: &str| {
+                let mut rest = l.trim();
+                parts
+                    .iter()
+                    .enumerate()
+                    .all(|(k, part)| match rest.find(part) {
+                        Some(at) if k > 0 || at == 0 => {
+                            rest = &rest[at + part.len()..];
+                            true
+                        }
+                        _ => false,
+                    })
+                    && (parts.last().is_some_and(|p| p.is_empty()) || rest.is_empty())
+            };
+            assert!(
+                said.lines().any(matches),
+                "README: {expected:?} is not a line of what the command printed:\n{said}"
+            );
+            continue;
+        }
+        if line.starts_with('#') || line.trim().is_empty() {
+            continue;
+        }
+        // The command, without its trailing comment.
+        let command = line.split("  #").next().unwrap_or(line).trim();
+        let out = match command.strip_prefix("cargo run -- ") {
+            Some(args) => Command::new(binary)
+                .current_dir(krate)
+                .args(args.split_whitespace())
+                .output()?,
+            None => Command::new("sh")
+                .current_dir(krate)
+                .args(["-c", command])
+                .output()?,
+        };
+        said = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        println!("$ {command}\n{said}");
+        for kept in said.lines().filter_map(|l| {
+            l.trim()
+                .strip_prefix("the run's files are in ")
+                .and_then(|rest| rest.split_once(" (kept: "))
+        }) {
+            std::fs::remove_dir_all(kept.0)?;
+        }
+        commands += 1;
+    }
+    assert!(
+        commands >= 3,
+        "the block of local runs ran {commands} command(s)"
+    );
+    Ok(())
+}
+
 /// A file of the grown crate (`cargo-flyte/tests/author/`).
 fn author_file(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -326,6 +405,7 @@ fn the_tutorial_crate_builds_its_image_and_runs_in_it_from_outside_the_workspace
     assert!(binary.is_file(), "{} was not built", binary.display());
     assert!(!krate.join("target").exists());
 
+    readme_local_runs(&binary, &krate)?;
     let result = (|| -> Result {
         let hello = run(Command::new(&binary)
             .current_dir(&krate)
