@@ -308,10 +308,12 @@ fn the_grown_crate(binary: &Path, krate: &Path, tag: &str) -> Result {
     run(Command::new(binary)
         .args(["python-module", "--output"])
         .arg(module_dir.join("greetings_tasks.py")))?;
+    // From a subfolder of the data, the table named by a relative path with `..`.
     let wf = run(Command::new(flyte_tests::python())
+        .current_dir(&sub)
         .arg(author_file("workflow.py"))
         .arg(&module_dir)
-        .arg(krate.join("data/january.csv"))
+        .arg("../january.csv")
         .env("FLYTE_RS_BINARY", binary))?;
     let got: serde_json::Value = serde_json::from_slice(&wf.stdout)?;
     assert_eq!(

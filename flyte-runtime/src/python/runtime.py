@@ -200,6 +200,29 @@ def _check_in_binary(name: str, template_pb) -> None:
         raise RustConfigError(why or f"{binary} refused task {name} (exit {ran.returncode})")
 
 
+def _absolute_locations(literal) -> None:
+    """Makes every local file, directory and table a literal names (however deep in lists,
+    maps and optionals) an absolute file:// URI, as the binary's `run` makes the paths it is
+    given: a relative path means this process's folder, which a pod (or the binary's folder
+    mounts in Docker mode) cannot know."""
+    kind = literal.WhichOneof("value")
+    if kind == "collection":
+        for item in literal.collection.literals:
+            _absolute_locations(item)
+    elif kind == "map":
+        for item in literal.map.literals.values():
+            _absolute_locations(item)
+    elif kind == "scalar":
+        scalar = literal.scalar
+        which = scalar.WhichOneof("value")
+        if which == "union":
+            _absolute_locations(scalar.union.value)
+        elif which in ("blob", "structured_dataset"):
+            holder = getattr(scalar, which)
+            if holder.uri and "://" not in holder.uri:
+                holder.uri = "file://" + os.path.abspath(holder.uri)
+
+
 def _run_in_binary(name: str, template_pb, inputs: _literal_models.LiteralMap) -> _literal_models.LiteralMap:
     """Runs one task as a pod runs it, by BINARY's own `run --template`: the pod propeller
     would make of the template (its placeholders, env and pod template), its container's
@@ -214,8 +237,11 @@ def _run_in_binary(name: str, template_pb, inputs: _literal_models.LiteralMap) -
         template_file, inputs_file = os.path.join(given, "template.pb"), os.path.join(given, "inputs.pb")
         with open(template_file, "wb") as f:
             f.write(template_pb.SerializeToString())
+        inputs_pb = inputs.to_flyte_idl()
+        for literal in inputs_pb.literals.values():
+            _absolute_locations(literal)
         with open(inputs_file, "wb") as f:
-            f.write(inputs.to_flyte_idl().SerializeToString())
+            f.write(inputs_pb.SerializeToString())
         program, image = _primary(name, template_pb)
         command = [_binary(program), "run", "--template", template_file, "--inputs-pb", inputs_file,
                    "--dir", run_dir]
