@@ -13,9 +13,9 @@ use std::future::pending;
 use std::path::{Path, PathBuf};
 
 use flyte_examples as _;
+use flyte_runtime::contract::EntrypointArgs;
 use flyte_runtime::execute::{execute_with, Outcome};
 use flyte_runtime::proto::core::{LiteralMap, TaskTemplate};
-use flyte_runtime::protocol::EntrypointArgs;
 use flyte_runtime::storage::Storage;
 use flyte_runtime::task::SerializationSettings;
 use flyte_runtime::types::FlyteType;

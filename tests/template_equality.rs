@@ -5,13 +5,13 @@
 
 use std::time::Duration;
 
+use flyte_runtime::contract::Resolver;
 use flyte_runtime::prelude::*;
 use flyte_runtime::proto::admin::LaunchPlan;
 use flyte_runtime::proto::core::{
     literal_type, node, task_node, task_template, LiteralType, SchemaType, TaskNode, TaskTemplate,
     WorkflowTemplate,
 };
-use flyte_runtime::protocol::Resolver;
 use flyte_runtime::task::SerializationSettings;
 use prost::Message;
 

@@ -5,7 +5,7 @@
 //! - [`proto`]: the Flyte IDL wire types (our `flyteidl.core`/`flyteidl.admin` subset).
 //! - [`task`]: task types (the trait pair `ContainerTask` and `ShimTaskExecutor`), task
 //!   instances and their templates, and the [`registry`](task::registry) of what a binary
-//!   holds; [`context`]: what an executor works with while it runs; [`protocol`]: the
+//!   holds; [`context`]: what an executor works with while it runs; [`contract`]: the
 //!   `execute` flags and the resolvers' loader args, spelt once; [`execute`]: the container
 //!   entrypoint; [`storage`]: object storage; [`cli`]: the author's binary (`execute`, `run`,
 //!   `list`, `template`, `package`, `pod`); [`pod`]: the Kubernetes Pod propeller 1.16 creates
@@ -17,6 +17,7 @@
 
 pub mod cli;
 pub mod context;
+pub mod contract;
 #[cfg(feature = "dataframe")]
 pub mod dataframe;
 pub mod execute;
@@ -24,7 +25,6 @@ pub mod package;
 pub mod pod;
 pub mod prelude;
 pub mod proto;
-pub mod protocol;
 pub mod python;
 pub mod storage;
 pub mod task;

@@ -5,11 +5,11 @@
 
 use clap::Parser;
 use flyte_runtime::cli::{Cli, Command};
+use flyte_runtime::contract::{EntrypointArgs, LoaderArgs, Resolver};
 use flyte_runtime::execute::{resolve, serialize_task};
 use flyte_runtime::pod::Placeholders;
 use flyte_runtime::prelude::*;
 use flyte_runtime::proto::core::{task_template, TaskTemplate};
-use flyte_runtime::protocol::{EntrypointArgs, LoaderArgs, Resolver};
 use flyte_runtime::storage::Storage;
 use flyte_runtime::task::{map_template, task_name, SerializationSettings};
 use prost::Message;

@@ -15,11 +15,11 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use flyte_examples::adder::AddTask;
+use flyte_runtime::contract::EntrypointArgs;
 use flyte_runtime::execute::{execute_with, Outcome};
 use flyte_runtime::package::write_package;
 use flyte_runtime::prelude::*;
 use flyte_runtime::proto::core::LiteralMap;
-use flyte_runtime::protocol::EntrypointArgs;
 use flyte_runtime::task::AnyTaskInstance;
 use flyte_runtime::task::SerializationSettings;
 use flyte_runtime::types::read_variable;
@@ -126,7 +126,7 @@ fn concurrent(n: usize, template: &str, inputs: &str, out_dir: &str) -> Result<S
                     inputs: inputs.to_string(),
                     output_prefix: format!("{out_dir}/{i}"),
                     raw_output_data_prefix: Some(format!("{out_dir}/raw")),
-                    resolver: flyte_runtime::protocol::Resolver::Template
+                    resolver: flyte_runtime::contract::Resolver::Template
                         .name()
                         .to_string(),
                     loader_args: vec![

@@ -2,7 +2,7 @@
 
 use clap::Args;
 
-use crate::protocol::{EntrypointArgs, Resolver};
+use crate::contract::{EntrypointArgs, Resolver};
 
 /// The flags FlytePropeller passes (see `../CONTRACT.md` §2).
 #[derive(Debug, Clone, Args)]
@@ -39,9 +39,7 @@ pub struct ExecuteArgs {
 impl From<ExecuteArgs> for EntrypointArgs {
     fn from(a: ExecuteArgs) -> Self {
         // flytekit's normalize_inputs: a placeholder propeller did not fill means "none".
-        let raw = a
-            .raw_output_data_prefix
-            .filter(|p| p != "{{.rawOutputDataPrefix}}");
+        let raw = crate::contract::given_prefix(a.raw_output_data_prefix);
         EntrypointArgs {
             inputs: a.inputs,
             output_prefix: a.output_prefix,
@@ -60,7 +58,7 @@ mod tests {
     use clap::Parser;
 
     use super::super::{Cli, Command};
-    use crate::protocol::{EntrypointArgs, Resolver};
+    use crate::contract::{EntrypointArgs, Resolver};
 
     fn parse(argv: Vec<String>) -> EntrypointArgs {
         let line = ["bin".to_string(), "execute".to_string()]

@@ -17,6 +17,7 @@ use prost::Message;
 use prost_reflect::{DescriptorPool, DynamicMessage, Value as PbValue};
 use serde::Serialize;
 
+use crate::contract::{ERROR_PB, INPUTS_PB, OUTPUTS_PB, TASK_PB, TEMPLATE_PB};
 use crate::package::EntityKind;
 use crate::proto::{admin, core};
 use crate::types::describe::{describe_literal, describe_type};
@@ -81,9 +82,9 @@ impl PbMessage {
     /// What a file of this name holds, if its name says.
     fn from_file_name(name: &str) -> Option<PbMessage> {
         match name {
-            "template.pb" | "task.pb" => Some(PbMessage::Template),
-            "inputs.pb" | "outputs.pb" => Some(PbMessage::Literals),
-            "error.pb" => Some(PbMessage::Error),
+            TEMPLATE_PB | TASK_PB => Some(PbMessage::Template),
+            INPUTS_PB | OUTPUTS_PB => Some(PbMessage::Literals),
+            ERROR_PB => Some(PbMessage::Error),
             _ => entity_of_file_name(name).map(|(kind, _)| match kind {
                 EntityKind::Task => PbMessage::TaskSpec,
                 EntityKind::Workflow => PbMessage::Workflow,

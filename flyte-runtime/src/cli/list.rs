@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use crate::protocol::Resolver;
+use crate::contract::Resolver;
 use crate::task::registry;
 use crate::task::{SuccessCriterion, TaskKind};
 

@@ -135,7 +135,7 @@ enum ExecuteOnly {
 
 /// The entrypoint arguments of a whole `execute` command line (`[program, execute, …]`, a
 /// pod's command and args), parsed as the binary in its image parses them.
-fn execute_argv(argv: &[String]) -> Result<crate::protocol::EntrypointArgs, String> {
+fn execute_argv(argv: &[String]) -> Result<crate::contract::EntrypointArgs, String> {
     let os: Vec<std::ffi::OsString> = argv.iter().map(Into::into).collect();
     if !is_execute(&os) {
         return Err("its first word after the program is not `execute`".to_string());

@@ -14,13 +14,13 @@ use super::inputs::inputs_from_args;
 use super::outputs::print_outputs;
 use super::run_args::{execution_name, RunArgs};
 use super::run_folder::tidy_run_folder;
+use crate::contract::{EntrypointArgs, LoaderArgs, OutputPrefix, INPUTS_PB, TEMPLATE_PB};
 use crate::execute::{execute_with, shutdown_signal, Outcome, Runner};
 use crate::pod::{
     build_pod, clear_results, primary_container, read_results, ContainerExit, DockerOptions,
     Placeholders, PodRun, TaskResult,
 };
 use crate::proto::core::{LiteralMap, TaskTemplate};
-use crate::protocol::{EntrypointArgs, LoaderArgs};
 use crate::storage::{join, Storage};
 use crate::task::registry;
 use crate::task::SerializationSettings;
@@ -63,8 +63,8 @@ impl RunLayout {
     fn new(base: &str, attempt: u32) -> Self {
         let under = |n: &str| join(base, n);
         Self {
-            template: under("template.pb"),
-            inputs: under("inputs.pb"),
+            template: under(TEMPLATE_PB),
+            inputs: under(INPUTS_PB),
             output_prefix: base.trim_end_matches('/').to_string(),
             raw: under("raw"),
             checkpoint: under(&format!("checkpoint/{attempt}")),
@@ -324,7 +324,7 @@ fn run_once(
         // An echo task: propeller copies the inputs to the outputs, and so do we.
         runtime
             .block_on(storage.write(
-                &join(&layout.output_prefix, "outputs.pb"),
+                &OutputPrefix::new(&layout.output_prefix).outputs(),
                 inputs.encode_to_vec(),
             ))
             .map_err(|e| format!("cannot write the outputs: {e}"))?;

@@ -20,6 +20,7 @@ use super::inputs::inputs_from_args;
 use super::outputs::print_outputs;
 use super::run_args::{execution_name, RunArgs};
 use super::run_folder::tidy_run_folder;
+use crate::contract::{INPUTS_PB, OUTPUTS_PB, TEMPLATE_PB};
 use crate::execute::{run_map_in_process, MapOver, Runner};
 use crate::pod::{
     build_pod, element_env, element_literals, element_output_prefix, element_template, list_length,
@@ -85,8 +86,8 @@ pub(super) fn run_map(
         write_local_atomically(&path, bytes)
             .map_err(|e| format!("cannot write {}: {e}", path.display()))
     };
-    write("template.pb", &crate::proto::encode_task_template(&element))?;
-    write("inputs.pb", &inputs.encode_to_vec())?;
+    write(TEMPLATE_PB, &crate::proto::encode_task_template(&element))?;
+    write(INPUTS_PB, &inputs.encode_to_vec())?;
     // The map's own bound (0: none), else the machine's CPUs, as the workflow's
     // parallelism would bound it on a cluster.
     let concurrency = match map_task.concurrency_limit() {
@@ -151,7 +152,7 @@ pub(super) fn run_map(
     // renders them from the literals it gives the element.
     let placeholders = |i: usize| -> Result<Placeholders, String> {
         Ok(Placeholders {
-            input: under("inputs.pb"),
+            input: under(INPUTS_PB),
             input_prefix: dir.display().to_string(),
             output_prefix: output_prefix(i),
             raw_output_data_prefix: format!("{}/{i}", under("raw")),
@@ -363,7 +364,7 @@ fn report(
     }
     match gathering.finish(needed) {
         ArrayVerdict::Succeeded(gathered) => {
-            let path = dir.join("outputs.pb");
+            let path = dir.join(OUTPUTS_PB);
             write_local_atomically(&path, &gathered.encode_to_vec())
                 .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
             let runtime =

@@ -2,6 +2,7 @@
 //! `_chkpt` under `--checkpoint-path` (written) and `--prev-checkpoint` (read, from the
 //! previous attempt).
 
+use crate::contract::CHECKPOINT_PATH_FLAG;
 use bytes::Bytes;
 
 use crate::storage::{join, Storage, StorageError};
@@ -36,7 +37,7 @@ pub struct Checkpoint {
 #[non_exhaustive]
 pub enum CheckpointError {
     /// The run was started without `--checkpoint-path`.
-    #[error("this run has no checkpoint path (--checkpoint-path was not given)")]
+    #[error("this run has no checkpoint path ({CHECKPOINT_PATH_FLAG} was not given)")]
     NotConfigured,
     /// Storage failed.
     #[error(transparent)]
@@ -61,18 +62,10 @@ impl Checkpoint {
         write_prefix: Option<String>,
         read_prefix: Option<String>,
     ) -> Self {
-        let present = |p: Option<String>| {
-            p.filter(|p| {
-                !p.is_empty()
-                    && p != "\"\""
-                    && p != "{{.prevCheckpointPrefix}}"
-                    && p != "{{.checkpointOutputPrefix}}"
-            })
-        };
         Self {
             storage,
-            write_prefix: present(write_prefix),
-            read_prefix: present(read_prefix),
+            write_prefix: crate::contract::given_prefix(write_prefix),
+            read_prefix: crate::contract::given_prefix(read_prefix),
         }
     }
 

@@ -10,6 +10,7 @@ use super::scratch::ScratchDir;
 use super::secrets::Secrets;
 use super::task_error::TaskError;
 use super::unique_name::unique_name;
+use crate::contract::env;
 use crate::storage::Storage;
 use crate::types::{FlyteDirectory, FlyteFile};
 
@@ -53,26 +54,26 @@ pub struct ExecutionContext {
 impl ExecutionContext {
     /// Reads the ids from the environment, as flytekit does (long name, then short form).
     pub fn from_env(raw_output_prefix: &str, scratch: ScratchDir) -> Self {
-        let var = |long: &str, short: &str| {
-            std::env::var(long)
-                .or_else(|_| std::env::var(short))
+        let var = |v: env::VarName| {
+            std::env::var(v.name)
+                .or_else(|e| v.alias.map_or(Err(e), std::env::var))
                 .unwrap_or_default()
         };
         Self {
-            execution_project: var("FLYTE_INTERNAL_EXECUTION_PROJECT", "_F_PRJ"),
-            execution_domain: var("FLYTE_INTERNAL_EXECUTION_DOMAIN", "_F_DM"),
-            execution_name: var("FLYTE_INTERNAL_EXECUTION_ID", "_F_NM"),
-            workflow: var("FLYTE_INTERNAL_EXECUTION_WORKFLOW", "_F_WF"),
-            launch_plan: var("FLYTE_INTERNAL_EXECUTION_LAUNCHPLAN", "_F_LP"),
-            task_project: var("FLYTE_INTERNAL_TASK_PROJECT", "_F_TK_PRJ"),
-            task_domain: var("FLYTE_INTERNAL_TASK_DOMAIN", "_F_TK_DM"),
-            task_name: var("FLYTE_INTERNAL_TASK_NAME", "_F_TK_NM"),
-            task_version: var("FLYTE_INTERNAL_TASK_VERSION", "_F_TK_V"),
-            attempt: std::env::var("FLYTE_ATTEMPT_NUMBER")
+            execution_project: var(env::EXECUTION_PROJECT),
+            execution_domain: var(env::EXECUTION_DOMAIN),
+            execution_name: var(env::EXECUTION_ID),
+            workflow: var(env::EXECUTION_WORKFLOW),
+            launch_plan: var(env::EXECUTION_LAUNCHPLAN),
+            task_project: var(env::TASK_PROJECT),
+            task_domain: var(env::TASK_DOMAIN),
+            task_name: var(env::TASK_NAME),
+            task_version: var(env::TASK_VERSION),
+            attempt: std::env::var(env::ATTEMPT_NUMBER.name)
                 .ok()
                 .and_then(|a| a.parse().ok())
                 .unwrap_or(0),
-            worker: var("FLYTE_INTERNAL_WORKER_NAME", "_F_WN"),
+            worker: var(env::WORKER_NAME),
             raw_output_prefix: raw_output_prefix.to_string(),
             scratch: Arc::new(scratch),
             secrets: Secrets::from_env(),

@@ -11,6 +11,8 @@
 use std::fmt;
 use std::path::PathBuf;
 
+use crate::contract::env;
+
 /// Where secrets are looked up.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Secrets {
@@ -63,7 +65,7 @@ pub struct SecretError {
 impl Default for Secrets {
     fn default() -> Self {
         Self {
-            env_prefix: "_FSEC_".into(),
+            env_prefix: env::DEFAULT_SECRETS_ENV_PREFIX.into(),
             dir: PathBuf::from("/etc/secrets"),
             file_prefix: String::new(),
             local_fallback: false,
@@ -80,9 +82,9 @@ impl Secrets {
         let d = Self::default();
         let var = |k: &str| std::env::var(k).ok().map(|v| v.trim().to_string());
         Self {
-            env_prefix: var("FLYTE_SECRETS_ENV_PREFIX").unwrap_or(d.env_prefix),
-            dir: var("FLYTE_SECRETS_DEFAULT_DIR").map_or(d.dir, PathBuf::from),
-            file_prefix: var("FLYTE_SECRETS_FILE_PREFIX").unwrap_or_default(),
+            env_prefix: var(env::SECRETS_ENV_PREFIX.name).unwrap_or(d.env_prefix),
+            dir: var(env::SECRETS_DEFAULT_DIR.name).map_or(d.dir, PathBuf::from),
+            file_prefix: var(env::SECRETS_FILE_PREFIX.name).unwrap_or_default(),
             ..d
         }
     }

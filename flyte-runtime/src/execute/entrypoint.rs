@@ -13,12 +13,13 @@ use tracing::{error, warn};
 use super::outcome::EXIT_UNREPORTED;
 use super::pipeline::execute_with;
 use super::runner::Runner;
-use crate::protocol::EntrypointArgs;
+use crate::contract::EntrypointArgs;
 use crate::storage::Storage;
 
 /// Whether `FLYTE_FAIL_ON_ERROR` asks for a non-zero exit after an error document.
 pub fn fail_on_error_from_env() -> bool {
-    std::env::var("FLYTE_FAIL_ON_ERROR").is_ok_and(|v| v.eq_ignore_ascii_case("true"))
+    std::env::var(crate::contract::env::FAIL_ON_ERROR.name)
+        .is_ok_and(|v| v.eq_ignore_ascii_case("true"))
 }
 
 /// Runs the entrypoint to its end on a fresh runtime and returns the exit code.

@@ -24,7 +24,7 @@ pub const DECODED_INPUTS_FACTOR: u64 = 32;
 /// `FLYTE_RS_MAX_INPUTS_BYTES`, else [`DEFAULT_MAX_INPUTS_BYTES`]. Larger inputs are refused
 /// from their size before they are read, so a run never dies of memory decoding them.
 pub fn max_inputs_bytes() -> u64 {
-    std::env::var("FLYTE_RS_MAX_INPUTS_BYTES")
+    std::env::var(crate::contract::env::MAX_INPUTS_BYTES.name)
         .ok()
         .and_then(|v| v.trim().parse().ok())
         .unwrap_or(DEFAULT_MAX_INPUTS_BYTES)

@@ -1,5 +1,5 @@
 //! One element of a map (a Flyte ArrayNode), as the `execute` entrypoint runs it under the
-//! map resolver ([`Resolver::Map`](crate::protocol::Resolver::Map)).
+//! map resolver ([`Resolver::Map`](crate::contract::Resolver::Map)).
 //!
 //! Propeller starts one pod per element with the node's own inputs file (the whole lists),
 //! `BATCH_JOB_ARRAY_INDEX_VAR_NAME=FLYTE_K8S_ARRAY_INDEX` and `FLYTE_K8S_ARRAY_INDEX=<i>`
@@ -16,14 +16,15 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::failure::Failure;
+use crate::contract::env;
 use crate::proto::core::literal_type::Type;
 use crate::proto::core::{literal, Literal, LiteralMap, TaskTemplate};
 
 /// The variable naming the variable that holds the element's index (propeller sets it to
 /// `FLYTE_K8S_ARRAY_INDEX`; AWS Batch to `AWS_BATCH_JOB_ARRAY_INDEX`).
-pub const INDEX_VAR_NAME: &str = "BATCH_JOB_ARRAY_INDEX_VAR_NAME";
+pub const INDEX_VAR_NAME: &str = env::ARRAY_INDEX_VAR_NAME.name;
 /// Added to the index (flytekit's `_compute_array_job_index`); 0 when unset.
-pub const INDEX_OFFSET: &str = "BATCH_JOB_ARRAY_INDEX_OFFSET";
+pub const INDEX_OFFSET: &str = env::ARRAY_INDEX_OFFSET.name;
 
 /// How a map runs its task: which inputs every element gets whole.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -3,7 +3,7 @@
 //! map, in-process runs, serialized tasks, and the error documents.
 //!
 //! What the executor itself works with is in [`context`](crate::context); the flags and
-//! loader args the entrypoint reads are in [`protocol`](crate::protocol).
+//! loader args the entrypoint reads are in [`contract`](crate::contract).
 
 mod entrypoint;
 mod failure;
@@ -31,7 +31,7 @@ pub use map_element::{
     INDEX_VAR_NAME,
 };
 pub use outcome::{Outcome, EXIT_UNREPORTED};
-pub use output_limits::{offloaded_file_name, OutputLimits, DEFAULT_MAX_OUTPUTS_BYTES};
+pub use output_limits::{OutputLimits, DEFAULT_MAX_OUTPUTS_BYTES};
 pub use pipeline::error_file_name;
 /// The entrypoint's work with the storage and stop signal given: for tests that inject
 /// storage faults. Not a stable API.

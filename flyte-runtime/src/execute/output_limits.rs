@@ -14,6 +14,7 @@ use prost::Message;
 use sha2::{Digest, Sha256};
 
 use super::failure::Failure;
+use crate::contract::{env, offloaded_file_name};
 use crate::proto::core::{literal, Literal, LiteralMap, LiteralOffloadedMetadata, VariableMap};
 use crate::storage::{join, Storage};
 
@@ -62,9 +63,9 @@ impl OutputLimits {
         };
         let d = Self::default();
         Self {
-            offload_min_bytes: mb("_F_L_MIN_SIZE_MB"),
-            offload_max_bytes: mb("_F_L_MAX_SIZE_MB").unwrap_or(d.offload_max_bytes),
-            max_outputs_bytes: std::env::var("FLYTE_RS_MAX_OUTPUTS_BYTES")
+            offload_min_bytes: mb(env::OFFLOAD_MIN_SIZE_MB.name),
+            offload_max_bytes: mb(env::OFFLOAD_MAX_SIZE_MB.name).unwrap_or(d.offload_max_bytes),
+            max_outputs_bytes: std::env::var(env::MAX_OUTPUTS_BYTES.name)
                 .ok()
                 .and_then(|v| v.trim().parse().ok())
                 .unwrap_or(d.max_outputs_bytes),
@@ -79,11 +80,6 @@ impl OutputLimits {
 
 fn mib(bytes: u64) -> String {
     format!("{:.1} MiB", bytes as f64 / f64::from(1 << 20))
-}
-
-/// The name of the file an offloaded output is written to, beside `outputs.pb`.
-pub fn offloaded_file_name(output: &str) -> String {
-    format!("{output}_offloaded_metadata.pb")
 }
 
 /// Offloads what must be offloaded (writing those files) and checks the rest fits; returns
@@ -103,9 +99,10 @@ pub(crate) async fn prepare_outputs(
             return Err(Failure::user(
                 "OutputSizeExceeded",
                 format!(
-                    "task `{task}`: output `{name}` is {size} bytes ({}), at or over the offloading maximum of {} (_F_L_MAX_SIZE_MB); write it as a file or a table instead",
+                    "task `{task}`: output `{name}` is {size} bytes ({}), at or over the offloading maximum of {} ({}); write it as a file or a table instead",
                     mib(size),
-                    mib(limits.offload_max_bytes)
+                    mib(limits.offload_max_bytes),
+                    env::OFFLOAD_MAX_SIZE_MB.name,
                 ),
             ));
         }
@@ -152,9 +149,12 @@ pub(crate) async fn prepare_outputs(
             .map(|(s, n)| format!("`{n}` {s} bytes"))
             .collect();
         let how = if limits.offload_min_bytes.is_some() {
-            "lower the offloading minimum (_F_L_MIN_SIZE_MB)"
+            format!(
+                "lower the offloading minimum ({})",
+                env::OFFLOAD_MIN_SIZE_MB.name
+            )
         } else {
-            "turn on propeller's literal offloading"
+            "turn on propeller's literal offloading".to_string()
         };
         return Err(Failure::user(
             "OutputSizeExceeded",

@@ -16,8 +16,8 @@ use super::output_limits::{prepare_outputs, OutputLimits};
 use super::resolve::resolve;
 use super::runner::run_supervised;
 use crate::context::{Checkpoint, ExecutionContext, ScratchDir};
+use crate::contract::EntrypointArgs;
 use crate::proto::core::{literal, LiteralMap, VariableMap};
-use crate::protocol::EntrypointArgs;
 use crate::storage::{join, Storage};
 use crate::task::task_name;
 

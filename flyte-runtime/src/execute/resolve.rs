@@ -1,5 +1,5 @@
 //! [`resolve`]: how the `execute` entrypoint finds, from `--resolver NAME -- LOADER ARGS…`
-//! (read by [`LoaderArgs::parse`], see [`protocol`](crate::protocol) for each resolver), the
+//! (read by [`LoaderArgs::parse`], see [`contract`](crate::contract) for each resolver), the
 //! template to run and the executor that runs it.
 
 use std::fmt;
@@ -9,8 +9,8 @@ use prost::Message;
 use super::failure::Failure;
 use super::map_element::MapOver;
 use super::serialized::{deserialize_task, SerializedError};
+use crate::contract::{LoaderArgs, LoaderArgsError};
 use crate::proto::core::TaskTemplate;
-use crate::protocol::{LoaderArgs, LoaderArgsError};
 use crate::storage::{Storage, StorageError};
 use crate::task::registry::{self, RegistryError};
 use crate::task::{

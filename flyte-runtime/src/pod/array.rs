@@ -20,11 +20,12 @@ use crate::storage::join;
 use crate::types::literal::{collection_literal, none_literal};
 
 use super::results::{TaskFailure, TaskResult};
+use crate::contract::env;
 
 /// The variable naming the index variable, and the index variable propeller names
 /// (`execution_context.go`).
 pub const INDEX_VARIABLES: [(&str, &str); 1] =
-    [("BATCH_JOB_ARRAY_INDEX_VAR_NAME", "FLYTE_K8S_ARRAY_INDEX")];
+    [(env::ARRAY_INDEX_VAR_NAME.name, env::K8S_ARRAY_INDEX)];
 
 /// The template an element's pod reads: the map's, with each list output declared as its
 /// element type (inputs stay lists: the element indexes them itself).

@@ -6,6 +6,7 @@
 
 use super::model::EnvVar;
 use super::platform::{Platform, PodRun};
+use crate::contract::env;
 use crate::proto::core::Identifier;
 
 /// Appends propeller's variables to a container's `env` (which holds the template's).
@@ -17,28 +18,34 @@ pub(crate) fn decorate_env_vars(
 ) {
     // GetContextEnvVars.
     if let Some(workflow) = &run.workflow {
-        env.push(EnvVar::value("FLYTE_INTERNAL_EXECUTION_WORKFLOW", workflow));
+        env.push(EnvVar::value(env::EXECUTION_WORKFLOW.name, workflow));
     }
     // GetExecutionEnvVars: the execution, then the task's id (registration fills it in).
     env.extend([
-        EnvVar::value("FLYTE_INTERNAL_EXECUTION_ID", &run.execution),
-        EnvVar::value("FLYTE_INTERNAL_EXECUTION_PROJECT", &run.project),
-        EnvVar::value("FLYTE_INTERNAL_EXECUTION_DOMAIN", &run.domain),
-        EnvVar::value("FLYTE_ATTEMPT_NUMBER", run.attempt.to_string()),
+        EnvVar::value(env::EXECUTION_ID.name, &run.execution),
+        EnvVar::value(env::EXECUTION_PROJECT.name, &run.project),
+        EnvVar::value(env::EXECUTION_DOMAIN.name, &run.domain),
+        EnvVar::value(env::ATTEMPT_NUMBER.name, run.attempt.to_string()),
     ]);
     env.extend([
-        EnvVar::value("FLYTE_INTERNAL_TASK_PROJECT", &task.project),
-        EnvVar::value("FLYTE_INTERNAL_TASK_DOMAIN", &task.domain),
-        EnvVar::value("FLYTE_INTERNAL_TASK_NAME", &task.name),
-        EnvVar::value("FLYTE_INTERNAL_TASK_VERSION", &task.version),
+        EnvVar::value(env::TASK_PROJECT.name, &task.project),
+        EnvVar::value(env::TASK_DOMAIN.name, &task.domain),
+        EnvVar::value(env::TASK_NAME.name, &task.name),
+        EnvVar::value(env::TASK_VERSION.name, &task.version),
     ]);
     // GetLiteralOffloadingEnvVars.
     if let Some(o) = &platform.literal_offloading {
         if o.min_size_mb > 0 {
-            env.push(EnvVar::value("_F_L_MIN_SIZE_MB", o.min_size_mb.to_string()));
+            env.push(EnvVar::value(
+                env::OFFLOAD_MIN_SIZE_MB.name,
+                o.min_size_mb.to_string(),
+            ));
         }
         if o.max_size_mb > 0 {
-            env.push(EnvVar::value("_F_L_MAX_SIZE_MB", o.max_size_mb.to_string()));
+            env.push(EnvVar::value(
+                env::OFFLOAD_MAX_SIZE_MB.name,
+                o.max_size_mb.to_string(),
+            ));
         }
     }
     // The execution's env, then the platform's (Go maps: propeller's order is random; ours

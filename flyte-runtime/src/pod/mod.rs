@@ -42,7 +42,6 @@ pub use platform::{LiteralOffloading, Platform, PodRun};
 pub use quantity::{k8s_resource_name, NotAQuantity, Quantity};
 pub use results::{
     clear_results, read_results, ContainerExit, FailureSource, TaskFailure, TaskResult,
-    RESULT_FILES,
 };
 pub use secrets::{secret_env_var, secret_file, SECRETS_DIR, SECRETS_ENV_PREFIX};
 

@@ -5,6 +5,7 @@
 use super::model::{DnsConfig, HostAlias};
 use super::placeholders::Placeholders;
 use super::quantity::Quantity;
+use crate::contract::{INPUTS_PB, TASK_PB};
 
 /// Literal offloading as propeller's `literal-offloading-config` turns it on: propeller then
 /// sets `_F_L_MIN_SIZE_MB` and `_F_L_MAX_SIZE_MB` in every task pod.
@@ -117,7 +118,7 @@ impl PodRun {
     pub fn under(prefix: &str, attempt: u32) -> Self {
         let p = |n: &str| format!("{}/{n}", prefix.trim_end_matches('/'));
         let placeholders = Placeholders {
-            input: p("inputs.pb"),
+            input: p(INPUTS_PB),
             input_prefix: prefix.trim_end_matches('/').to_string(),
             output_prefix: p(&attempt.to_string()),
             raw_output_data_prefix: p(&format!("raw/{attempt}")),
@@ -126,7 +127,7 @@ impl PodRun {
                 .checked_sub(1)
                 .map(|prev| p(&format!("checkpoints/{prev}")))
                 .unwrap_or_default(),
-            task_template_path: p("task.pb"),
+            task_template_path: p(TASK_PB),
             ..Placeholders::default()
         };
         let mut run = Self {

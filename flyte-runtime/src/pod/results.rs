@@ -7,6 +7,7 @@
 
 use prost::Message;
 
+use crate::contract::OutputPrefix;
 use crate::proto::core::{
     container_error, execution_error::ErrorKind, ContainerError, ErrorDocument, LiteralMap,
     TaskTemplate,
@@ -72,17 +73,11 @@ pub struct ContainerExit {
     pub oom_killed: bool,
 }
 
-/// The files a run leaves under its output prefix that a new run must not find there.
-pub const RESULT_FILES: [&str; 2] = ["outputs.pb", "error.pb"];
-
 /// Removes the results of an earlier run under `output_prefix` (`outputs.pb`, error
 /// documents, offloaded outputs), so that a reused folder or prefix reports this run only.
 pub async fn clear_results(storage: &Storage, output_prefix: &str) -> Result<(), StorageError> {
     for name in storage.list(output_prefix).await? {
-        let stale = RESULT_FILES.contains(&name.as_str())
-            || (name.starts_with("error-") && name.ends_with(".pb"))
-            || name.ends_with("_offloaded_metadata.pb");
-        if stale {
+        if OutputPrefix::is_result_file(&name) {
             storage.delete(&join(output_prefix, &name)).await?;
         }
     }
@@ -126,7 +121,7 @@ pub async fn read_results(
             source: FailureSource::OutputCheck,
         }))
     };
-    let error_uri = join(output_prefix, "error.pb");
+    let error_uri = OutputPrefix::new(output_prefix).error(None);
     match storage.read_at_most(&error_uri, max_download_bytes).await {
         Ok(bytes) => {
             let doc = ErrorDocument::decode(bytes).ok().and_then(|d| d.error);
@@ -154,7 +149,7 @@ pub async fn read_results(
         .as_ref()
         .and_then(|i| i.outputs.as_ref())
         .is_some_and(|o| !o.variables.is_empty());
-    let outputs_uri = join(output_prefix, "outputs.pb");
+    let outputs_uri = OutputPrefix::new(output_prefix).outputs();
     match storage.read_at_most(&outputs_uri, max_download_bytes).await {
         Ok(bytes) => match LiteralMap::decode(bytes) {
             Ok(outputs) => Ok(TaskResult::Succeeded(outputs)),

@@ -10,12 +10,13 @@ use super::model::{
     Container, EnvVar, EnvVarSource, KeyToPath, PodSpec, SecretKeySelector, SecretVolumeSource,
     Volume, VolumeMount,
 };
+use crate::contract::env;
 use crate::proto::core::{secret::MountType, Secret};
 
 /// Where the webhook mounts secret files.
 pub const SECRETS_DIR: &str = "/etc/flyte/secrets";
 /// The prefix of secret variables.
-pub const SECRETS_ENV_PREFIX: &str = "_FSEC_";
+pub const SECRETS_ENV_PREFIX: &str = env::DEFAULT_SECRETS_ENV_PREFIX;
 
 /// flyteplugins' `encoding.Base32Encoder`: base32 over `a…z1…6`, without padding.
 fn base32(bytes: &[u8]) -> String {
@@ -112,9 +113,9 @@ pub(crate) fn inject_secret(secret: &Secret, spec: &mut PodSpec) -> Result<(), P
             }
             everywhere(
                 spec,
-                EnvVar::value("FLYTE_SECRETS_DEFAULT_DIR", SECRETS_DIR),
+                EnvVar::value(env::SECRETS_DEFAULT_DIR.name, SECRETS_DIR),
             );
-            everywhere(spec, EnvVar::value("FLYTE_SECRETS_FILE_PREFIX", ""));
+            everywhere(spec, EnvVar::value(env::SECRETS_FILE_PREFIX.name, ""));
             if !secret.env_var.is_empty() {
                 everywhere(
                     spec,
@@ -147,7 +148,7 @@ pub(crate) fn inject_secret(secret: &Secret, spec: &mut PodSpec) -> Result<(), P
             }
             everywhere(
                 spec,
-                EnvVar::value("FLYTE_SECRETS_ENV_PREFIX", SECRETS_ENV_PREFIX),
+                EnvVar::value(env::SECRETS_ENV_PREFIX.name, SECRETS_ENV_PREFIX),
             );
         }
     }

@@ -7,8 +7,8 @@ use super::definition_error::DefinitionError;
 use super::instance::TaskInstance;
 use super::registry;
 use super::settings::SerializationSettings;
+use crate::contract::{EntrypointArgs, LoaderArgs, Resolver};
 use crate::proto::core::{Container, KeyValuePair, Resources};
-use crate::protocol::{EntrypointArgs, LoaderArgs, Resolver};
 
 /// The default container args: pyflyte-execute's flags, the resolver, and its loader args
 /// (for the task-template resolver: the template path and the executor's path).
@@ -16,7 +16,7 @@ use crate::protocol::{EntrypointArgs, LoaderArgs, Resolver};
 /// ```
 /// let args = flyte_runtime::task::default_args(
 ///     "my-binary",
-///     flyte_runtime::protocol::Resolver::Template.name(),
+///     flyte_runtime::contract::Resolver::Template.name(),
 ///     &["{{.taskTemplatePath}}".to_string(), "my_crate::MyExecutor".to_string()],
 /// );
 /// assert_eq!(args[..2], ["my-binary", "execute"]);

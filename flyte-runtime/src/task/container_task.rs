@@ -13,8 +13,8 @@ use serde::Serialize;
 use super::custom::{from_custom, to_custom, CustomError};
 use super::io::TaskIo;
 use crate::context::{ExecutionContext, TaskError};
+use crate::contract::Resolver;
 use crate::proto::core::TypedInterface;
-use crate::protocol::Resolver;
 
 /// A prebuilt-container task type: its configuration struct.
 ///

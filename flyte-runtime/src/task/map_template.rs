@@ -5,8 +5,8 @@
 
 use std::collections::BTreeSet;
 
+use crate::contract::{LoaderArgs, LoaderArgsError, Resolver, RESOLVER_FLAG};
 use crate::proto::core::{task_template::Target, TaskTemplate, Variable, VariableMap};
-use crate::protocol::{LoaderArgs, LoaderArgsError, Resolver};
 use crate::types::literal_type::collection_of;
 
 /// Why a task's template cannot be mapped.
@@ -27,7 +27,9 @@ pub enum MapTemplateError {
     #[error("task `{0}` has no container to map: only tasks whose target is a container can be mapped here")]
     NoContainer(String),
     /// The container's args do not run flyte-rs's entrypoint with a resolver.
-    #[error("task `{task}`: its container args are not `… --resolver NAME -- LOADER ARGS`: {why}")]
+    #[error(
+        "task `{task}`: its container args are not `… {RESOLVER_FLAG} NAME -- LOADER ARGS`: {why}"
+    )]
     NotAnEntrypoint {
         /// The mapped task.
         task: String,
@@ -151,20 +153,20 @@ pub fn map_template(
     let at = container
         .args
         .iter()
-        .position(|a| a == "--resolver")
-        .ok_or_else(|| not_entrypoint("no --resolver"))?;
+        .position(|a| a == RESOLVER_FLAG)
+        .ok_or_else(|| not_entrypoint(&format!("no {RESOLVER_FLAG}")))?;
     let dashes = container
         .args
         .iter()
         .skip(at)
         .position(|a| a == "--")
         .map(|p| p + at)
-        .ok_or_else(|| not_entrypoint("no `--` after --resolver"))?;
+        .ok_or_else(|| not_entrypoint(&format!("no `--` after {RESOLVER_FLAG}")))?;
     let resolver = container
         .args
         .get(at + 1)
         .cloned()
-        .ok_or_else(|| not_entrypoint("--resolver has no value"))?;
+        .ok_or_else(|| not_entrypoint(&format!("{RESOLVER_FLAG} has no value")))?;
     let inner = LoaderArgs::parse(&resolver, &container.args[dashes + 1..]).map_err(|source| {
         MapTemplateError::LoaderArgs {
             task: task.clone(),

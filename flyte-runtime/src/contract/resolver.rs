@@ -17,7 +17,7 @@ use std::str::FromStr;
 /// One of this runtime's resolvers.
 ///
 /// ```
-/// use flyte_runtime::protocol::Resolver;
+/// use flyte_runtime::contract::Resolver;
 /// let r: Resolver = "flyte_rs.default_task_resolver".parse().unwrap();
 /// assert_eq!(r, Resolver::Default);
 /// assert_eq!(r.usage(), "task-name <name>");
@@ -93,7 +93,7 @@ impl FromStr for Resolver {
 /// The loader args of one resolver, typed: what a template carries after `--`.
 ///
 /// ```
-/// use flyte_runtime::protocol::{LoaderArgs, Resolver};
+/// use flyte_runtime::contract::{LoaderArgs, Resolver};
 /// let args = LoaderArgs::TaskName("examples.add".into());
 /// let argv = args.to_args();
 /// assert_eq!(argv, ["task-name", "examples.add"]);
@@ -127,7 +127,7 @@ pub enum LoaderArgs {
 
 impl LoaderArgs {
     /// The placeholder propeller fills with the template's path.
-    pub const TEMPLATE_PATH: &'static str = "{{.taskTemplatePath}}";
+    pub const TEMPLATE_PATH: &'static str = super::placeholder::TASK_TEMPLATE_PATH;
 
     /// The resolver that reads these args.
     pub fn resolver(&self) -> Resolver {
