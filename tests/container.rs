@@ -744,7 +744,15 @@ fn the_python_workflow_runs_its_rust_tasks_in_their_image() {
         ],
     );
     let calls = std::fs::read_to_string(&calls).unwrap_or_default();
-    let lines: Vec<&str> = calls.lines().collect();
+    // Each task made in Python had its configuration checked by the binary when it was
+    // made (`run --template FILE --check`, on the host); the runs are the other calls.
+    let (checks, lines): (Vec<&str>, Vec<&str>) =
+        calls.lines().partition(|l| l.ends_with(" --check"));
+    assert_eq!(
+        checks.len(),
+        3,
+        "the workflow's three tasks made in Python, each checked once: {calls}"
+    );
     assert_eq!(
         lines.len(),
         4,
