@@ -5,29 +5,51 @@ use proc_macro2::TokenStream;
 use quote::ToTokens;
 use std::fmt::Display;
 
-/// The errors of one macro invocation.
-#[derive(Default)]
+/// The errors of one macro invocation. It must be [`check`](Self::check)ed: dropping it
+/// unchecked is a bug in the macro (errors would be lost), and panics, as serde_derive's does.
 pub(crate) struct Ctxt {
-    errors: Vec<syn::Error>,
+    errors: Option<Vec<syn::Error>>,
+}
+
+impl Default for Ctxt {
+    fn default() -> Self {
+        Self {
+            errors: Some(Vec::new()),
+        }
+    }
 }
 
 impl Ctxt {
+    fn errors(&mut self) -> &mut Vec<syn::Error> {
+        // `check` takes the errors and consumes the context, so they are here until then.
+        self.errors.get_or_insert_with(Vec::new)
+    }
+
     /// Records an error spanned at `tokens`.
     pub(crate) fn error_spanned_by<T: ToTokens, M: Display>(&mut self, tokens: T, message: M) {
-        self.errors.push(syn::Error::new_spanned(tokens, message));
+        self.errors().push(syn::Error::new_spanned(tokens, message));
     }
 
     /// Records a `syn` error as it is.
     pub(crate) fn syn_error(&mut self, err: syn::Error) {
-        self.errors.push(err);
+        self.errors().push(err);
     }
 
     /// `Ok(())` if nothing was recorded, else every error combined.
-    pub(crate) fn check(self) -> Result<(), Vec<syn::Error>> {
-        if self.errors.is_empty() {
+    pub(crate) fn check(mut self) -> Result<(), Vec<syn::Error>> {
+        let errors = self.errors.take().unwrap_or_default();
+        if errors.is_empty() {
             Ok(())
         } else {
-            Err(self.errors)
+            Err(errors)
+        }
+    }
+}
+
+impl Drop for Ctxt {
+    fn drop(&mut self) {
+        if self.errors.is_some() && !std::thread::panicking() {
+            panic!("flyte-rs-macros: a Ctxt was dropped without being checked");
         }
     }
 }

@@ -11,6 +11,7 @@ mod docs;
 #[cfg(test)]
 mod expansion_snapshots;
 mod flyte_type;
+mod rename;
 mod shim_executor;
 mod suggest;
 mod task_io;

@@ -7,6 +7,7 @@
 use syn::{Data, DeriveInput, Fields, LitStr};
 
 use crate::docs::doc_of;
+use crate::rename::RenameRule;
 
 /// A field's default when its key is absent from `custom`.
 pub(super) enum FieldDefault {
@@ -135,32 +136,6 @@ fn skip_value(meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<()> {
     Ok(())
 }
 
-/// A snake_case field name as serde's `rename_all` rule writes it.
-fn rename(rule: &str, name: &str) -> Option<String> {
-    let words: Vec<&str> = name.split('_').filter(|w| !w.is_empty()).collect();
-    let capitalized = |w: &str| {
-        let mut c = w.chars();
-        c.next()
-            .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
-            .unwrap_or_default()
-    };
-    Some(match rule {
-        "lowercase" | "snake_case" => name.to_string(),
-        "UPPERCASE" | "SCREAMING_SNAKE_CASE" => name.to_uppercase(),
-        "PascalCase" => words.iter().map(|w| capitalized(w)).collect(),
-        "camelCase" => {
-            let pascal: String = words.iter().map(|w| capitalized(w)).collect();
-            let mut c = pascal.chars();
-            c.next()
-                .map(|f| f.to_lowercase().collect::<String>() + c.as_str())
-                .unwrap_or_default()
-        }
-        "kebab-case" => name.replace('_', "-"),
-        "SCREAMING-KEBAB-CASE" => name.replace('_', "-").to_uppercase(),
-        _ => return None,
-    })
-}
-
 /// The configuration's fields as `custom` holds them. `custom_with` means `custom` is written
 /// by the user's own module, so the fields say nothing of it.
 pub(super) fn config_model(input: &DeriveInput, custom_with: bool) -> ConfigModel {
@@ -198,8 +173,8 @@ pub(super) fn config_model(input: &DeriveInput, custom_with: bool) -> ConfigMode
         }
         let key = match (attrs.rename, &container.rename_all) {
             (Some(key), _) => key,
-            (None, Some(rule)) => match rename(rule, &name) {
-                Some(key) => key,
+            (None, Some(rule)) => match RenameRule::from_name(rule) {
+                Some(rule) => rule.apply_to_field(&name),
                 None => return opaque(format!("`#[serde(rename_all = {rule:?})]`")),
             },
             (None, None) => name,
@@ -228,23 +203,6 @@ pub(super) fn config_model(input: &DeriveInput, custom_with: bool) -> ConfigMode
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn rename_all_rules_follow_serde() {
-        let n = "query_template";
-        assert_eq!(rename("camelCase", n).as_deref(), Some("queryTemplate"));
-        assert_eq!(rename("PascalCase", n).as_deref(), Some("QueryTemplate"));
-        assert_eq!(rename("kebab-case", n).as_deref(), Some("query-template"));
-        assert_eq!(
-            rename("SCREAMING-KEBAB-CASE", n).as_deref(),
-            Some("QUERY-TEMPLATE")
-        );
-        assert_eq!(
-            rename("SCREAMING_SNAKE_CASE", n).as_deref(),
-            Some("QUERY_TEMPLATE")
-        );
-        assert_eq!(rename("nonsense", n), None);
-    }
 
     #[test]
     fn fields_keys_defaults_and_what_is_not_followed() {

@@ -8,17 +8,11 @@ use syn::{Data, DeriveInput, Fields, LitStr};
 use super::model::{EnumModel, FieldModel, Model, StructModel};
 use crate::ctxt::{parse_flyte_attrs, Ctxt};
 use crate::docs::doc_of;
+use crate::rename::RenameRule;
 
 const ENUM_KEYS: &[&str] = &["rename_all"];
 const VARIANT_KEYS: &[&str] = &["value"];
 const FIELD_KEYS: &[&str] = &["default", "rename"];
-const RENAME_RULES: &[&str] = &[
-    "lowercase",
-    "UPPERCASE",
-    "snake_case",
-    "kebab-case",
-    "SCREAMING_SNAKE_CASE",
-];
 
 pub(super) fn parse(input: &DeriveInput) -> Result<Model, Vec<syn::Error>> {
     let mut cx = Ctxt::default();
@@ -100,7 +94,7 @@ fn parse_struct(cx: &mut Ctxt, input: &DeriveInput, fields: &Fields) -> Option<S
 }
 
 fn parse_enum(cx: &mut Ctxt, input: &DeriveInput, data: &syn::DataEnum) -> EnumModel {
-    let mut rule: Option<String> = None;
+    let mut rule: Option<RenameRule> = None;
     parse_flyte_attrs(
         cx,
         &input.attrs,
@@ -111,17 +105,16 @@ fn parse_enum(cx: &mut Ctxt, input: &DeriveInput, data: &syn::DataEnum) -> EnumM
                 return Ok(false);
             }
             let lit = meta.value()?.parse::<LitStr>()?;
-            if !RENAME_RULES.contains(&lit.value().as_str()) {
-                return Err(syn::Error::new_spanned(
+            rule = Some(RenameRule::from_name(&lit.value()).ok_or_else(|| {
+                syn::Error::new_spanned(
                     &lit,
                     format!(
                         "unknown rename rule {:?} (expected one of: {})",
                         lit.value(),
-                        RENAME_RULES.join(", ")
+                        RenameRule::names()
                     ),
-                ));
-            }
-            rule = Some(lit.value());
+                )
+            })?);
             Ok(true)
         },
     );
@@ -137,7 +130,8 @@ fn parse_enum(cx: &mut Ctxt, input: &DeriveInput, data: &syn::DataEnum) -> EnumM
                 "a Flyte enum's variants carry no data: Flyte enums are string values",
             );
         }
-        let mut value = apply_rule(&v.ident.to_string(), rule.as_deref());
+        let ident = v.ident.to_string();
+        let mut value = rule.map_or_else(|| ident.clone(), |r| r.apply_to_variant(&ident));
         parse_flyte_attrs(
             cx,
             &v.attrs,
@@ -163,46 +157,5 @@ fn parse_enum(cx: &mut Ctxt, input: &DeriveInput, data: &syn::DataEnum) -> EnumM
     EnumModel {
         ident: input.ident.clone(),
         variants,
-    }
-}
-
-/// Applies a `rename_all` rule to a variant name written in UpperCamelCase.
-fn apply_rule(name: &str, rule: Option<&str>) -> String {
-    let words = || {
-        let mut out: Vec<String> = Vec::new();
-        for c in name.chars() {
-            if c.is_uppercase() || out.is_empty() {
-                out.push(String::new());
-            }
-            if let Some(last) = out.last_mut() {
-                last.push(c);
-            }
-        }
-        out
-    };
-    match rule {
-        Some("lowercase") => name.to_lowercase(),
-        Some("UPPERCASE") => name.to_uppercase(),
-        Some("snake_case") => words().join("_").to_lowercase(),
-        Some("kebab-case") => words().join("-").to_lowercase(),
-        Some("SCREAMING_SNAKE_CASE") => words().join("_").to_uppercase(),
-        _ => name.to_string(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::apply_rule;
-
-    #[test]
-    fn rename_rules() {
-        assert_eq!(apply_rule("DeepRed", Some("snake_case")), "deep_red");
-        assert_eq!(apply_rule("DeepRed", Some("kebab-case")), "deep-red");
-        assert_eq!(
-            apply_rule("DeepRed", Some("SCREAMING_SNAKE_CASE")),
-            "DEEP_RED"
-        );
-        assert_eq!(apply_rule("DeepRed", Some("lowercase")), "deepred");
-        assert_eq!(apply_rule("DeepRed", None), "DeepRed");
     }
 }

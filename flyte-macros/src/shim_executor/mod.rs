@@ -20,15 +20,16 @@ pub(crate) fn shim_executor(args: TokenStream, item: TokenStream) -> TokenStream
     let mut imp = match syn::parse2::<syn::ItemImpl>(item.clone()) {
         Ok(imp) => imp,
         Err(_) => {
-            let err = syn::Error::new(
+            cx.syn_error(syn::Error::new(
                 item.clone()
                     .into_iter()
                     .next()
                     .map_or_else(proc_macro2::Span::call_site, |t| t.span()),
                 "#[shim_executor] goes on `impl ShimTaskExecutor for YourExecutor { ... }`",
-            );
-            let err = err.to_compile_error();
-            return quote!(#item #err);
+            ));
+            // Every error of the invocation (arguments given too), beside the item as it was.
+            let errors = crate::ctxt::to_compile_errors(cx.check().err().unwrap_or_default());
+            return quote!(#item #errors);
         }
     };
     let bad_signature = validate::validate(&mut cx, &mut imp);
