@@ -5,8 +5,9 @@
 //! item is re-exported from. The facades (`lib.rs`, `prelude`, `__private`) only re-export and
 //! are left out.
 //!
-//! The layers this enforces, bottom to top: `proto`; `types`, `storage`, `pod`, `protocol`
-//! (and `dataframe`); `context`; `task` (with the registry); `execute`; `package`; `cli`.
+//! The layers, bottom to top, are stated as a table of the edges each top-level module may
+//! have ([`ALLOWED`]); an edge not in it fails `top_level_edges_are_the_allowed_ones`, so an
+//! inversion (a lower layer reaching up) is a visible change to the table.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -15,6 +16,72 @@ use std::path::Path;
 type Files = BTreeMap<Vec<String>, String>;
 
 const FACADES: [&str; 2] = ["prelude", "__private"];
+
+/// What each top-level module may use, bottom to top. `contract` (the names that cross the
+/// pod boundary) and `proto` (the wire types) use nothing; the binary's `cli` may use all.
+const ALLOWED: &[(&str, &[&str])] = &[
+    ("proto", &[]),
+    ("contract", &[]),
+    ("types", &["proto"]),
+    ("workflow", &["proto"]),
+    ("storage", &["contract"]),
+    ("dataframe", &["proto", "storage", "types"]),
+    ("pod", &["contract", "proto", "storage", "types"]),
+    ("context", &["contract", "proto", "storage", "types"]),
+    (
+        "task",
+        &["context", "contract", "pod", "proto", "types", "workflow"],
+    ),
+    (
+        "execute",
+        &["context", "contract", "proto", "storage", "task", "types"],
+    ),
+    ("package", &["proto", "task"]),
+    ("python", &["contract", "proto", "task", "types"]),
+    (
+        "cli",
+        &[
+            "context",
+            "contract",
+            "dataframe",
+            "execute",
+            "package",
+            "pod",
+            "proto",
+            "python",
+            "storage",
+            "task",
+            "types",
+        ],
+    ),
+];
+
+#[test]
+fn top_level_edges_are_the_allowed_ones() {
+    let files = read_src(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"));
+    let graph = top_level_graph(&files);
+    let mut refused = Vec::new();
+    for (module, uses) in &graph {
+        let Some((_, allowed)) = ALLOWED.iter().find(|(m, _)| m == module) else {
+            refused.push(format!("`{module}` is not in the table of layers"));
+            continue;
+        };
+        for used in uses.iter().filter(|u| !allowed.contains(&u.as_str())) {
+            refused.push(format!("{module} → {used}"));
+        }
+    }
+    assert!(
+        refused.is_empty(),
+        "edges the table of layers (ALLOWED) does not allow: {}",
+        refused.join("; ")
+    );
+    // The table itself has no cycle.
+    let table: BTreeMap<String, BTreeSet<String>> = ALLOWED
+        .iter()
+        .map(|(m, uses)| (m.to_string(), uses.iter().map(|u| u.to_string()).collect()))
+        .collect();
+    assert_eq!(find_cycle(&table), None);
+}
 
 #[test]
 fn top_level_modules_have_no_cycle() {

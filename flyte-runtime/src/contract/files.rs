@@ -4,7 +4,15 @@
 //! The writer (`execute`) and the readers (the local pod, `run`, `inspect`) both name them
 //! through [`OutputPrefix`] and the constants here.
 
-use crate::storage::join;
+/// Joins a prefix and a file name with exactly one `/`, as flytekit does for output files.
+///
+/// ```
+/// assert_eq!(flyte_runtime::contract::join("s3://b/run/", "outputs.pb"), "s3://b/run/outputs.pb");
+/// assert_eq!(flyte_runtime::contract::join("/tmp/run", "error.pb"), "/tmp/run/error.pb");
+/// ```
+pub fn join(prefix: &str, name: &str) -> String {
+    format!("{}/{}", prefix.trim_end_matches('/'), name)
+}
 
 /// The inputs propeller writes under a node's input prefix (`{{.input}}`).
 pub const INPUTS_PB: &str = "inputs.pb";

@@ -27,9 +27,10 @@ mod store;
 mod transfer;
 mod uri;
 
+pub use crate::contract::join;
 pub use config::{S3Config, StorageConfig};
 pub use error::StorageError;
 pub use local_file::write_local_atomically;
 pub use retry::RetryPolicy;
 pub use store::Storage;
-pub use uri::{join, Scheme, StorageUri};
+pub use uri::{Scheme, StorageUri};

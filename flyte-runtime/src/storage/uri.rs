@@ -157,16 +157,6 @@ impl fmt::Display for StorageUri {
     }
 }
 
-/// Joins a prefix and a file name with exactly one `/`, as flytekit does for output files.
-///
-/// ```
-/// assert_eq!(flyte_runtime::storage::join("s3://b/run/", "outputs.pb"), "s3://b/run/outputs.pb");
-/// assert_eq!(flyte_runtime::storage::join("/tmp/run", "error.pb"), "/tmp/run/error.pb");
-/// ```
-pub fn join(prefix: &str, name: &str) -> String {
-    format!("{}/{}", prefix.trim_end_matches('/'), name)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
