@@ -1,6 +1,7 @@
 //! The entrypoint against a real S3-compatible server (moto, on 127.0.0.1, started and
 //! stopped here): template, inputs and outputs all live in `s3://`, reached with flytekit's
-//! `FLYTE_AWS_*` variables; and the server goes away in the middle of a run.
+//! `FLYTE_AWS_*` variables; and the server goes away in the middle of a run. The file and
+//! folder transfers run against s3s-fs too (a Rust object store on its file system).
 
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -11,6 +12,7 @@ use flyte_runtime::storage::Storage;
 use flyte_runtime::types::FlyteType;
 use flyte_tests::moto::Moto;
 use flyte_tests::pod::{container_args, misbehave_inputs, scratch, template_of};
+use flyte_tests::s3s_fs::{S3Server, S3sFs};
 use prost::Message;
 
 const BIN: &str = env!("CARGO_BIN_EXE_flyte-test-tasks");
@@ -257,13 +259,11 @@ impl StderrWatch {
     }
 }
 
-/// File helpers against S3: a 12 MiB file goes up as a multipart upload (over the 5 MiB part
-/// size, so more than one part) and comes back down streamed, byte for byte.
-#[test]
-fn a_large_file_goes_to_s3_in_parts_and_comes_back_whole() {
-    let moto = Moto::start();
-    moto.create_bucket("flyte");
-    let s = storage(&moto);
+/// File helpers against S3: a 12 MiB file goes up as a multipart upload (over the 8 MiB part
+/// size, so more than one part) and comes back down in ranged requests, byte for byte.
+fn a_large_file_goes_to_s3_in_parts_and_comes_back_whole(server: &dyn S3Server) {
+    server.create_bucket("flyte");
+    let s = server.storage();
     let dir = scratch("s3-transfer");
     let data: Vec<u8> = (0..12 * 1024 * 1024 + 17)
         .map(|i: usize| (i * 31 % 253) as u8)
@@ -273,37 +273,64 @@ fn a_large_file_goes_to_s3_in_parts_and_comes_back_whole() {
     let back = dir.join("back/big.bin");
     block_on(async {
         let sent = s.upload(&src, "s3://flyte/files/big.bin").await.unwrap();
-        assert_eq!(sent, data.len() as u64);
+        assert_eq!(sent, data.len() as u64, "{}", server.name());
         assert_eq!(
             s.download("s3://flyte/files/big.bin", &back).await.unwrap(),
-            data.len() as u64
+            data.len() as u64,
+            "{}",
+            server.name()
+        );
+        let missing = s.download("s3://flyte/files/none.bin", &back).await;
+        assert!(
+            matches!(
+                missing,
+                Err(flyte_runtime::storage::StorageError::NotFound { .. })
+            ),
+            "{}: {missing:?}",
+            server.name()
         );
     });
     assert!(
         std::fs::read(&back).unwrap() == data,
-        "the file came back changed"
+        "{}: the file came back changed",
+        server.name()
     );
 }
 
-/// Directory helpers against S3: a folder with nested files (one larger than a part) goes up
-/// under the raw output prefix and comes back down whole, file for file.
 #[test]
-fn a_directory_output_goes_to_s3_and_comes_back_file_for_file() {
+fn a_large_file_goes_to_moto_in_parts_and_comes_back_whole() {
+    a_large_file_goes_to_s3_in_parts_and_comes_back_whole(&Moto::start());
+}
+
+#[test]
+fn a_large_file_goes_to_s3s_fs_in_parts_and_comes_back_whole() {
+    a_large_file_goes_to_s3_in_parts_and_comes_back_whole(&S3sFs::start());
+}
+
+/// Directory helpers against S3: a folder with nested files (one larger than a part, and an
+/// empty one) goes up under the raw output prefix and comes back down whole, file for file.
+fn a_directory_output_goes_to_s3_and_comes_back_file_for_file(server: &dyn S3Server) {
     use flyte_runtime::context::{ExecutionContext, ScratchDir};
-    let moto = Moto::start();
-    moto.create_bucket("flyte");
+    server.create_bucket("flyte");
     let local = scratch("s3-dir").join("report");
     std::fs::create_dir_all(local.join("parts/deeper")).unwrap();
-    let files = [
-        ("index.txt", b"the index".to_vec()),
-        ("parts/0.csv", b"a,b\n1,2\n".to_vec()),
-        ("parts/deeper/big.bin", vec![7u8; 6 * 1024 * 1024 + 3]),
+    let mut files = vec![
+        ("index.txt".to_string(), b"the index".to_vec()),
+        ("parts/0.csv".to_string(), b"a,b\n1,2\n".to_vec()),
+        (
+            "parts/deeper/big.bin".to_string(),
+            vec![7u8; 9 * 1024 * 1024 + 3],
+        ),
+        ("parts/empty".to_string(), Vec::new()),
     ];
+    // More files than go at once.
+    files.extend((0..100).map(|i| (format!("many/{i:03}.txt"), format!("file {i}").into_bytes())));
+    std::fs::create_dir_all(local.join("many")).unwrap();
     for (rel, bytes) in &files {
         std::fs::write(local.join(rel), bytes).unwrap();
     }
     let ctx = ExecutionContext::from_env("s3://flyte/raw", ScratchDir::private())
-        .with_storage(storage(&moto));
+        .with_storage(server.storage());
     block_on(async {
         let dir = ctx.upload_dir(&local).await.unwrap();
         assert!(
@@ -311,16 +338,31 @@ fn a_directory_output_goes_to_s3_and_comes_back_file_for_file() {
             "{}",
             dir.uri()
         );
+        let mut names: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
+        names.sort();
         assert_eq!(
             ctx.storage.list_all(dir.uri()).await.unwrap(),
-            ["index.txt", "parts/0.csv", "parts/deeper/big.bin"]
+            names,
+            "{}",
+            server.name()
         );
         let back = ctx.download_dir(&dir).await.unwrap();
         for (rel, bytes) in &files {
             assert!(
                 std::fs::read(back.join(rel)).unwrap() == *bytes,
-                "{rel} came back changed"
+                "{}: {rel} came back changed",
+                server.name()
             );
         }
     });
+}
+
+#[test]
+fn a_directory_output_goes_to_moto_and_comes_back_file_for_file() {
+    a_directory_output_goes_to_s3_and_comes_back_file_for_file(&Moto::start());
+}
+
+#[test]
+fn a_directory_output_goes_to_s3s_fs_and_comes_back_file_for_file() {
+    a_directory_output_goes_to_s3_and_comes_back_file_for_file(&S3sFs::start());
 }

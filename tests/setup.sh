@@ -2,9 +2,12 @@
 # Installs what the tests need that cargo does not: a Python venv (.venv) with flytekit
 # 1.16.31 (the peer that judges our bytes), moto's S3 server and the Kubernetes client; and
 # dnsmasq (Debian's dnsmasq-base), the DNS server the container tests start on loopback.
-# Idempotent: a venv that already has the pinned versions is kept.
+# And s3s-fs, the second S3 server (tests/setup_s3.sh). Idempotent: a venv that already has
+# the pinned versions is kept, and so is an installed s3s-fs of its pinned version.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+bash tests/setup_s3.sh
 
 if ! command -v dnsmasq >/dev/null && [ ! -x /usr/sbin/dnsmasq ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

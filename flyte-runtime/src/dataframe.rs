@@ -104,30 +104,106 @@ pub fn column_type(t: &DataType) -> Option<LiteralType> {
 
 /// Encodes `batch` as one parquet file (snappy, as pandas writes).
 pub fn encode_parquet(batch: &RecordBatch) -> Result<Vec<u8>, parquet::errors::ParquetError> {
+    let mut writer = parquet_writer(batch.schema())?;
+    writer.write(batch)?;
+    writer.finish()?;
+    Ok(std::mem::take(writer.inner_mut()))
+}
+
+/// Rows encoded at a time by [`write_parquet`]: the encoder hands its output to the upload
+/// between slices.
+const SLICE_ROWS: usize = 64 * 1024;
+
+/// The parquet encoding of a batch, produced as it goes: each item is what the encoder has
+/// written since the last one (whole row groups, then the footer). What fails mid-way is an
+/// `InvalidInput` I/O error (not retried), the writer having accepted the schema up front.
+struct Encoding<'a> {
+    writer: Option<ArrowWriter<Vec<u8>>>,
+    batch: &'a RecordBatch,
+    offset: usize,
+    started: bool,
+}
+
+/// A parquet writer for `schema` into memory (snappy, as pandas writes).
+fn parquet_writer(
+    schema: arrow_schema::SchemaRef,
+) -> Result<ArrowWriter<Vec<u8>>, parquet::errors::ParquetError> {
     let props = WriterProperties::builder()
         .set_compression(Compression::SNAPPY)
         .build();
-    let mut out = Vec::new();
-    let mut writer = ArrowWriter::try_new(&mut out, batch.schema(), Some(props))?;
-    writer.write(batch)?;
-    writer.close()?;
-    Ok(out)
+    ArrowWriter::try_new(Vec::new(), schema, Some(props))
+}
+
+impl Encoding<'_> {
+    fn new(batch: &RecordBatch) -> Encoding<'_> {
+        Encoding {
+            writer: None,
+            batch,
+            offset: 0,
+            started: false,
+        }
+    }
+
+    fn step(&mut self) -> Result<Option<Bytes>, parquet::errors::ParquetError> {
+        if !self.started {
+            self.started = true;
+            self.writer = Some(parquet_writer(self.batch.schema())?);
+        }
+        let Some(writer) = self.writer.as_mut() else {
+            return Ok(None);
+        };
+        while self.offset < self.batch.num_rows() {
+            let rows = SLICE_ROWS.min(self.batch.num_rows() - self.offset);
+            writer.write(&self.batch.slice(self.offset, rows))?;
+            self.offset += rows;
+            if !writer.inner().is_empty() {
+                // Taken from under the writer's own buffer, which counts the bytes itself.
+                return Ok(Some(Bytes::from(std::mem::take(writer.inner_mut()))));
+            }
+        }
+        let rest = match self.writer.take() {
+            Some(mut writer) => {
+                writer.finish()?;
+                std::mem::take(writer.inner_mut())
+            }
+            None => Vec::new(),
+        };
+        Ok((!rest.is_empty()).then(|| Bytes::from(rest)))
+    }
+}
+
+impl Iterator for Encoding<'_> {
+    type Item = std::io::Result<Bytes>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.step()
+            .map_err(|e| {
+                self.writer = None;
+                std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("parquet: {e}"))
+            })
+            .transpose()
+    }
 }
 
 /// Writes `batch` as the table at folder `uri` (one file, `00000`) and returns the
 /// [`StructuredDataset`] that names it, with its columns (all of them, or none if one has
-/// no Flyte type).
+/// no Flyte type). The file is encoded as it is uploaded: each part goes up (a multipart
+/// upload, parts in parallel) while the encoder makes the next, so the encoded file is never
+/// whole in memory.
 pub async fn write_parquet(
     storage: &Storage,
     uri: &str,
     batch: &RecordBatch,
 ) -> Result<StructuredDataset, DataFrameError> {
     let file = join(uri, PART_NAME);
-    let bytes = encode_parquet(batch).map_err(|source| DataFrameError::Parquet {
+    // The schema is checked here, with parquet's own error, before anything is sent.
+    parquet_writer(batch.schema()).map_err(|source| DataFrameError::Parquet {
         uri: file.clone(),
         source,
     })?;
-    storage.write(&file, bytes).await?;
+    storage
+        .upload_chunks(&file, || Encoding::new(batch))
+        .await?;
     // Columns are stated only when every one has a Flyte type: flytekit's pandas decoder
     // reads just the stated columns, so a partial list would drop the others.
     let columns: Option<Vec<_>> = batch
@@ -164,7 +240,8 @@ pub async fn read_parquet(
     let mut batches = Vec::new();
     for name in names {
         let file = join(sd.uri(), &name);
-        let bytes: Bytes = storage.read(&file).await?;
+        // In parallel ranged requests into one buffer, which the decoder slices.
+        let bytes: Bytes = storage.read_ranged(&file).await?;
         let parquet_error = |source| DataFrameError::Parquet {
             uri: file.clone(),
             source,

@@ -27,6 +27,12 @@ sets up the flytekit venv this interpreter belongs to. Measures:
    `map_task` (`py_map_local.py`; flytekit runs the elements one after another in the
    calling process); `--only-map` runs these alone.
 
+7. transfers through one S3 server (s3s-fs on loopback): a file of `--transfer-mib` MiB up and
+   down, a folder of `--transfer-files` small files up and down, and a table of about
+   `--table-mib` MiB of parquet out and in, flyte-rs against flytekit's FlyteFile,
+   FlyteDirectory and StructuredDataset, beside the server's own limit measured by a plain
+   parallel client (`transfers.py`); `--only-transfers` runs these alone.
+
 `--only-cold` runs the cold start (1.) alone.
 """
 import argparse
@@ -46,6 +52,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 import macro_cost  # noqa: E402
+import transfers  # noqa: E402
 
 
 GNU_TIME = shutil.which("time", path="/usr/bin:/bin")
@@ -339,9 +346,15 @@ def main():
     p.add_argument("--map-local-elements", type=int, default=100000)
     p.add_argument("--only-map", action="store_true", help="run the map benchmark alone")
     p.add_argument("--only-cold", action="store_true", help="run the cold-start benchmark alone")
+    p.add_argument("--s3s-fs", type=Path, help="the s3s-fs binary (tests/setup_s3.sh installs it)")
+    p.add_argument("--transfer-mib", type=int, default=1024, help="the file moved up and down, in MiB")
+    p.add_argument("--transfer-files", type=int, default=10000, help="the small files of the folder moved")
+    p.add_argument("--transfer-file-bytes", type=int, default=4096, help="the size of each small file")
+    p.add_argument("--table-mib", type=float, default=1024, help="the table's size as parquet, in MiB")
+    p.add_argument("--only-transfers", action="store_true", help="run the transfer benchmark alone")
     p.add_argument("--repo", type=Path, default=Path(__file__).resolve().parents[2])
     a = p.parse_args()
-    for name in ("examples", "bench", "floor", "fixtures", "lean"):
+    for name in ("examples", "bench", "floor", "fixtures", "lean", "s3s_fs"):
         if getattr(a, name) is not None:
             setattr(a, name, getattr(a, name).resolve())
     # Work files on tmpfs where there is one: both sides write many small files, and the
@@ -357,6 +370,9 @@ def main():
         if a.only_cold:
             print_cold(cold_start(a, work))
             return
+        if a.only_transfers:
+            transfers.report(transfers.measure(a, work))
+            return
         cs = cold_start(a, work)
         lit = literals(a, work)
         pkg = package(a, work)
@@ -364,6 +380,7 @@ def main():
         macros = macro_cost.measure(a.repo, work, n=a.macro_types)
         fanout = map_fanout(a, work)
         local_map = map_in_process(a, work)
+        moved = transfers.measure(a, work) if a.s3s_fs else None
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -425,6 +442,9 @@ def main():
     print()
     print_map(fanout)
     print_map_local(local_map)
+    if moved:
+        print(f"\nfiles, folders and tables through one S3 server:")
+        transfers.report(moved)
     print(f"\ncold start runs: {ours['runs']} each (ours, lean, --version and the floor interleaved), "
           f"{py['runs']} (pyflyte), after 2 warm-ups each")
     print("flytekit per value kind (s): " + ", ".join(f"{k} {v:.2f}" for k, v in lit["detail"].items()))

@@ -10,6 +10,10 @@
 //!   adder's, with the template resolver), all at once on one tokio runtime of two workers,
 //!   each through the whole `execute` path into its own output prefix under OUT_DIR; prints
 //!   JSON with the wall time and the process's peak RSS before and after.
+//! - `flyte-bench file|dir|table|floor …`: moving files, folders and tables through an S3
+//!   server, and the server's own limit (`transfer.rs`).
+
+mod transfer;
 
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -187,9 +191,24 @@ fn main() -> ExitCode {
             .parse()
             .map_err(|e| format!("N: {e}"))
             .and_then(|n| concurrent(n, template, inputs, out)),
+        [_, "file", prefix, src] => transfer::file(prefix, src),
+        [_, "dir", prefix, src] => transfer::dir(prefix, src),
+        [_, "table", prefix, rows] => rows
+            .parse()
+            .map_err(|e| format!("ROWS: {e}"))
+            .and_then(|rows| transfer::table_out_in(prefix, rows)),
+        [_, "floor", bucket, bytes, files, file_bytes] => {
+            match (bytes.parse(), files.parse(), file_bytes.parse()) {
+                (Ok(b), Ok(f), Ok(fb)) => transfer::floor(bucket, b, f, fb),
+                _ => Err("BYTES, FILES and FILE_BYTES are numbers".into()),
+            }
+        }
         _ => Err(
             "usage: flyte-bench literals FILE [REPEAT] | flyte-bench package N OUTPUT | \
-                  flyte-bench concurrent N TEMPLATE INPUTS OUT_DIR"
+                  flyte-bench concurrent N TEMPLATE INPUTS OUT_DIR | \
+                  flyte-bench file PREFIX SRC | flyte-bench dir PREFIX SRC | \
+                  flyte-bench table PREFIX ROWS | \
+                  flyte-bench floor BUCKET BYTES FILES FILE_BYTES"
                 .into(),
         ),
     };

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The benchmark command: flyte-rs against flytekit 1.16.31 on this machine, one table.
 #
-#   bash tests/bench/run.sh [--runs N] [--py-runs N] [--tasks N] [--scale F]
+#   bash tests/bench/run.sh [--runs N] [--py-runs N] [--tasks N] [--scale F] [--only-transfers]
+#     [--transfer-mib N] [--transfer-files N] [--table-mib N]
 #
 # Sets up the flytekit venv (tests/setup.sh), builds the binaries as the image ships them
 # (static release, the flags and target directory of `cargo flyte image`), then runs
@@ -23,4 +24,5 @@ cargo build --release --locked --target "$target" \
   -p flyte-examples -p flyte-tests --bin flyte-examples --bin flyte-bench --bin flyte-floor
 echo "machine: $(nproc) cores, $(uname -sr); $(date -u +%Y-%m-%d)"
 .venv/bin/python tests/bench/bench.py --examples "$dir/flyte-examples" --bench "$dir/flyte-bench" \
-  --lean "$dir/flyte-examples-lean" --floor "$dir/flyte-floor" --fixtures tests/fixtures "$@"
+  --lean "$dir/flyte-examples-lean" --floor "$dir/flyte-floor" --fixtures tests/fixtures \
+  --s3s-fs .tools/bin/s3s-fs "$@"

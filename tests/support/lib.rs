@@ -10,6 +10,7 @@ pub mod fuzz_checks;
 pub mod moto;
 pub mod pod;
 pub mod python_wf;
+pub mod s3s_fs;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

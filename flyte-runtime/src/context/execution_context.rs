@@ -113,8 +113,9 @@ impl ExecutionContext {
         self.scratch.path()
     }
 
-    /// Downloads `file` into the scratch folder, streamed (a file of any size, never one
-    /// buffer), and returns its local path (`<scratch>/inputs/<unique>/<file name>`).
+    /// Downloads `file` into the scratch folder (a large file in parallel ranged requests,
+    /// in bounded memory: [`Storage::download`]), and returns its local path
+    /// (`<scratch>/inputs/<unique>/<file name>`).
     ///
     /// ```
     /// use flyte_runtime::context::{ExecutionContext, ScratchDir};
@@ -144,9 +145,10 @@ impl ExecutionContext {
         Ok(dest)
     }
 
-    /// Uploads the local file at `path`, streamed, to a fresh place under the raw output
-    /// prefix (`<raw prefix>/<unique>/<file name>`, as flytekit uploads a file output), and
-    /// returns it as a [`FlyteFile`] to return as an output.
+    /// Uploads the local file at `path` (a large file as a multipart upload, parts in
+    /// parallel, in bounded memory: [`Storage::upload`]) to a fresh place under the raw
+    /// output prefix (`<raw prefix>/<unique>/<file name>`, as flytekit uploads a file
+    /// output), and returns it as a [`FlyteFile`] to return as an output.
     ///
     /// ```
     /// use flyte_runtime::context::{ExecutionContext, ScratchDir};
@@ -168,9 +170,9 @@ impl ExecutionContext {
         Ok(FlyteFile::new(uri))
     }
 
-    /// Downloads every file of `dir`, at any depth and each streamed, into a fresh folder of
-    /// the scratch folder, and returns that folder
-    /// (`<scratch>/inputs/<unique>/<directory name>`).
+    /// Downloads every file of `dir`, at any depth, into a fresh folder of the scratch folder,
+    /// many files at once within one bound of memory ([`Storage::download_files`]), and
+    /// returns that folder (`<scratch>/inputs/<unique>/<directory name>`).
     ///
     /// ```
     /// use flyte_runtime::context::{ExecutionContext, ScratchDir};
@@ -197,23 +199,26 @@ impl ExecutionContext {
             .join(unique_name())
             .join(name);
         std::fs::create_dir_all(&dest)?;
-        for rel in self.storage.list_all(uri).await? {
-            let local = local_path_under(&dest, &rel).ok_or_else(|| {
-                TaskError::new(format!(
+        let files = self
+            .storage
+            .list_all(uri)
+            .await?
+            .into_iter()
+            .map(|rel| match local_path_under(&dest, &rel) {
+                Some(local) => Ok((crate::storage::join(uri, &rel), local)),
+                None => Err(TaskError::new(format!(
                     "directory {uri} holds `{rel}`, which is not a plain relative path; \
                      it was not downloaded"
                 ))
-                .with_code("InvalidDirectoryEntry")
-            })?;
-            self.storage
-                .download(&crate::storage::join(uri, &rel), &local)
-                .await?;
-        }
+                .with_code("InvalidDirectoryEntry")),
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        self.storage.download_files(files).await?;
         Ok(dest)
     }
 
-    /// Uploads every file under the local folder `path` (at any depth, each streamed; links to
-    /// folders are left out) to a
+    /// Uploads every file under the local folder `path` (at any depth, many at once within one
+    /// bound of memory: [`Storage::upload_files`]; links to folders are left out) to a
     /// fresh place under the raw output prefix (`<raw prefix>/<unique>/<folder name>/…`, as
     /// flytekit uploads a directory output), and returns it as a [`FlyteDirectory`].
     ///
@@ -236,11 +241,10 @@ impl ExecutionContext {
             |n| n.to_string_lossy().into_owned(),
         );
         let prefix = crate::storage::join(&self.new_raw_output_uri(), &name);
-        for (rel, file) in files_under(path)? {
-            self.storage
-                .upload(&file, &crate::storage::join(&prefix, &rel))
-                .await?;
-        }
+        let files = files_under(path)?
+            .into_iter()
+            .map(|(rel, file)| (file, crate::storage::join(&prefix, &rel)));
+        self.storage.upload_files(files).await?;
         Ok(FlyteDirectory::new(prefix))
     }
 
