@@ -2,6 +2,7 @@
 //! run the flytekit venv that judges our bytes. Not a public API.
 
 pub mod array_node;
+pub mod chaos_proxy;
 pub mod dns;
 pub mod docker;
 pub mod faulty_store;

@@ -18,7 +18,7 @@ use super::runner::run_supervised;
 use crate::context::{Checkpoint, ExecutionContext, ScratchDir};
 use crate::contract::EntrypointArgs;
 use crate::proto::core::{literal, LiteralMap, VariableMap};
-use crate::storage::{join, Storage};
+use crate::storage::{join, Landed, Storage, StorageError};
 use crate::task::task_name;
 
 /// The error document's file name: `error.pb`, or `error-<worker>.pb` under the
@@ -75,23 +75,37 @@ pub async fn execute_with(
         .map_err(|f| (f, true)),
         Err(f) => Err((f, false)),
     };
-    let failure = match result {
+    // The run's last report (whether outputs.pb landed, the error document) is worth a long
+    // wait: without an error document a storage outage can only end the pod with a non-zero
+    // exit, which Flyte counts against the task's own retries instead of its system
+    // retries. It shares one deadline, so the run still ends by a known time.
+    let report_by = || Instant::now() + storage.config().retry.report_patience();
+    let (failure, report) = match result {
         Ok(outputs) => {
             let bytes = outputs.encode_to_vec();
             let started = Instant::now();
-            match storage.write(&outputs_uri, bytes.clone()).await {
+            let e = match storage.write(&outputs_uri, bytes.clone()).await {
                 Ok(()) => {
                     info!(uri = %outputs_uri, bytes = bytes.len(), ms = started.elapsed().as_secs_f64() * 1e3, "outputs written");
                     return Outcome::Succeeded;
                 }
-                Err(e) => {
-                    // A write that failed may still have landed (a lost response): take it
-                    // back so that outputs.pb and the error document never both exist.
-                    if let Err(d) = storage.delete(&outputs_uri).await {
-                        warn!(uri = %outputs_uri, error = %d, "cannot remove a possibly written outputs.pb");
-                    }
+                Err(e) => e,
+            };
+            let report = storage.retrying_until(report_by());
+            match settle_outputs(&storage, &report, &outputs_uri, &bytes, &e).await {
+                Ok(true) => {
+                    warn!(uri = %outputs_uri, error = %e, "the answer to the outputs' write was lost, but outputs.pb is there, whole");
+                    return Outcome::Succeeded;
+                }
+                Ok(false) => {
                     remove_offloaded(&storage, &outputs).await;
-                    storage_failure("writing the outputs", &e)
+                    (storage_failure("writing the outputs", &e), report)
+                }
+                Err(unknown) => {
+                    // outputs.pb may be there: an error document beside it could make both.
+                    let failure = storage_failure("writing the outputs", &e);
+                    error!(uri = %error_uri, outputs = %outputs_uri, error = %unknown, "cannot write the error document: whether outputs.pb landed cannot be found out, and the two must never both exist");
+                    return Outcome::Unreported(failure, unknown);
                 }
             }
         }
@@ -100,7 +114,7 @@ pub async fn execute_with(
                 // Offloaded files of a run that then failed would point nowhere.
                 remove_offloaded_files(&storage, &args.output_prefix).await;
             }
-            f
+            (f, storage.retrying_until(report_by()))
         }
     };
     if args.local {
@@ -110,7 +124,7 @@ pub async fn execute_with(
         error!(code = %failure.code(), recoverable = failure.recoverable, message = %failure.message, "task failed");
     }
     let doc = failure.to_error_document(&worker, SystemTime::now());
-    match storage.write(&error_uri, doc.encode_to_vec()).await {
+    match report.write(&error_uri, doc.encode_to_vec()).await {
         Ok(()) => {
             info!(uri = %error_uri, "error document written");
             Outcome::Failed(failure)
@@ -118,6 +132,38 @@ pub async fn execute_with(
         Err(e) => {
             error!(uri = %error_uri, error = %e, "cannot write the error document");
             Outcome::Unreported(failure, e)
+        }
+    }
+}
+
+/// After the write of `outputs.pb` failed (`failed`), finds out whether it landed anyway:
+/// `Ok(true)` if `outputs.pb` holds exactly `bytes` (the answer was lost, the object is
+/// whole: the run succeeded), `Ok(false)` if there is none (any other object there is
+/// removed first), `Err` if that cannot be found out.
+///
+/// S3 and GCS commit an object only whole, and the local store renames a whole file into
+/// place, so a retried write never leaves a part; but a write the client gave up on for
+/// silence may still be carried out by the server a little later. Before looking, such a
+/// write is given one stall timeout more to land or die. A request the network delivers
+/// later still could put `outputs.pb` beside the error document; Flyte reads the error
+/// document first (`ValidateOutput`), so that run still fails, cleanly, and is retried.
+async fn settle_outputs(
+    storage: &Storage,
+    report: &Storage,
+    uri: &str,
+    bytes: &[u8],
+    failed: &StorageError,
+) -> Result<bool, StorageError> {
+    if failed.timed_out() {
+        tokio::time::sleep(storage.config().stall_timeout).await;
+    }
+    match report.landed(uri, bytes).await? {
+        Landed::Whole => Ok(true),
+        Landed::Absent => Ok(false),
+        Landed::Other => {
+            warn!(%uri, "outputs.pb holds other bytes than the run's outputs; removing it");
+            report.delete(uri).await?;
+            Ok(false)
         }
     }
 }

@@ -64,4 +64,29 @@ impl StorageError {
             }
         )
     }
+
+    /// Whether the last try was abandoned for lack of progress (a stalled request, see
+    /// [`StorageConfig::stall_timeout`](super::StorageConfig::stall_timeout)). Such a request
+    /// may still be carried out by the server after the client gave up on it: a write that
+    /// timed out may yet land.
+    pub fn timed_out(&self) -> bool {
+        let StorageError::Failed { source, .. } = self else {
+            return false;
+        };
+        let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(source);
+        while let Some(e) = cause {
+            let io_timeout = e
+                .downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::TimedOut);
+            // The HTTP client's own read timeout is not an I/O error; its kind says it.
+            let http_timeout = e
+                .downcast_ref::<object_store::client::HttpError>()
+                .is_some_and(|h| h.kind() == object_store::client::HttpErrorKind::Timeout);
+            if io_timeout || http_timeout {
+                return true;
+            }
+            cause = e.source();
+        }
+        false
+    }
 }

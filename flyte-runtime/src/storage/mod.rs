@@ -6,7 +6,9 @@
 //! object only when its upload completes; the local store writes a staging file and renames
 //! it into place). Transient faults are retried with bounded exponential backoff
 //! ([`RetryPolicy`]) and then reported as a [`StorageError`] that says whether it was
-//! transient.
+//! transient. A request to a remote store that stops making progress (a connection gone
+//! silent) is abandoned after [`StorageConfig::stall_timeout`] and retried; one that
+//! progresses is never cut for taking long ([`StorageConfig`] has the arithmetic).
 //!
 //! ```
 //! use flyte_runtime::storage::Storage;
@@ -23,6 +25,7 @@ mod config;
 mod error;
 mod local_file;
 mod retry;
+mod stall;
 mod store;
 mod transfer;
 mod uri;
@@ -32,5 +35,6 @@ pub use config::{S3Config, StorageConfig};
 pub use error::StorageError;
 pub use local_file::write_local_atomically;
 pub use retry::RetryPolicy;
+pub(crate) use store::Landed;
 pub use store::Storage;
 pub use uri::{Scheme, StorageUri};

@@ -15,6 +15,7 @@ use super::config::StorageConfig;
 use super::error::StorageError;
 use super::local_file::write_staged;
 use super::retry::is_transient;
+use super::stall::StallGuardConnector;
 use super::uri::{Scheme, StorageUri};
 
 type StoreKey = (Scheme, String);
@@ -23,6 +24,20 @@ type StoreKey = (Scheme, String);
 #[derive(Clone)]
 pub struct Storage {
     inner: Arc<Inner>,
+    /// Retry transient faults as long as a try can start before this instant, instead of
+    /// the policy's count of tries ([`Storage::retrying_until`]).
+    deadline: Option<std::time::Instant>,
+}
+
+/// Whether an object holds the bytes a write meant to leave there ([`Storage::landed`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Landed {
+    /// The object is there, byte for byte.
+    Whole,
+    /// There is no object.
+    Absent,
+    /// There is an object, and it is not those bytes.
+    Other,
 }
 
 struct Inner {
@@ -116,7 +131,37 @@ impl Storage {
                 stores: Mutex::new(HashMap::new()),
                 local_mounted: AtomicBool::new(false),
             }),
+            deadline: None,
         }
+    }
+
+    /// The same storage (its stores and connections shared), whose operations retry
+    /// transient faults as long as a try can start before `deadline` (one try at least),
+    /// instead of the policy's count of tries. For the run's last report, which is worth a
+    /// longer wait ([`RetryPolicy::report_patience`](super::RetryPolicy::report_patience))
+    /// and must end by a known time.
+    pub(crate) fn retrying_until(&self, deadline: std::time::Instant) -> Self {
+        Self {
+            inner: Arc::clone(&self.inner),
+            deadline: Some(deadline),
+        }
+    }
+
+    /// Runs `op` under the retry policy (or until this handle's deadline).
+    async fn run_retried<T, F, Fut>(
+        &self,
+        what: &str,
+        op: F,
+    ) -> (Result<T, object_store::Error>, u32)
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<T, object_store::Error>>,
+    {
+        self.inner
+            .config
+            .retry
+            .run_until(what, self.deadline, op)
+            .await
     }
 
     /// Storage configured from the environment ([`StorageConfig::from_env`]).
@@ -179,9 +224,12 @@ impl Storage {
             max_retries: 0,
             ..RetryConfig::default()
         };
+        // No limit on a request's total time: a transfer that progresses is never cut. A
+        // request that stops progressing is abandoned by the stall guard (stall.rs).
         let client = ClientOptions::new()
             .with_connect_timeout(config.connect_timeout)
-            .with_timeout(config.request_timeout);
+            .with_timeout_disabled();
+        let http = StallGuardConnector::new(config);
         Ok(match uri.scheme {
             Scheme::Local => Arc::new(LocalFileSystem::new()),
             Scheme::Memory => Arc::new(InMemory::new()),
@@ -189,7 +237,8 @@ impl Storage {
                 let s3 = &config.s3;
                 let mut b = AmazonS3Builder::from_env()
                     .with_bucket_name(&uri.bucket)
-                    .with_retry(no_client_retry);
+                    .with_retry(no_client_retry)
+                    .with_http_connector(http);
                 let mut client = client;
                 if let Some(endpoint) = &s3.endpoint {
                     client = client.with_allow_http(endpoint.starts_with("http://"));
@@ -217,6 +266,7 @@ impl Storage {
                 GoogleCloudStorageBuilder::from_env()
                     .with_bucket_name(&uri.bucket)
                     .with_retry(no_client_retry)
+                    .with_http_connector(http)
                     .with_client_options(client)
                     .build()
                     .map_err(config_error)?,
@@ -258,10 +308,7 @@ impl Storage {
     {
         let store = self.store(uri)?;
         let (r, attempts) = self
-            .inner
-            .config
-            .retry
-            .run(&uri.original, || op(Arc::clone(&store), uri.key.clone()))
+            .run_retried(&uri.original, || op(Arc::clone(&store), uri.key.clone()))
             .await;
         r.map_err(|e| Self::failed(what, uri, attempts, e))
     }
@@ -289,10 +336,7 @@ impl Storage {
         let parsed = StorageUri::parse(uri)?;
         if let Some(path) = self.inline_path(&parsed) {
             let (read, attempts) = self
-                .inner
-                .config
-                .retry
-                .run(&parsed.original, || async { read_small_file(path, limit) })
+                .run_retried(&parsed.original, || async { read_small_file(path, limit) })
                 .await;
             match read {
                 Ok(Some(Ok(bytes))) => return Ok(bytes),
@@ -340,10 +384,7 @@ impl Storage {
         {
             // As the local store: a staging file renamed into place, not flushed to disk.
             let (r, attempts) = self
-                .inner
-                .config
-                .retry
-                .run(&parsed.original, || async {
+                .run_retried(&parsed.original, || async {
                     write_staged(path, &bytes, false).map_err(|e| local_error(path, e))
                 })
                 .await;
@@ -434,6 +475,18 @@ impl Storage {
             },
         )
         .await
+    }
+
+    /// Whether the object at `uri` holds exactly `bytes`: how a writer whose write failed
+    /// finds out whether it landed anyway (its answer lost, or the request carried out
+    /// after the client gave up on it). Reads the object back, at most `bytes.len()` of it.
+    pub(crate) async fn landed(&self, uri: &str, bytes: &[u8]) -> Result<Landed, StorageError> {
+        match self.read_at_most(uri, bytes.len() as u64).await {
+            Ok(found) if found.as_ref() == bytes => Ok(Landed::Whole),
+            Ok(_) | Err(StorageError::TooLarge { .. }) => Ok(Landed::Other),
+            Err(StorageError::NotFound { .. }) => Ok(Landed::Absent),
+            Err(e) => Err(e),
+        }
     }
 
     /// Whether an object exists at `uri`.
