@@ -429,6 +429,7 @@ fn count_rows(uri: &str, compressed: bool) -> Result<i64, (String, String)> {
         &sqlite_template(uri, compressed),
         &upto(5),
         scratch_dir.clone(),
+        &flyte_runtime::contract::PodEnv::from_env(),
     ) {
         Ok(outputs) => {
             let sd = flyte_runtime::types::read_variable::<StructuredDataset>(&outputs, "results")

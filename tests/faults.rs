@@ -19,7 +19,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use flyte_examples as _;
-use flyte_runtime::execute::{execute_with, Outcome, EXIT_UNREPORTED};
+use flyte_runtime::contract::PodEnv;
+use flyte_runtime::execute::{execute_with, Outcome, RunConfig, EXIT_UNREPORTED};
 use flyte_runtime::proto::core::{ErrorDocument, LiteralMap};
 use flyte_runtime::storage::{RetryPolicy, Storage, StorageConfig};
 use flyte_runtime::task::SerializationSettings;
@@ -75,7 +76,8 @@ fn run(plans: &[Plan]) -> Ran {
             ADD_EXECUTOR,
         );
         let started = Instant::now();
-        let outcome = execute_with(args, storage, pending()).await;
+        let outcome =
+            execute_with(RunConfig::new(args, PodEnv::from_env()), storage, pending()).await;
         let elapsed = started.elapsed();
         let outputs_raw = store.peek("run/out/outputs.pb").await.map(|b| b.to_vec());
         let outputs = outputs_raw

@@ -14,7 +14,8 @@ use std::path::{Path, PathBuf};
 
 use flyte_examples as _;
 use flyte_runtime::contract::EntrypointArgs;
-use flyte_runtime::execute::{execute_with, Outcome};
+use flyte_runtime::contract::PodEnv;
+use flyte_runtime::execute::{execute_with, Outcome, RunConfig};
 use flyte_runtime::proto::core::{LiteralMap, TaskTemplate};
 use flyte_runtime::storage::Storage;
 use flyte_runtime::task::SerializationSettings;
@@ -241,7 +242,7 @@ fn many_runs_each_end_with_exactly_one_document_and_memory_stays_flat() {
         let case = make_case(&mut rng);
         let dir = base.join(format!("s{i}"));
         let outcome = rt.block_on(execute_with(
-            tasks.args(&case, &dir),
+            RunConfig::new(tasks.args(&case, &dir), PodEnv::from_env()),
             storage.clone(),
             pending(),
         ));
@@ -262,7 +263,11 @@ fn many_runs_each_end_with_exactly_one_document_and_memory_stays_flat() {
             .enumerate()
             .map(|(i, case)| {
                 let args = tasks.args(case, &base.join(format!("c{i}")));
-                tokio::spawn(execute_with(args, storage.clone(), pending()))
+                tokio::spawn(execute_with(
+                    RunConfig::new(args, PodEnv::from_env()),
+                    storage.clone(),
+                    pending(),
+                ))
             })
             .collect();
         let mut outcomes = Vec::new();

@@ -45,6 +45,7 @@ fn flytekit_template_and_inputs_give_flytekits_outputs_with_the_declared_type() 
         &flytekit_add_template(),
         &inputs,
         std::env::temp_dir(),
+        &flyte_runtime::contract::PodEnv::from_env(),
     )
     .expect("the adder runs");
     assert_eq!(read_variable::<i64>(&outputs, "total").expect("total"), 42);
@@ -73,6 +74,7 @@ fn a_wrongly_typed_input_names_the_variable() {
         &flytekit_add_template(),
         &inputs,
         std::env::temp_dir(),
+        &flyte_runtime::contract::PodEnv::from_env(),
     )
     .expect_err("a is not an integer");
     assert_eq!(

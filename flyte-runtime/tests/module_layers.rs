@@ -399,3 +399,123 @@ fn find_cycle(graph: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>>
         .keys()
         .find_map(|n| visit(n, graph, &mut Vec::new(), &mut done))
 }
+
+/// A file's code without its unit tests and comment lines (what the checks below read).
+fn production_code(text: &str) -> String {
+    let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+    code.lines()
+        .filter(|l| !l.trim_start().starts_with("//"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The string literals of `code` (enough of Rust's syntax for this crate's sources).
+fn string_literals(code: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut chars = code.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\'' {
+            // A char literal ('"' among them) or a lifetime: skip what a char literal holds.
+            let rest: String = chars.clone().take(3).collect();
+            if rest.starts_with("\\") || rest.chars().nth(1) == Some('\'') {
+                for _ in 0..rest.find('\'').map_or(0, |i| i + 1).max(2) {
+                    chars.next();
+                }
+            }
+            continue;
+        }
+        if c != '"' {
+            continue;
+        }
+        let mut lit = String::new();
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' => {
+                    lit.push(c);
+                    lit.extend(chars.next());
+                }
+                '"' => break,
+                c => lit.push(c),
+            }
+        }
+        out.push(lit);
+    }
+    out
+}
+
+/// Names that cross the pod boundary: spelt in `contract/` only.
+const CONTRACT_NAMES: &[&str] = &[
+    "outputs.pb",
+    "error.pb",
+    "inputs.pb",
+    "task.pb",
+    "_offloaded_metadata.pb",
+    "FLYTE_ATTEMPT_NUMBER",
+    "FLYTE_INTERNAL_",
+    "_F_L_",
+    "BATCH_JOB_ARRAY_INDEX",
+    "_FSEC_",
+    "FLYTE_SECRETS_",
+    "--checkpoint-path",
+    "--resolver",
+    "{{.input}}",
+    "{{.outputPrefix}}",
+    "{{.rawOutputDataPrefix}}",
+    "{{.checkpointOutputPrefix}}",
+    "{{.prevCheckpointPrefix}}",
+    "{{.taskTemplatePath}}",
+    "FLYTE_AWS_",
+    "FLYTE_RS_STORAGE_",
+    "FLYTE_FAIL_ON_ERROR",
+];
+
+#[test]
+fn names_crossing_the_pod_boundary_are_spelt_in_contract_only() {
+    let files = read_src(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"));
+    let mut elsewhere = Vec::new();
+    for (path, text) in &files {
+        if path.first().is_some_and(|m| m == "contract") {
+            continue;
+        }
+        for lit in string_literals(&production_code(text)) {
+            for name in CONTRACT_NAMES.iter().filter(|n| lit.contains(*n)) {
+                elsewhere.push(format!("{name} in {} (\"{lit}\")", path.join("/")));
+            }
+        }
+    }
+    assert!(
+        elsewhere.is_empty(),
+        "spell these through contract/: {}",
+        elsewhere.join("; ")
+    );
+    // The check sees a name where there is one.
+    let probe = production_code("fn f() { let _ = join(p, \"outputs.pb\"); }\n// \"error.pb\"");
+    assert_eq!(string_literals(&probe), ["outputs.pb"]);
+}
+
+#[test]
+fn the_environment_is_read_once_and_never_written() {
+    let files = read_src(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"));
+    let mut readers = Vec::new();
+    for (path, text) in &files {
+        let code = production_code(text);
+        for write in ["set_var(", "remove_var("] {
+            assert!(
+                !code.contains(write),
+                "{} writes the process environment ({write}…): give the run a PodEnv instead",
+                path.join("/")
+            );
+        }
+        if ["env::var(", "env::var_os(", "env::vars(", "env::vars_os("]
+            .iter()
+            .any(|r| code.contains(r))
+        {
+            readers.push(path.join("/"));
+        }
+    }
+    assert_eq!(
+        readers,
+        ["contract/env"],
+        "only PodEnv::from_env reads the environment (the binary's main calls it once)"
+    );
+}

@@ -20,7 +20,8 @@ use std::time::{Duration, Instant};
 
 use flyte_examples::adder::AddTask;
 use flyte_runtime::contract::EntrypointArgs;
-use flyte_runtime::execute::{execute_with, Outcome};
+use flyte_runtime::contract::PodEnv;
+use flyte_runtime::execute::{execute_with, Outcome, RunConfig};
 use flyte_runtime::package::write_package;
 use flyte_runtime::prelude::*;
 use flyte_runtime::proto::core::LiteralMap;
@@ -139,7 +140,11 @@ fn concurrent(n: usize, template: &str, inputs: &str, out_dir: &str) -> Result<S
                     ],
                     ..EntrypointArgs::default()
                 };
-                tokio::spawn(execute_with(args, storage.clone(), std::future::pending()))
+                tokio::spawn(execute_with(
+                    RunConfig::new(args, PodEnv::from_env()),
+                    storage.clone(),
+                    std::future::pending(),
+                ))
             })
             .collect();
         let mut outcomes = Vec::with_capacity(n);

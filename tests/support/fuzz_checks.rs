@@ -26,7 +26,8 @@ use flyte_examples::resumable::CountTask;
 use flyte_examples::sqlite::{QueryTemplate, SqliteTask};
 use flyte_examples::squares::SquaresTask;
 use flyte_runtime::cli::InputArgs;
-use flyte_runtime::execute::{element_inputs, execute_with, MapOver, Origin, Outcome};
+use flyte_runtime::contract::PodEnv;
+use flyte_runtime::execute::{element_inputs, execute_with, MapOver, Origin, Outcome, RunConfig};
 use flyte_runtime::proto::core::{literal, Literal, LiteralMap, LiteralType, TaskTemplate};
 use flyte_runtime::proto::core::{Variable, VariableMap};
 use flyte_runtime::storage::Storage;
@@ -299,7 +300,12 @@ impl Checks {
                 .map_err(|e| e.to_string())?;
             let args =
                 template_run_args("memory://fuzz/template.pb", "memory://fuzz", ADD_EXECUTOR);
-            let outcome = execute_with(args, storage.clone(), pending()).await;
+            let outcome = execute_with(
+                RunConfig::new(args, PodEnv::from_env()),
+                storage.clone(),
+                pending(),
+            )
+            .await;
             let outputs = storage.exists("memory://fuzz/out/outputs.pb").await;
             let error = storage.exists("memory://fuzz/out/error.pb").await;
             match (outcome, outputs, error) {

@@ -107,8 +107,8 @@ enum InspectError {
     #[error("--as is for a single .pb; {file} is a registration package (gzip)")]
     AsOnPackage { file: String },
     #[error(
-        "cannot tell what {file} holds from its name (template.pb or task.pb, inputs.pb or \
-         outputs.pb, error.pb, a package's N_NAME_K.pb, or a .tgz package): say it with \
+        "cannot tell what {file} holds from its name ({TEMPLATE_PB} or {TASK_PB}, {INPUTS_PB} \
+         or {OUTPUTS_PB}, {ERROR_PB}, a package's N_NAME_K.pb, or a .tgz package): say it with \
          --as template|taskspec|workflow|workflow-template|launch-plan|literals|error"
     )]
     UnknownName { file: String },

@@ -5,6 +5,7 @@ use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 
 use crate::context::RedactingWriter;
+use crate::contract::env::{self, PodEnv};
 
 /// How log lines are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -23,10 +24,10 @@ pub enum LogFormat {
 /// value that does not parse leaves the default (with a warning). This is
 /// `tracing-subscriber`'s `Targets` filter rather than its regex-based `EnvFilter`: the regex
 /// engine's Unicode tables were a third of the pointers every start of the binary relocates.
-pub fn init_logging(format: LogFormat, default_level: &str) {
+pub fn init_logging(format: LogFormat, default_level: &str, env: &PodEnv) {
     let default = default_level.parse::<Targets>().unwrap_or_default();
-    let (filter, refused) = match std::env::var("RUST_LOG") {
-        Ok(value) if !value.trim().is_empty() => match value.parse::<Targets>() {
+    let (filter, refused) = match env.get(env::RUST_LOG) {
+        Some(value) if !value.trim().is_empty() => match value.parse::<Targets>() {
             Ok(targets) => (targets, None),
             Err(e) => (default, Some((value, e))),
         },

@@ -47,6 +47,8 @@ use std::process::ExitCode;
 
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
+use crate::contract::PodEnv;
+
 pub use execute::ExecuteArgs;
 #[doc(hidden)]
 pub use give_back::GiveBackArgs;
@@ -184,8 +186,11 @@ fn program_name() -> String {
         .unwrap_or_else(|| "flyte-task".to_string())
 }
 
-/// Parses the process's arguments and runs the subcommand; returns the exit code.
+/// Parses the process's arguments and runs the subcommand; returns the exit code. The one
+/// place the process environment is read: once, into the [`PodEnv`] every subcommand is
+/// given; nothing writes it.
 pub fn main() -> ExitCode {
+    let env = PodEnv::from_env();
     let bin = program_name();
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     if is_execute(&args) {
@@ -194,10 +199,13 @@ pub fn main() -> ExitCode {
             Ok(ExecuteCli {
                 global,
                 command: ExecuteOnly::Execute(execute),
-            }) => run(Cli {
-                global,
-                command: Command::Execute(execute),
-            }),
+            }) => run(
+                Cli {
+                    global,
+                    command: Command::Execute(execute),
+                },
+                &env,
+            ),
             Err(e) => e.exit(),
         };
     }
@@ -206,7 +214,7 @@ pub fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => e.exit(),
     };
-    run(cli)
+    run(cli, &env)
 }
 
 /// With `--help` after `run TASK` or `pod TASK`, that subcommand's help ends with the task's
@@ -240,10 +248,14 @@ fn with_task_help(cli: clap::Command, args: &[std::ffi::OsString]) -> clap::Comm
     cli.mut_subcommand(words[at], |c| c.after_help(help))
 }
 
-/// Runs a parsed command line.
-pub fn run(cli: Cli) -> ExitCode {
+/// Runs a parsed command line in the environment `env` (the process's, read once by
+/// [`main`]).
+pub fn run(cli: Cli, env: &PodEnv) -> ExitCode {
+    let local = env.is_true(crate::contract::env::LOCAL_RUN);
     let level = match cli.command {
-        Command::Execute(_) => "info",
+        // A local run's `execute` (started by `run`) logs as quietly as `run`.
+        Command::Execute(_) if !local => "info",
+        Command::Execute(_) => "warn",
         Command::List
         | Command::Run(_)
         | Command::Template(_)
@@ -253,15 +265,21 @@ pub fn run(cli: Cli) -> ExitCode {
         | Command::PythonModule(_)
         | Command::GiveBack(_) => "warn",
     };
-    init_logging(cli.global.log_format, level);
+    init_logging(cli.global.log_format, level, env);
     match cli.command {
-        Command::Execute(args) => crate::execute::execute(args.into()),
+        Command::Execute(args) => {
+            let args = crate::contract::EntrypointArgs {
+                local,
+                ..args.into()
+            };
+            crate::execute::execute(args, env)
+        }
         Command::List => list::list(),
-        Command::Run(args) => run::run(args),
+        Command::Run(args) => run::run(args, env),
         Command::Template(args) => template::template(args),
-        Command::Package(args) => package::package(args),
+        Command::Package(args) => package::package(args, env),
         Command::Inspect(args) => inspect::inspect(args),
-        Command::Pod(args) => pod::pod(args),
+        Command::Pod(args) => pod::pod(args, env),
         Command::PythonModule(args) => python_module::python_module(args, &program_name()),
         Command::GiveBack(args) => give_back::give_back(args),
     }

@@ -33,7 +33,7 @@ pub(super) fn print_outputs(runtime: &Runner, storage: &Storage, outputs: &Liter
                 Some(literal::Value::Collection(c)) => c.literals.iter().collect(),
                 _ => vec![lit],
             };
-            for table in items.into_iter().filter_map(table_of) {
+            for table in items.into_iter().filter_map(|t| table_of(storage, t)) {
                 println!("{table}");
             }
         }
@@ -41,7 +41,7 @@ pub(super) fn print_outputs(runtime: &Runner, storage: &Storage, outputs: &Liter
 }
 
 #[cfg(feature = "dataframe")]
-fn table_of(lit: &Literal) -> Option<String> {
+fn table_of(storage: &Storage, lit: &Literal) -> Option<String> {
     use crate::types::{FlyteType, StructuredDataset};
     let sd = StructuredDataset::from_literal(lit).ok()?;
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -49,7 +49,7 @@ fn table_of(lit: &Literal) -> Option<String> {
         .build()
         .ok()?;
     Some(
-        match runtime.block_on(crate::dataframe::read_parquet(&Storage::from_env(), &sd)) {
+        match runtime.block_on(crate::dataframe::read_parquet(storage, &sd)) {
             Ok(batches) => crate::dataframe::pretty(&batches),
             Err(e) => format!("  (cannot read the table: {e})"),
         },

@@ -2,6 +2,7 @@
 //! task and map this binary registers, as `pyflyte package` writes it (see
 //! [`crate::package`]).
 
+use crate::contract::env::{self, PodEnv};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -31,18 +32,15 @@ pub struct PackageArgs {
 
 /// Seconds since the epoch for the archive's entries: `SOURCE_DATE_EPOCH` when set (for
 /// reproducible packages), else now.
-fn mtime() -> u64 {
-    std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_secs())
-        })
+fn mtime(env: &PodEnv) -> u64 {
+    env.number(env::SOURCE_DATE_EPOCH).unwrap_or_else(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs())
+    })
 }
 
-fn try_package(args: &PackageArgs) -> Result<(), String> {
+fn try_package(args: &PackageArgs, caller: &PodEnv) -> Result<(), String> {
     let env = args
         .env
         .iter()
@@ -63,8 +61,8 @@ fn try_package(args: &PackageArgs) -> Result<(), String> {
     let maps = registry::maps().map_err(|e| e.to_string())?;
     let maps: Vec<&MapTask> = maps.iter().map(|m| &m.map).collect();
     let mut bytes = Vec::new();
-    let listing =
-        write_package(&tasks, &maps, &settings, mtime(), &mut bytes).map_err(|e| e.to_string())?;
+    let listing = write_package(&tasks, &maps, &settings, mtime(caller), &mut bytes)
+        .map_err(|e| e.to_string())?;
     crate::storage::write_local_atomically(&args.output, &bytes)
         .map_err(|e| format!("cannot write {}: {e}", args.output.display()))?;
     println!(
@@ -88,8 +86,8 @@ fn try_package(args: &PackageArgs) -> Result<(), String> {
     Ok(())
 }
 
-pub(crate) fn package(args: PackageArgs) -> ExitCode {
-    match try_package(&args) {
+pub(crate) fn package(args: PackageArgs, env: &PodEnv) -> ExitCode {
+    match try_package(&args, env) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");

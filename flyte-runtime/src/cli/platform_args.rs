@@ -2,6 +2,7 @@
 //! of flyteplugins' k8s plugin or of propeller that a Flyte operator can make, and nothing
 //! else (`--help` names the setting).
 
+use crate::contract::PodEnv;
 use clap::Args;
 
 use crate::pod::{DnsConfig, HostAlias, LiteralOffloading, Platform};
@@ -36,8 +37,9 @@ pub struct PlatformArgs {
 }
 
 impl PlatformArgs {
-    /// The platform these flags describe.
-    pub fn platform(&self) -> Result<Platform, String> {
+    /// The platform these flags describe; a `--platform-env NAME` without a value takes it
+    /// from `env` (the caller's environment).
+    pub fn platform(&self, env: &PodEnv) -> Result<Platform, String> {
         let mut p = Platform {
             host_network: self.host_network,
             max_download_bytes: self.max_download_mb << 20,
@@ -48,7 +50,7 @@ impl PlatformArgs {
                 Some((n, v)) => (n.to_string(), v.to_string()),
                 None => (
                     e.clone(),
-                    std::env::var(e).map_err(|_| {
+                    env.raw(e).map(str::to_string).ok_or_else(|| {
                         format!("--platform-env {e}: `{e}` is not set in this environment")
                     })?,
                 ),

@@ -2,6 +2,7 @@
 //! registered task (YAML), for an operator to read, diff or `kubectl apply`. The same model
 //! drives `run --container`.
 
+use crate::contract::PodEnv;
 use std::process::ExitCode;
 
 use clap::Args;
@@ -46,8 +47,8 @@ pub struct PodArgs {
     pub platform: PlatformArgs,
 }
 
-pub(crate) fn pod(args: PodArgs) -> ExitCode {
-    match try_pod(&args) {
+pub(crate) fn pod(args: PodArgs, env: &PodEnv) -> ExitCode {
+    match try_pod(&args, env) {
         Ok(yaml) => {
             print!("{yaml}");
             ExitCode::SUCCESS
@@ -59,7 +60,7 @@ pub(crate) fn pod(args: PodArgs) -> ExitCode {
     }
 }
 
-fn try_pod(args: &PodArgs) -> Result<String, String> {
+fn try_pod(args: &PodArgs, env: &PodEnv) -> Result<String, String> {
     let instance = registry::instance(&args.task)
         .map_err(|e| e.to_string())?
         .instance;
@@ -85,7 +86,7 @@ fn try_pod(args: &PodArgs) -> Result<String, String> {
     run.execution = args.execution.clone();
     run.placeholders.generated_name = run.pod_name();
     run.placeholders.inputs = inputs;
-    let platform = args.platform.platform()?;
+    let platform = args.platform.platform(env)?;
     let pod = build_pod(&template, &run, &platform)
         .map_err(|e| format!("propeller would not create the pod: {e}"))?;
     to_yaml(&pod).map_err(|e| format!("cannot write the pod as YAML: {e}"))

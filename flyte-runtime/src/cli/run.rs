@@ -1,9 +1,9 @@
 //! `run TASK --input NAME=VALUE …` (or `run --template FILE`, a task from a template file):
 //! runs a task locally through exactly the container's path. Its files are written where the
 //! pod propeller would make of its template names them; then that pod's primary container's
-//! `execute` runs in this process, with the pod's env (or, with `--container`, the pod runs
-//! in its image), and the results are read back as propeller reads them. The files stay in a
-//! directory it names.
+//! `execute` runs as a process of this binary, with the pod's env over the caller's (or,
+//! with `--container`, the pod runs in its image), and the results are read back as
+//! propeller reads them. The files stay in a directory it names.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -14,8 +14,9 @@ use super::inputs::inputs_from_args;
 use super::outputs::print_outputs;
 use super::run_args::{execution_name, RunArgs};
 use super::run_folder::tidy_run_folder;
+use crate::contract::env::{self, PodEnv};
 use crate::contract::{EntrypointArgs, LoaderArgs, OutputPrefix, INPUTS_PB, TEMPLATE_PB};
-use crate::execute::{execute_with, shutdown_signal, Outcome, Runner};
+use crate::execute::Runner;
 use crate::pod::{
     build_pod, clear_results, primary_container, read_results, ContainerExit, DockerOptions,
     Placeholders, PodRun, TaskResult,
@@ -38,8 +39,8 @@ fn run_dir(args: &RunArgs, task: &str) -> PathBuf {
     })
 }
 
-pub(crate) fn run(args: RunArgs) -> ExitCode {
-    match try_run(&args) {
+pub(crate) fn run(args: RunArgs, env: &PodEnv) -> ExitCode {
+    match try_run(&args, env) {
         Ok(code) => code,
         Err(message) => {
             eprintln!("error: {message}");
@@ -131,10 +132,10 @@ fn map_dir(args: &RunArgs, task: &str) -> Result<std::path::PathBuf, String> {
     std::path::absolute(&dir).map_err(|e| e.to_string())
 }
 
-fn try_run(args: &RunArgs) -> Result<ExitCode, String> {
+fn try_run(args: &RunArgs, env: &PodEnv) -> Result<ExitCode, String> {
     let task = match (&args.task, &args.template) {
         (Some(task), _) => task,
-        (None, Some(path)) => return run_template_file(args, path),
+        (None, Some(path)) => return run_template_file(args, path, env),
         (None, None) => return Err("name a registered task, or give --template".to_string()),
     };
     if let Some(map) = registered_map(task)? {
@@ -144,7 +145,7 @@ fn try_run(args: &RunArgs) -> Result<ExitCode, String> {
                  and success criterion; run it without --map, --bound and --concurrency"
             ));
         }
-        return super::run_map::run_map(args, task, &map, &map_dir(args, task)?);
+        return super::run_map::run_map(args, task, &map, &map_dir(args, task)?, env);
     }
     let registered = registry::instance(task).map_err(|e| e.to_string())?;
     let instance = registered.instance;
@@ -174,14 +175,14 @@ fn try_run(args: &RunArgs) -> Result<ExitCode, String> {
             ));
         }
         let dir = map_dir(args, task)?;
-        return super::run_map::run_map(args, task, &map_from_flags(args, instance), &dir);
+        return super::run_map::run_map(args, task, &map_from_flags(args, instance), &dir, env);
     }
     let template = instance
         .template(&SerializationSettings::default())
         .map_err(|e| e.to_string())?;
     let template_pb = crate::proto::encode_task_template(&template);
     let inputs = given_inputs(args, task, &template)?;
-    run_once(args, task, &template, template_pb, inputs, echo)
+    run_once(args, env, task, &template, template_pb, inputs, echo)
 }
 
 /// The inputs of one run of `task`: `--inputs-pb` as it is (its bytes kept, so nothing a
@@ -219,7 +220,7 @@ fn read_message<M: Message + Default>(
 }
 
 /// `run --template FILE`: the task a template file describes, named by its id.
-fn run_template_file(args: &RunArgs, path: &Path) -> Result<ExitCode, String> {
+fn run_template_file(args: &RunArgs, path: &Path, env: &PodEnv) -> Result<ExitCode, String> {
     let (template, bytes): (TaskTemplate, _) = read_message("--template", path, "TaskTemplate")?;
     let task = template
         .id
@@ -232,7 +233,7 @@ fn run_template_file(args: &RunArgs, path: &Path) -> Result<ExitCode, String> {
         })
         .unwrap_or_else(|| "template".to_string());
     if args.check {
-        return check_template(args, &task, &template);
+        return check_template(args, env, &task, &template);
     }
     let echo = template.target.is_none() && template.r#type == ECHO_TASK_TYPE;
     if template.target.is_none() && !echo {
@@ -245,7 +246,7 @@ fn run_template_file(args: &RunArgs, path: &Path) -> Result<ExitCode, String> {
     let inputs = given_inputs(args, &task, &template)?;
     // The file's own bytes go to the run folder: a template flytekit wrote may hold fields
     // this crate's IDL subset does not, and the task reads it as propeller hands it over.
-    run_once(args, &task, &template, bytes, inputs, echo)
+    run_once(args, env, &task, &template, bytes, inputs, echo)
 }
 
 /// `run --template FILE --check`: what a run of the file checks before its executor starts,
@@ -253,8 +254,13 @@ fn run_template_file(args: &RunArgs, path: &Path) -> Result<ExitCode, String> {
 /// container starts, and its configuration read as its task type's and passed through the
 /// task type's `validate_with` (what `execute` does first). For a template made in Python,
 /// when its task object is made.
-fn check_template(args: &RunArgs, task: &str, template: &TaskTemplate) -> Result<ExitCode, String> {
-    let platform = args.platform.platform()?;
+fn check_template(
+    args: &RunArgs,
+    env: &PodEnv,
+    task: &str,
+    template: &TaskTemplate,
+) -> Result<ExitCode, String> {
+    let platform = args.platform.platform(env)?;
     let layout = RunLayout::new("/check", args.attempt);
     let run = layout.pod_run(execution_name(task), args.attempt, &LiteralMap::default());
     let pod = build_pod(template, &run, &platform)
@@ -285,17 +291,19 @@ fn check_template(args: &RunArgs, task: &str, template: &TaskTemplate) -> Result
 
 /// One run of `template` (encoded as `template_pb`) with `inputs` (and their bytes): its
 /// files written where the pod's placeholders name them, then its pod in a container, or
-/// its primary container's `execute` in this process, then the results read back as
-/// propeller reads them.
+/// its primary container's `execute` as a process of this binary, then the results read back
+/// as propeller reads them.
+#[allow(clippy::too_many_arguments)] // the run's parts, each from its own place
 fn run_once(
     args: &RunArgs,
+    env: &PodEnv,
     task: &str,
     template: &TaskTemplate,
     template_pb: Vec<u8>,
     (inputs, inputs_pb): (LiteralMap, Vec<u8>),
     echo: bool,
 ) -> Result<ExitCode, String> {
-    let platform = args.platform.platform()?;
+    let platform = args.platform.platform(env)?;
     let dir = run_dir(args, task);
     std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let dir = std::path::absolute(&dir).map_err(|e| e.to_string())?;
@@ -304,7 +312,7 @@ fn run_once(
         .clone()
         .unwrap_or_else(|| dir.display().to_string());
     let layout = RunLayout::new(&base, args.attempt);
-    let storage = Storage::from_env();
+    let storage = Storage::from_pod_env(env);
     let runtime = Runner::new().map_err(|e| format!("cannot start the async runtime: {e}"))?;
     let kind = &template.r#type;
     runtime.block_on(async {
@@ -362,6 +370,7 @@ fn run_once(
                     .map(|d| d.subsec_nanos())
                     .unwrap_or(0)
             ),
+            env: env.clone(),
         };
         let ran = super::container::run_pod(&pod, &container.name, image, &options);
         if let Some(opened) = opened {
@@ -374,30 +383,33 @@ fn run_once(
         );
         (ran.exit, ran.logs_tail)
     } else {
-        // What the pod's primary container would run, with propeller's placeholders filled.
-        let entry = EntrypointArgs {
-            local: true,
-            ..entrypoint_of(container, task)?
-        };
-        // Its env (propeller's, offloading settings included, and the template's) over this
-        // process's own, which the entrypoint reads; a variable from a Kubernetes secret is
-        // read from this process as a local secret.
-        for var in &container.env {
-            if let Some(value) = &var.value {
-                std::env::set_var(&var.name, value);
-            }
-        }
-        let outcome: Outcome =
-            runtime.block_on(execute_with(entry, storage.clone(), shutdown_signal()));
+        // What the pod's primary container would run, with propeller's placeholders filled:
+        // this binary's `execute`, started as a process of its own as the container is, with
+        // the pod's env (propeller's, offloading settings included, and the template's) over
+        // the caller's. A process of its own is how the executor sees the pod's variables in
+        // its environment without this process writing its own; a variable from a
+        // Kubernetes secret is read from the caller's as a local secret.
+        let entry = entrypoint_of(container, task)?;
+        let exe = std::env::current_exe()
+            .map_err(|e| format!("cannot find this binary to start the task's execute: {e}"))?;
+        let status = std::process::Command::new(&exe)
+            .arg("execute")
+            .args(entry.to_argv())
+            .envs(
+                container
+                    .env
+                    .iter()
+                    .filter_map(|var| Some((var.name.as_str(), var.value.as_deref()?))),
+            )
+            .env(env::LOCAL_RUN.name, "true")
+            .status()
+            .map_err(|e| format!("cannot start {}: {e}", exe.display()))?;
         println!("task {task} ({kind}) ran in {base}");
-        let code = match outcome {
-            Outcome::Unreported(..) => i32::from(crate::execute::EXIT_UNREPORTED),
-            _ => 0,
-        };
         (
             ContainerExit {
-                name: "in-process".to_string(),
-                code,
+                name: container.name.clone(),
+                // Killed by a signal: no code, as a container that did not exit by itself.
+                code: status.code().unwrap_or(-1),
                 oom_killed: false,
             },
             String::new(),

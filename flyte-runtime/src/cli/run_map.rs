@@ -20,7 +20,7 @@ use super::inputs::inputs_from_args;
 use super::outputs::print_outputs;
 use super::run_args::{execution_name, RunArgs};
 use super::run_folder::tidy_run_folder;
-use crate::contract::{INPUTS_PB, OUTPUTS_PB, TEMPLATE_PB};
+use crate::contract::{PodEnv, INPUTS_PB, OUTPUTS_PB, TEMPLATE_PB};
 use crate::execute::{run_map_in_process, MapOver, Runner};
 use crate::pod::{
     build_pod, element_env, element_literals, element_output_prefix, element_template, list_length,
@@ -42,12 +42,13 @@ struct Ended {
 }
 
 /// Runs `map_task` (named `task` on the command line) with the inputs of `args` in the
-/// folder `dir`.
+/// folder `dir`, in the caller's environment `env`.
 pub(super) fn run_map(
     args: &RunArgs,
     task: &str,
     map_task: &MapTask,
     dir: &Path,
+    env: &PodEnv,
 ) -> Result<ExitCode, String> {
     if args.storage.is_some() {
         return Err(
@@ -72,7 +73,7 @@ pub(super) fn run_map(
         SuccessCriterion::Ratio(r) => min_successes(n, None, Some(r)),
         SuccessCriterion::Count(m) => min_successes(n, Some(m), None),
     };
-    let max_download_bytes = args.platform.platform()?.max_download_bytes;
+    let max_download_bytes = args.platform.platform(env)?.max_download_bytes;
 
     let out_dir = dir.join("out");
     if out_dir.exists() {
@@ -114,6 +115,7 @@ pub(super) fn run_map(
             executor_path,
             concurrency,
             dir,
+            env,
             |i, r| {
                 gathering.add(
                     i,
@@ -162,7 +164,7 @@ pub(super) fn run_map(
             ..Placeholders::default()
         })
     };
-    let platform = args.platform.platform()?;
+    let platform = args.platform.platform(env)?;
     // In a container: each element is the pod propeller would make for it (its node id
     // `<node>-n<index>`, the index variables in its execution environment).
     let in_container = |i: usize, image: &str| -> Result<Ended, String> {
@@ -184,6 +186,7 @@ pub(super) fn run_map(
             secrets_dir: dir.join("secrets").join(i.to_string()),
             harden: args.harden,
             name: format!("flyte-rs-{}-{}", run.pod_name(), std::process::id()),
+            env: env.clone(),
         };
         let primary = primary_container(&pod, &map)
             .ok_or_else(|| format!("element {i}'s pod has no primary container to run"))?;

@@ -10,7 +10,7 @@ use super::scratch::ScratchDir;
 use super::secrets::Secrets;
 use super::task_error::TaskError;
 use super::unique_name::unique_name;
-use crate::contract::env;
+use crate::contract::env::{self, PodEnv};
 use crate::storage::Storage;
 use crate::types::{FlyteDirectory, FlyteFile};
 
@@ -52,13 +52,16 @@ pub struct ExecutionContext {
 }
 
 impl ExecutionContext {
-    /// Reads the ids from the environment, as flytekit does (long name, then short form).
+    /// [`new`](Self::new) with the process environment now (a program of the author's, a
+    /// test); a run is given its environment's snapshot instead.
     pub fn from_env(raw_output_prefix: &str, scratch: ScratchDir) -> Self {
-        let var = |v: env::VarName| {
-            std::env::var(v.name)
-                .or_else(|e| v.alias.map_or(Err(e), std::env::var))
-                .unwrap_or_default()
-        };
+        Self::new(&PodEnv::from_env(), raw_output_prefix, scratch)
+    }
+
+    /// A run's context in the environment `pod`: the ids as flytekit reads them (long name,
+    /// then short form), and the secrets looked up there.
+    pub fn new(pod: &PodEnv, raw_output_prefix: &str, scratch: ScratchDir) -> Self {
+        let var = |v: env::VarName| pod.get(v).unwrap_or_default().to_string();
         Self {
             execution_project: var(env::EXECUTION_PROJECT),
             execution_domain: var(env::EXECUTION_DOMAIN),
@@ -69,14 +72,11 @@ impl ExecutionContext {
             task_domain: var(env::TASK_DOMAIN),
             task_name: var(env::TASK_NAME),
             task_version: var(env::TASK_VERSION),
-            attempt: std::env::var(env::ATTEMPT_NUMBER.name)
-                .ok()
-                .and_then(|a| a.parse().ok())
-                .unwrap_or(0),
+            attempt: pod.number(env::ATTEMPT_NUMBER).unwrap_or(0),
             worker: var(env::WORKER_NAME),
             raw_output_prefix: raw_output_prefix.to_string(),
             scratch: Arc::new(scratch),
-            secrets: Secrets::from_env(),
+            secrets: Secrets::from_pod_env(pod),
             storage: Storage::default(),
             checkpoint: Checkpoint::default(),
         }

@@ -48,9 +48,10 @@ pub(crate) fn remember(value: &str) {
 ///
 /// ```
 /// use flyte_runtime::context::{redact, Secrets};
+/// use flyte_runtime::contract::PodEnv;
 ///
-/// std::env::set_var("_DOC_REDACT_FSEC_API_TOKEN", "s3cr3t-t0ken");
-/// let secrets = Secrets::default().with_env_prefix("_DOC_REDACT_FSEC_");
+/// let env = PodEnv::from_pairs([("_DOC_REDACT_FSEC_API_TOKEN", "s3cr3t-t0ken")]);
+/// let secrets = Secrets::default().with_env_prefix("_DOC_REDACT_FSEC_").with_env(env);
 /// let token = secrets.get("api", "token").unwrap();
 /// let message = format!("login refused for token {}", token.expose());
 /// assert_eq!(redact(&message), "login refused for token <redacted>");

@@ -10,8 +10,9 @@
 
 use std::fmt;
 use std::path::PathBuf;
+use std::sync::Arc;
 
-use crate::contract::env;
+use crate::contract::env::{self, PodEnv};
 
 /// Where secrets are looked up.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,6 +24,8 @@ pub struct Secrets {
     /// `(group, key)` pairs a local run may read (those its task requested); `None` on a
     /// cluster, where the pod holds only what the webhook mounted.
     requested: Option<Vec<(String, String)>>,
+    /// The run's environment, where secret variables are looked up (never the process's).
+    env: Arc<PodEnv>,
 }
 
 /// A secret's value. `Debug` and `Display` print `<redacted>`; read it with [`expose`](Self::expose).
@@ -70,6 +73,7 @@ impl Default for Secrets {
             file_prefix: String::new(),
             local_fallback: false,
             requested: None,
+            env: Arc::default(),
         }
     }
 }
@@ -79,14 +83,28 @@ impl Secrets {
     /// `FLYTE_SECRETS_DEFAULT_DIR` and `FLYTE_SECRETS_FILE_PREFIX` (stripped, as flytekit
     /// strips them).
     pub fn from_env() -> Self {
+        Self::from_pod_env(&PodEnv::from_env())
+    }
+
+    /// [`from_env`](Self::from_env) from a run's environment, in which the secrets'
+    /// variables are then looked up.
+    pub fn from_pod_env(pod: &PodEnv) -> Self {
         let d = Self::default();
-        let var = |k: &str| std::env::var(k).ok().map(|v| v.trim().to_string());
+        let var = |v| pod.get(v).map(|v| v.trim().to_string());
         Self {
-            env_prefix: var(env::SECRETS_ENV_PREFIX.name).unwrap_or(d.env_prefix),
-            dir: var(env::SECRETS_DEFAULT_DIR.name).map_or(d.dir, PathBuf::from),
-            file_prefix: var(env::SECRETS_FILE_PREFIX.name).unwrap_or_default(),
+            env_prefix: var(env::SECRETS_ENV_PREFIX).unwrap_or(d.env_prefix),
+            dir: var(env::SECRETS_DEFAULT_DIR).map_or(d.dir, PathBuf::from),
+            file_prefix: var(env::SECRETS_FILE_PREFIX).unwrap_or_default(),
+            env: Arc::new(pod.clone()),
             ..d
         }
+    }
+
+    /// Looks secret variables up in `env` (a run's environment).
+    #[must_use]
+    pub fn with_env(mut self, env: PodEnv) -> Self {
+        self.env = Arc::new(env);
+        self
     }
 
     /// Only these `(group, key)` pairs may be read (a local run sees what its task requested).
@@ -152,7 +170,7 @@ impl Secrets {
             env_vars.push(format!("{group}_{key}").to_uppercase());
         }
         for var in &env_vars {
-            if let Ok(v) = std::env::var(var) {
+            if let Some(v) = self.env.raw(var) {
                 let v = v.trim();
                 super::redact::remember(v);
                 return Ok(SecretValue(v.to_string()));

@@ -84,6 +84,29 @@ pub const AWS_ENDPOINT: VarName = VarName::plain("FLYTE_AWS_ENDPOINT");
 pub const AWS_ACCESS_KEY_ID: VarName = VarName::plain("FLYTE_AWS_ACCESS_KEY_ID");
 /// The S3 secret access key.
 pub const AWS_SECRET_ACCESS_KEY: VarName = VarName::plain("FLYTE_AWS_SECRET_ACCESS_KEY");
+/// The AWS region (else [`AWS_DEFAULT_REGION`], else `us-east-1`).
+pub const AWS_REGION: VarName = VarName::plain("AWS_REGION");
+/// The AWS region when [`AWS_REGION`] is not set.
+pub const AWS_DEFAULT_REGION: VarName = VarName::plain("AWS_DEFAULT_REGION");
+/// flyte-rs: tries of a storage operation.
+pub const STORAGE_MAX_ATTEMPTS: VarName = VarName::plain("FLYTE_RS_STORAGE_MAX_ATTEMPTS");
+/// flyte-rs: the first wait between tries of a storage operation, in ms.
+pub const STORAGE_BACKOFF_MS: VarName = VarName::plain("FLYTE_RS_STORAGE_BACKOFF_MS");
+/// flyte-rs: the time to open a connection to a store, in ms.
+pub const STORAGE_CONNECT_TIMEOUT_MS: VarName =
+    VarName::plain("FLYTE_RS_STORAGE_CONNECT_TIMEOUT_MS");
+/// flyte-rs: how long a storage request may make no progress, in ms.
+pub const STORAGE_STALL_TIMEOUT_MS: VarName = VarName::plain("FLYTE_RS_STORAGE_STALL_TIMEOUT_MS");
+/// flyte-rs: the throughput floor of a request's body, in bytes per second.
+pub const STORAGE_MIN_THROUGHPUT: VarName = VarName::plain("FLYTE_RS_STORAGE_MIN_THROUGHPUT");
+/// The log levels (`tracing`'s directives).
+pub const RUST_LOG: VarName = VarName::plain("RUST_LOG");
+/// Seconds since the epoch that a reproducible build stamps its files with (`package`).
+pub const SOURCE_DATE_EPOCH: VarName = VarName::plain("SOURCE_DATE_EPOCH");
+/// flyte-rs: `true` when `execute` is a local run's (`run` starts it): secrets are also
+/// read from bare `<GROUP>_<KEY>` variables, only the requested ones, and `run` reports the
+/// failure.
+pub const LOCAL_RUN: VarName = VarName::plain("FLYTE_RS_LOCAL_RUN");
 /// flyte-rs: the largest `inputs.pb` a run reads, in bytes.
 pub const MAX_INPUTS_BYTES: VarName = VarName::plain("FLYTE_RS_MAX_INPUTS_BYTES");
 /// flyte-rs: the largest `outputs.pb` a run writes, in bytes.
@@ -148,6 +171,23 @@ impl PodEnv {
     /// Any variable by its name (a secret's, or one another variable names).
     pub fn raw(&self, name: &str) -> Option<&str> {
         self.vars.get(name).map(String::as_str)
+    }
+
+    /// A contract variable that is set and not empty.
+    pub fn non_empty(&self, var: VarName) -> Option<&str> {
+        self.get(var).filter(|v| !v.is_empty())
+    }
+
+    /// A contract variable read as a number (surrounding whitespace ignored); none when it is
+    /// unset or not a number.
+    pub fn number<T: std::str::FromStr>(&self, var: VarName) -> Option<T> {
+        self.get(var).and_then(|v| v.trim().parse().ok())
+    }
+
+    /// A contract variable that is `true` (in any case), as flytekit reads its flags.
+    pub fn is_true(&self, var: VarName) -> bool {
+        self.get(var)
+            .is_some_and(|v| v.eq_ignore_ascii_case("true"))
     }
 }
 

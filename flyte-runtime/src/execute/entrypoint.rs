@@ -10,20 +10,16 @@ use std::process::ExitCode;
 
 use tracing::{error, warn};
 
+use super::config::RunConfig;
 use super::outcome::EXIT_UNREPORTED;
 use super::pipeline::execute_with;
 use super::runner::Runner;
-use crate::contract::EntrypointArgs;
+use crate::contract::{EntrypointArgs, PodEnv};
 use crate::storage::Storage;
 
-/// Whether `FLYTE_FAIL_ON_ERROR` asks for a non-zero exit after an error document.
-pub fn fail_on_error_from_env() -> bool {
-    std::env::var(crate::contract::env::FAIL_ON_ERROR.name)
-        .is_ok_and(|v| v.eq_ignore_ascii_case("true"))
-}
-
-/// Runs the entrypoint to its end on a fresh runtime and returns the exit code.
-pub fn execute(args: EntrypointArgs) -> ExitCode {
+/// Runs the entrypoint to its end on a fresh runtime, in the environment `env` (the
+/// binary's snapshot), and returns the exit code.
+pub fn execute(args: EntrypointArgs, env: &PodEnv) -> ExitCode {
     let runner = match Runner::new() {
         Ok(r) => r,
         Err(e) => {
@@ -31,10 +27,12 @@ pub fn execute(args: EntrypointArgs) -> ExitCode {
             return ExitCode::from(EXIT_UNREPORTED);
         }
     };
-    let storage = Storage::from_env();
-    let outcome = runner.block_on(execute_with(args, storage, shutdown_signal()));
+    let storage = Storage::from_pod_env(env);
+    let config = RunConfig::new(args, env.clone());
+    let fail_on_error = config.fail_on_error();
+    let outcome = runner.block_on(execute_with(config, storage, shutdown_signal()));
     runner.finish();
-    outcome.exit_code(fail_on_error_from_env())
+    outcome.exit_code(fail_on_error)
 }
 
 /// Completes when the process is asked to stop (SIGTERM, SIGINT); returns its name.

@@ -1,5 +1,6 @@
 //! Reading a run's inputs: `inputs.pb` and every literal offloaded from it, each refused from
-//! its size before it is read when it is over [`max_inputs_bytes`].
+//! its size before it is read when it is over the run's limit
+//! ([`RunConfig::max_inputs_bytes`](super::RunConfig::max_inputs_bytes)).
 
 use prost::Message;
 use tracing::info;
@@ -19,16 +20,6 @@ pub const DEFAULT_MAX_INPUTS_BYTES: u64 = 16 << 20;
 /// a counting allocator: 24–25× for small integers and pairs of them, 13× floats, 8×
 /// strings).
 pub const DECODED_INPUTS_FACTOR: u64 = 32;
-
-/// The most bytes of inputs (`inputs.pb`, and each offloaded literal) a run reads:
-/// `FLYTE_RS_MAX_INPUTS_BYTES`, else [`DEFAULT_MAX_INPUTS_BYTES`]. Larger inputs are refused
-/// from their size before they are read, so a run never dies of memory decoding them.
-pub fn max_inputs_bytes() -> u64 {
-    std::env::var(crate::contract::env::MAX_INPUTS_BYTES.name)
-        .ok()
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap_or(DEFAULT_MAX_INPUTS_BYTES)
-}
 
 /// A read failure of the inputs: too large is the task's (USER:InputTooLarge), the rest are
 /// storage faults.
@@ -53,13 +44,14 @@ async fn fetch_offloaded(
     storage: &Storage,
     task: &str,
     mut inputs: LiteralMap,
+    limit: u64,
 ) -> Result<LiteralMap, Failure> {
     for (name, lit) in inputs.literals.iter_mut() {
         let Some(literal::Value::OffloadedMetadata(meta)) = &lit.value else {
             continue;
         };
         let bytes = storage
-            .read_at_most(&meta.uri, max_inputs_bytes())
+            .read_at_most(&meta.uri, limit)
             .await
             .map_err(|e| read_failure(task, &format!("reading offloaded input `{name}`"), &e))?;
         info!(task = %task, input = %name, uri = %meta.uri, bytes = bytes.len(), "offloaded input read");
@@ -73,15 +65,17 @@ async fn fetch_offloaded(
     Ok(inputs)
 }
 
-/// Reads and decodes the inputs at `uri`, and fetches what was offloaded from them.
+/// Reads and decodes the inputs at `uri`, and fetches what was offloaded from them; any of
+/// them over `limit` bytes is refused from its size, unread.
 pub(super) async fn read_inputs(
     storage: &Storage,
     task: &str,
     uri: &str,
+    limit: u64,
 ) -> Result<LiteralMap, Failure> {
     let started = std::time::Instant::now();
     let bytes = storage
-        .read_at_most(uri, max_inputs_bytes())
+        .read_at_most(uri, limit)
         .await
         .map_err(|e| read_failure(task, "reading the inputs", &e))?;
     let inputs = LiteralMap::decode(bytes.clone()).map_err(|e| {
@@ -90,7 +84,7 @@ pub(super) async fn read_inputs(
             format!("task `{task}`: the inputs at `{uri}` are not a flyteidl.core.LiteralMap: {e}"),
         )
     })?;
-    let inputs = fetch_offloaded(storage, task, inputs).await?;
+    let inputs = fetch_offloaded(storage, task, inputs, limit).await?;
     info!(task = %task, uri = %uri, bytes = bytes.len(), inputs = inputs.literals.len(), ms = started.elapsed().as_secs_f64() * 1e3, "inputs read");
     Ok(inputs)
 }

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use super::failure::Failure;
 use super::runner::{run_supervised, Runner};
 use crate::context::{ExecutionContext, ScratchDir};
+use crate::contract::PodEnv;
 use crate::proto::core::{task_template, LiteralMap, TaskTemplate};
 use crate::task::registry::{self, RegistryError};
 
@@ -35,6 +36,7 @@ pub fn run_template(
     template: &TaskTemplate,
     inputs: &LiteralMap,
     scratch: PathBuf,
+    env: &PodEnv,
 ) -> Result<LiteralMap, LocalRunError> {
     let task = template
         .id
@@ -49,7 +51,7 @@ pub fn run_template(
     let entry = registry::executor(&path)?;
     let executor = (entry.make)();
     let raw = scratch.join("raw").display().to_string();
-    let mut ctx = ExecutionContext::from_env(&raw, ScratchDir::at(scratch));
+    let mut ctx = ExecutionContext::new(env, &raw, ScratchDir::at(scratch));
     // Locally, the bare <GROUP>_<KEY> variable also holds a secret, as in flytekit.
     ctx.secrets = ctx.secrets.with_local_fallback();
     // The runner every path uses: the timeout fires even for an executor that blocks.

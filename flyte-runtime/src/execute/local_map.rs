@@ -12,6 +12,7 @@ use super::local::LocalRunError;
 use super::map_element::{all_element_inputs, MapOver};
 use super::runner::run_supervised;
 use crate::context::{ExecutionContext, ScratchDir};
+use crate::contract::PodEnv;
 use crate::proto::core::{LiteralMap, TaskTemplate};
 use crate::task::registry;
 use crate::task::task_name;
@@ -26,6 +27,9 @@ use crate::task::task_name;
 ///
 /// The inputs are split before anything runs: lists of different lengths, a missing input
 /// or a list input that is not a list fail the whole map, as propeller fails the node.
+// The map's parts come from different places (its template, the flags, the caller), and a
+// struct of them would only be unpacked here.
+#[allow(clippy::too_many_arguments)]
 pub fn run_map_in_process(
     template: &TaskTemplate,
     over: &MapOver,
@@ -33,6 +37,7 @@ pub fn run_map_in_process(
     executor_path: &str,
     concurrency: usize,
     dir: &Path,
+    env: &PodEnv,
     mut ended: impl FnMut(usize, Result<LiteralMap, Failure>),
 ) -> Result<(), LocalRunError> {
     let task = task_name(template).to_string();
@@ -45,7 +50,7 @@ pub fn run_map_in_process(
         .worker_threads(concurrency + 1)
         .enable_all()
         .build()?;
-    let mut base = ExecutionContext::from_env("", ScratchDir::private());
+    let mut base = ExecutionContext::new(env, "", ScratchDir::private());
     // Locally, the bare <GROUP>_<KEY> variable also holds a secret, as in flytekit.
     base.secrets = base.secrets.with_local_fallback();
     let element = Arc::new(element);

@@ -5,6 +5,7 @@
 //! What the executor itself works with is in [`context`](crate::context); the flags and
 //! loader args the entrypoint reads are in [`contract`](crate::contract).
 
+mod config;
 mod entrypoint;
 mod failure;
 mod inputs;
@@ -20,10 +21,10 @@ mod run;
 mod runner;
 mod serialized;
 
-pub(crate) use entrypoint::shutdown_signal;
-pub use entrypoint::{execute, fail_on_error_from_env};
+pub use config::RunConfig;
+pub use entrypoint::execute;
 pub use failure::{Failure, Origin};
-pub use inputs::{max_inputs_bytes, DECODED_INPUTS_FACTOR, DEFAULT_MAX_INPUTS_BYTES};
+pub use inputs::{DECODED_INPUTS_FACTOR, DEFAULT_MAX_INPUTS_BYTES};
 pub use local::{run_template, LocalRunError};
 pub use local_map::run_map_in_process;
 pub use map_element::{
@@ -32,7 +33,6 @@ pub use map_element::{
 };
 pub use outcome::{Outcome, EXIT_UNREPORTED};
 pub use output_limits::{OutputLimits, DEFAULT_MAX_OUTPUTS_BYTES};
-pub use pipeline::error_file_name;
 /// The entrypoint's work with the storage and stop signal given: for tests that inject
 /// storage faults. Not a stable API.
 #[doc(hidden)]

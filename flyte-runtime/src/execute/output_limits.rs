@@ -14,7 +14,8 @@ use prost::Message;
 use sha2::{Digest, Sha256};
 
 use super::failure::Failure;
-use crate::contract::{env, offloaded_file_name};
+use crate::contract::env::{self, PodEnv};
+use crate::contract::offloaded_file_name;
 use crate::proto::core::{literal, Literal, LiteralMap, LiteralOffloadedMetadata, VariableMap};
 use crate::storage::{join, Storage};
 
@@ -54,20 +55,14 @@ impl OutputLimits {
     /// As flytekit reads them: offloading is on when `_F_L_MIN_SIZE_MB` is set (its maximum
     /// `_F_L_MAX_SIZE_MB`, default 1000 MiB); `FLYTE_RS_MAX_OUTPUTS_BYTES` sets the limit of
     /// `outputs.pb` (set it to the cluster's `maxDownloadMBs` when that is raised).
-    pub fn from_env() -> Self {
-        let mb = |k: &str| {
-            std::env::var(k)
-                .ok()
-                .and_then(|v| v.trim().parse::<u64>().ok())
-                .map(|v| v.saturating_mul(1 << 20))
-        };
+    pub fn from_pod_env(pod: &PodEnv) -> Self {
+        let mb = |v| pod.number::<u64>(v).map(|v| v.saturating_mul(1 << 20));
         let d = Self::default();
         Self {
-            offload_min_bytes: mb(env::OFFLOAD_MIN_SIZE_MB.name),
-            offload_max_bytes: mb(env::OFFLOAD_MAX_SIZE_MB.name).unwrap_or(d.offload_max_bytes),
-            max_outputs_bytes: std::env::var(env::MAX_OUTPUTS_BYTES.name)
-                .ok()
-                .and_then(|v| v.trim().parse().ok())
+            offload_min_bytes: mb(env::OFFLOAD_MIN_SIZE_MB),
+            offload_max_bytes: mb(env::OFFLOAD_MAX_SIZE_MB).unwrap_or(d.offload_max_bytes),
+            max_outputs_bytes: pod
+                .number(env::MAX_OUTPUTS_BYTES)
                 .unwrap_or(d.max_outputs_bytes),
         }
     }

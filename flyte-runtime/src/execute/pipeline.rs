@@ -8,54 +8,38 @@ use std::time::{Instant, SystemTime};
 use prost::Message;
 use tracing::{debug, error, info, warn};
 
+use super::config::RunConfig;
 use super::failure::{storage_failure, Failure};
 use super::inputs::read_inputs;
 use super::map_element::{array_index, element_inputs};
 use super::outcome::Outcome;
-use super::output_limits::{prepare_outputs, OutputLimits};
+use super::output_limits::prepare_outputs;
 use super::resolve::resolve;
 use super::runner::run_supervised;
 use crate::context::{Checkpoint, ExecutionContext, ScratchDir};
-use crate::contract::EntrypointArgs;
+use crate::contract::{is_offloaded_file, OutputPrefix};
 use crate::proto::core::{literal, LiteralMap, VariableMap};
 use crate::storage::{join, Landed, Storage, StorageError};
 use crate::task::task_name;
 
-/// The error document's file name: `error.pb`, or `error-<worker>.pb` under the
-/// distributed error strategy (`FLYTE_INTERNAL_DIST_ERROR_STRATEGY` or `_F_DES` set).
-pub fn error_file_name(worker: &str) -> String {
-    let distributed = ["FLYTE_INTERNAL_DIST_ERROR_STRATEGY", "_F_DES"]
-        .iter()
-        .any(|k| std::env::var(k).is_ok_and(|v| !v.is_empty()));
-    if distributed && !worker.is_empty() {
-        format!("error-{worker}.pb")
-    } else {
-        "error.pb".to_string()
-    }
-}
-
-/// The entrypoint's work, with the storage and the stop signal given (for tests).
+/// The run engine: one run of `config` with `storage`, until it ends or `shutdown`
+/// completes. What `execute` in a pod, an in-process `run` and the tests all use.
 pub async fn execute_with(
-    args: EntrypointArgs,
+    config: RunConfig,
     storage: Storage,
     shutdown: impl Future<Output = &'static str>,
 ) -> Outcome {
+    let args = &config.args;
     // The scratch folder is made only if the executor asks for it, and goes with the run's
     // context.
-    let mut ctx_base = ExecutionContext::from_env(
-        args.raw_output_data_prefix.as_deref().unwrap_or(""),
-        ScratchDir::private(),
-    );
-    if args.local {
-        ctx_base.secrets = ctx_base.secrets.clone().with_local_fallback();
-    }
+    let ctx_base = config.context(ScratchDir::private());
     let worker = ctx_base.worker.clone();
-    let error_uri = join(&args.output_prefix, &error_file_name(&worker));
-    let outputs_uri = join(&args.output_prefix, "outputs.pb");
+    let error_uri = config.error_uri(&worker);
+    let outputs_uri = OutputPrefix::new(&args.output_prefix).outputs();
 
     tokio::pin!(shutdown);
     let result = tokio::select! {
-        r = run(&args, &storage, ctx_base) => r,
+        r = run(&config, &storage, ctx_base) => r,
         signal = &mut shutdown => Err(Failure::system(
             "Terminated",
             format!("the task was stopped by {signal} before it finished"),
@@ -69,7 +53,7 @@ pub async fn execute_with(
             &ran.task,
             ran.outputs,
             &ran.output_types,
-            &OutputLimits::from_env(),
+            &config.output_limits(),
         )
         .await
         .map_err(|f| (f, true)),
@@ -94,7 +78,7 @@ pub async fn execute_with(
             let report = storage.retrying_until(report_by());
             match settle_outputs(&storage, &report, &outputs_uri, &bytes, &e).await {
                 Ok(true) => {
-                    warn!(uri = %outputs_uri, error = %e, "the answer to the outputs' write was lost, but outputs.pb is there, whole");
+                    warn!(uri = %outputs_uri, error = %e, "the answer to the outputs' write was lost, but the outputs are there, whole");
                     return Outcome::Succeeded;
                 }
                 Ok(false) => {
@@ -104,7 +88,7 @@ pub async fn execute_with(
                 Err(unknown) => {
                     // outputs.pb may be there: an error document beside it could make both.
                     let failure = storage_failure("writing the outputs", &e);
-                    error!(uri = %error_uri, outputs = %outputs_uri, error = %unknown, "cannot write the error document: whether outputs.pb landed cannot be found out, and the two must never both exist");
+                    error!(uri = %error_uri, outputs = %outputs_uri, error = %unknown, "cannot write the error document: whether the outputs landed cannot be found out, and the two must never both exist");
                     return Outcome::Unreported(failure, unknown);
                 }
             }
@@ -161,7 +145,7 @@ async fn settle_outputs(
         Landed::Whole => Ok(true),
         Landed::Absent => Ok(false),
         Landed::Other => {
-            warn!(%uri, "outputs.pb holds other bytes than the run's outputs; removing it");
+            warn!(%uri, "the outputs' file holds other bytes than the run's outputs; removing it");
             report.delete(uri).await?;
             Ok(false)
         }
@@ -184,10 +168,7 @@ async fn remove_offloaded_files(storage: &Storage, output_prefix: &str) {
     let Ok(names) = storage.list(output_prefix).await else {
         return;
     };
-    for name in names
-        .iter()
-        .filter(|n| n.ends_with("_offloaded_metadata.pb"))
-    {
+    for name in names.iter().filter(|n| is_offloaded_file(n)) {
         let uri = join(output_prefix, name);
         if let Err(e) = storage.delete(&uri).await {
             warn!(uri = %uri, error = %e, "cannot remove an offloaded output");
@@ -202,11 +183,8 @@ struct Ran {
     output_types: VariableMap,
 }
 
-async fn run(
-    args: &EntrypointArgs,
-    storage: &Storage,
-    ctx: ExecutionContext,
-) -> Result<Ran, Failure> {
+async fn run(config: &RunConfig, storage: &Storage, ctx: ExecutionContext) -> Result<Ran, Failure> {
+    let args = &config.args;
     let started = Instant::now();
     let resolved = resolve(&args.resolver, &args.loader_args, storage)
         .await
@@ -214,11 +192,11 @@ async fn run(
     let task = task_name(&resolved.template).to_string();
     info!(task = %task, executor = resolved.executor_path, resolver = %args.resolver, ms = started.elapsed().as_secs_f64() * 1e3, "task resolved");
 
-    let inputs = read_inputs(storage, &task, &args.inputs).await?;
+    let inputs = read_inputs(storage, &task, &args.inputs, config.max_inputs_bytes()).await?;
     // One element of a map: its items of the list inputs, against the element's template.
     let (inputs, template) = match &resolved.map {
         Some(over) => {
-            let index = array_index(|k| std::env::var(k).ok())?;
+            let index = array_index(|k| config.env.raw(k).map(str::to_string))?;
             let element = element_inputs(&task, &resolved.template, inputs, over, index)?;
             info!(task = %task, index, "map element");
             element

@@ -10,6 +10,7 @@ use std::process::Command;
 
 use super::model::{Container, Pod, Volume};
 use super::secrets::SECRETS_ENV_PREFIX;
+use crate::contract::PodEnv;
 
 /// Why a pod cannot be run on Docker as it is.
 #[derive(Debug, thiserror::Error)]
@@ -49,15 +50,18 @@ pub struct DockerOptions {
     pub harden: bool,
     /// The container's name on the engine.
     pub name: String,
+    /// The caller's environment, where the stand-ins of the pod's Kubernetes secrets are
+    /// read ([`local_secret_value`]).
+    pub env: PodEnv,
 }
 
 /// Where a secret's value comes from locally: `_FSEC_<GROUP>_<KEY>`, else `<GROUP>_<KEY>`, in
-/// this process's environment (a Kubernetes secret's stand-in).
-pub fn local_secret_value(group: &str, key: &str) -> Option<String> {
+/// the caller's environment `env` (a Kubernetes secret's stand-in).
+pub fn local_secret_value(env: &PodEnv, group: &str, key: &str) -> Option<String> {
     let bare = format!("{group}_{key}").to_uppercase();
-    std::env::var(format!("{SECRETS_ENV_PREFIX}{bare}"))
-        .or_else(|_| std::env::var(&bare))
-        .ok()
+    env.raw(&format!("{SECRETS_ENV_PREFIX}{bare}"))
+        .or_else(|| env.raw(&bare))
+        .map(str::to_string)
 }
 
 /// The `docker run` command (without `--rm`: the caller inspects how it ended) for the pod's
@@ -100,7 +104,7 @@ pub fn docker_run(
             .arg(format!("{0}:{0}{ro}", dir.display()));
     }
     mount_volumes(&mut cmd, pod, c, options)?;
-    env(&mut cmd, c);
+    env(&mut cmd, c, &options.env);
     limits(&mut cmd, c);
     match c.command.split_first() {
         Some((entrypoint, rest)) => {
@@ -118,7 +122,7 @@ pub fn docker_run(
 
 /// The container's env, in order; values from secrets pass through docker's own
 /// environment (`--env NAME`), never on its command line.
-fn env(cmd: &mut Command, c: &Container) {
+fn env(cmd: &mut Command, c: &Container, caller: &PodEnv) {
     for var in &c.env {
         if let Some(value) = &var.value {
             cmd.arg("--env").arg(format!("{}={value}", var.name));
@@ -128,7 +132,7 @@ fn env(cmd: &mut Command, c: &Container) {
             .and_then(|f| f.secret_key_ref.as_ref())
         {
             // An optional secret that does not exist leaves the variable unset, as in a pod.
-            if let Some(value) = local_secret_value(&secret.name, &secret.key) {
+            if let Some(value) = local_secret_value(caller, &secret.name, &secret.key) {
                 cmd.env(&var.name, value).arg("--env").arg(&var.name);
             }
         }
@@ -164,7 +168,9 @@ fn mount_volumes(
             let dir = options.secrets_dir.join(&volume.name);
             stage_dir(&dir)?;
             for item in &secret.items {
-                if let Some(value) = local_secret_value(&secret.secret_name, &item.key) {
+                if let Some(value) =
+                    local_secret_value(&options.env, &secret.secret_name, &item.key)
+                {
                     stage_file(&dir.join(&item.path), &value)?;
                 }
             }
@@ -297,6 +303,7 @@ mod tests {
                 .join(format!("flyte-rs-docker-test-{}", std::process::id())),
             harden,
             name: "c1".into(),
+            env: PodEnv::default(),
         };
         let primary = pod.spec.containers[0].name.clone();
         let cmd = docker_run(&pod, &primary, &options).unwrap();

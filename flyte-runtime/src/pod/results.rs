@@ -7,7 +7,7 @@
 
 use prost::Message;
 
-use crate::contract::OutputPrefix;
+use crate::contract::{OutputPrefix, OUTPUTS_PB};
 use crate::proto::core::{
     container_error, execution_error::ErrorKind, ContainerError, ErrorDocument, LiteralMap,
     TaskTemplate,
@@ -155,7 +155,7 @@ pub async fn read_results(
             Ok(outputs) => Ok(TaskResult::Succeeded(outputs)),
             Err(e) if declared => check(
                 "OutputsNotFound",
-                format!("outputs.pb @[{outputs_uri}] is not a LiteralMap: {e}"),
+                format!("{OUTPUTS_PB} @[{outputs_uri}] is not a LiteralMap: {e}"),
                 true,
             ),
             Err(_) => Ok(TaskResult::Succeeded(LiteralMap::default())),

@@ -4,6 +4,7 @@ use std::fmt;
 use std::time::Duration;
 
 use super::retry::RetryPolicy;
+use crate::contract::env::{self, PodEnv};
 
 /// S3 settings that override the standard `AWS_*` variables, as flytekit's
 /// `FLYTE_AWS_ENDPOINT`, `FLYTE_AWS_ACCESS_KEY_ID` and `FLYTE_AWS_SECRET_ACCESS_KEY` do.
@@ -36,14 +37,21 @@ impl fmt::Debug for S3Config {
 }
 
 impl S3Config {
-    /// Reads `FLYTE_AWS_ENDPOINT`, `FLYTE_AWS_ACCESS_KEY_ID`, `FLYTE_AWS_SECRET_ACCESS_KEY`.
+    /// Reads `FLYTE_AWS_ENDPOINT`, `FLYTE_AWS_ACCESS_KEY_ID`, `FLYTE_AWS_SECRET_ACCESS_KEY`
+    /// from the process environment now (see [`from_pod_env`](Self::from_pod_env)).
     pub fn from_env() -> Self {
-        let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+        Self::from_pod_env(&PodEnv::from_env())
+    }
+
+    /// Reads `FLYTE_AWS_ENDPOINT`, `FLYTE_AWS_ACCESS_KEY_ID`, `FLYTE_AWS_SECRET_ACCESS_KEY`, and
+    /// the region from `AWS_REGION` or `AWS_DEFAULT_REGION`, from a run's environment.
+    pub fn from_pod_env(pod: &PodEnv) -> Self {
+        let var = |v| pod.non_empty(v).map(str::to_string);
         Self {
-            endpoint: var("FLYTE_AWS_ENDPOINT"),
-            access_key_id: var("FLYTE_AWS_ACCESS_KEY_ID"),
-            secret_access_key: var("FLYTE_AWS_SECRET_ACCESS_KEY"),
-            region: None,
+            endpoint: var(env::AWS_ENDPOINT),
+            access_key_id: var(env::AWS_ACCESS_KEY_ID),
+            secret_access_key: var(env::AWS_SECRET_ACCESS_KEY),
+            region: var(env::AWS_REGION).or_else(|| var(env::AWS_DEFAULT_REGION)),
         }
     }
 }
@@ -112,29 +120,29 @@ impl StorageConfig {
     /// `FLYTE_RS_STORAGE_STALL_TIMEOUT_MS` and `FLYTE_RS_STORAGE_MIN_THROUGHPUT` (bytes per
     /// second). A value that is not a whole number is ignored.
     pub fn from_env() -> Self {
-        Self::from_lookup(S3Config::from_env(), |k| std::env::var(k).ok())
+        Self::from_pod_env(&PodEnv::from_env())
     }
 
-    /// [`from_env`](Self::from_env) over any source of variables (the tests' maps).
-    fn from_lookup(s3: S3Config, var: impl Fn(&str) -> Option<String>) -> Self {
+    /// [`from_env`](Self::from_env) from a run's environment, the snapshot the binary took.
+    pub fn from_pod_env(pod: &PodEnv) -> Self {
         let mut c = Self {
-            s3,
+            s3: S3Config::from_pod_env(pod),
             ..Self::default()
         };
-        let num = |k: &str| var(k).and_then(|v| v.trim().parse::<u64>().ok());
-        if let Some(n) = num("FLYTE_RS_STORAGE_MAX_ATTEMPTS") {
+        let num = |v| pod.number::<u64>(v);
+        if let Some(n) = num(env::STORAGE_MAX_ATTEMPTS) {
             c.retry.max_attempts = u32::try_from(n).unwrap_or(u32::MAX).max(1);
         }
-        if let Some(ms) = num("FLYTE_RS_STORAGE_BACKOFF_MS") {
+        if let Some(ms) = num(env::STORAGE_BACKOFF_MS) {
             c.retry.initial_backoff = Duration::from_millis(ms);
         }
-        if let Some(ms) = num("FLYTE_RS_STORAGE_CONNECT_TIMEOUT_MS") {
+        if let Some(ms) = num(env::STORAGE_CONNECT_TIMEOUT_MS) {
             c.connect_timeout = Duration::from_millis(ms.max(1));
         }
-        if let Some(ms) = num("FLYTE_RS_STORAGE_STALL_TIMEOUT_MS") {
+        if let Some(ms) = num(env::STORAGE_STALL_TIMEOUT_MS) {
             c.stall_timeout = Duration::from_millis(ms.max(1));
         }
-        if let Some(rate) = num("FLYTE_RS_STORAGE_MIN_THROUGHPUT") {
+        if let Some(rate) = num(env::STORAGE_MIN_THROUGHPUT) {
             c.min_throughput = rate.max(1);
         }
         c
@@ -182,18 +190,13 @@ mod tests {
             ("FLYTE_RS_STORAGE_STALL_TIMEOUT_MS", "300000"),
             ("FLYTE_RS_STORAGE_MIN_THROUGHPUT", "five"),
         ];
-        let lookup = |k: &str| {
-            vars.iter()
-                .find(|(name, _)| *name == k)
-                .map(|(_, v)| v.to_string())
-        };
-        let c = StorageConfig::from_lookup(S3Config::default(), lookup);
+        let c = StorageConfig::from_pod_env(&PodEnv::from_pairs(vars));
         assert_eq!(c.retry.max_attempts, 1, "at least one try");
         assert_eq!(c.retry.initial_backoff, Duration::from_millis(250));
         assert_eq!(c.connect_timeout, Duration::from_millis(1500));
         assert_eq!(c.stall_timeout, Duration::from_secs(300));
         assert_eq!(c.min_throughput, StorageConfig::default().min_throughput);
-        let none = StorageConfig::from_lookup(S3Config::default(), |_| None);
+        let none = StorageConfig::from_pod_env(&PodEnv::default());
         assert_eq!(none, StorageConfig::default());
     }
 

@@ -164,9 +164,15 @@ impl Storage {
             .await
     }
 
-    /// Storage configured from the environment ([`StorageConfig::from_env`]).
+    /// Storage configured from the process environment now ([`StorageConfig::from_env`]);
+    /// a run configures it from its snapshot instead ([`from_pod_env`](Self::from_pod_env)).
     pub fn from_env() -> Self {
         Self::new(StorageConfig::from_env())
+    }
+
+    /// Storage configured from a run's environment ([`StorageConfig::from_pod_env`]).
+    pub fn from_pod_env(env: &crate::contract::PodEnv) -> Self {
+        Self::new(StorageConfig::from_pod_env(env))
     }
 
     /// The configuration in use.
@@ -250,12 +256,10 @@ impl Storage {
                 if let Some(k) = &s3.secret_access_key {
                     b = b.with_secret_access_key(k);
                 }
-                let region = s3.region.clone().or_else(|| {
-                    ["AWS_REGION", "AWS_DEFAULT_REGION"]
-                        .iter()
-                        .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
-                });
-                b = b.with_region(region.unwrap_or_else(|| "us-east-1".to_string()));
+                // Else object_store's own reading of `AWS_REGION`, then `us-east-1`.
+                if let Some(region) = &s3.region {
+                    b = b.with_region(region);
+                }
                 Arc::new(
                     b.with_client_options(client)
                         .build()
