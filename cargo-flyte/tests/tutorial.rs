@@ -52,13 +52,18 @@ fn run(command: &mut Command) -> Result<Output> {
     Ok(out)
 }
 
+/// The README from its tutorial's heading on.
+fn tutorial_section() -> Result<String> {
+    let readme = std::fs::read_to_string(workspace_root().join("README.md"))?;
+    let (_, after) = readme
+        .split_once("## Your first task type in five minutes")
+        .ok_or("README.md has no tutorial heading")?;
+    Ok(after.to_string())
+}
+
 /// The README's tutorial code: the first `rust` block after its heading.
 fn tutorial_code() -> Result<String> {
-    let readme = std::fs::read_to_string(workspace_root().join("README.md"))?;
-    let after = readme
-        .split_once("## Your first task type in five minutes")
-        .ok_or("README.md has no tutorial heading")?
-        .1;
+    let after = tutorial_section()?;
     let block = after
         .split_once("```rust")
         .and_then(|(_, rest)| rest.split_once('\n'))
@@ -151,11 +156,7 @@ fn write_crate(dir: &Path, crates: &[(String, PathBuf)]) -> Result {
 /// line; each `#   ` line under a command must be a line of what it printed (`…` stands for
 /// anything). The run folders they leave are removed.
 fn readme_local_runs(binary: &Path, krate: &Path) -> Result {
-    let readme = std::fs::read_to_string(workspace_root().join("README.md"))?;
-    let after = readme
-        .split_once("## Your first task type in five minutes")
-        .ok_or("README.md has no tutorial heading")?
-        .1;
+    let after = tutorial_section()?;
     let block = after
         .split("```sh\n")
         .skip(1)

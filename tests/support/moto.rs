@@ -80,14 +80,7 @@ impl Moto {
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {}: {e}", bin.display()));
         self.child = Some(child);
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while Instant::now() < deadline {
-            if TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        panic!("moto_server did not start on port {}", self.port);
+        crate::wait_for_port(self.port, "moto_server");
     }
 
     /// Creates a bucket (an unsigned `PUT /<bucket>`, which moto accepts). A server that

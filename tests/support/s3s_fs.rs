@@ -5,10 +5,9 @@
 //! folder of its own, and stops when dropped. moto (a Python mock) answers the same calls,
 //! so the tests that need only S3's behaviour run against both ([`S3Server`]).
 
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
 
 use flyte_runtime::storage::{S3Config, Storage, StorageConfig};
 
@@ -134,14 +133,7 @@ impl S3sFs {
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {}: {e}", bin.display()));
         self.child = Some(child);
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while Instant::now() < deadline {
-            if TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        panic!("s3s-fs did not start on port {}", self.port);
+        crate::wait_for_port(self.port, "s3s-fs");
     }
 }
 
