@@ -1,9 +1,9 @@
 //! The contract with the platform, spelt once: every name that crosses the pod boundary. The
 //! flags of `execute` ([`EntrypointArgs`]) and the resolvers with their loader args
 //! ([`Resolver`], [`LoaderArgs`]); the files under a node's prefixes ([`OutputPrefix`],
-//! [`INPUTS_PB`], …); the environment propeller sets and the entrypoint reads ([`env`], read
-//! once into a [`PodEnv`]). Templates and pods are written with these and `execute` reads
-//! them back, so the two sides cannot drift apart.
+//! [`INPUTS_PB`], …); the environment propeller sets and the entrypoint reads
+//! ([`env`](mod@env), read once into a [`PodEnv`]). Templates and pods are written with these
+//! and `execute` reads them back, so the two sides cannot drift apart.
 //!
 //! ```
 //! use flyte_runtime::contract::{EntrypointArgs, LoaderArgs};

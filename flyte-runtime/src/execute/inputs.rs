@@ -9,9 +9,9 @@ use super::failure::{storage_failure, Failure};
 use crate::proto::core::{literal, Literal, LiteralMap};
 use crate::storage::{Storage, StorageError};
 
-/// The default of [`max_inputs_bytes`]: 16 MiB, above the 10 MiB FlytePropeller allows a
-/// literal map by default, and at most about 512 MiB once decoded
-/// ([`DECODED_INPUTS_FACTOR`]). Larger data belongs in a file or a table.
+/// The default of [`RunConfig::max_inputs_bytes`](super::RunConfig::max_inputs_bytes):
+/// 16 MiB, above the 10 MiB FlytePropeller allows a literal map by default, and at most about
+/// 512 MiB once decoded ([`DECODED_INPUTS_FACTOR`]). Larger data belongs in a file or a table.
 pub const DEFAULT_MAX_INPUTS_BYTES: u64 = 16 << 20;
 
 /// How much memory decoding inputs takes at most, as a multiple of their encoded size:
