@@ -23,6 +23,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use flyte_runtime::proto::core::{literal, ErrorDocument, LiteralMap};
 use flyte_runtime::storage::Storage;
 use flyte_runtime::types::read_variable;
+use flyte_tests::block_on;
 use flyte_tests::dns::Dns;
 use flyte_tests::moto::Moto;
 use flyte_tests::pod::scratch;
@@ -61,14 +62,6 @@ fn examples_bin() -> PathBuf {
 
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
-}
-
-fn block_on<F: std::future::Future>(f: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime")
-        .block_on(f)
 }
 
 /// How a pod finds the S3 server's host name.

@@ -10,6 +10,7 @@ use flyte_runtime::pod::Placeholders;
 use flyte_runtime::proto::core::{ErrorDocument, LiteralMap, TaskTemplate};
 use flyte_runtime::storage::Storage;
 use flyte_runtime::types::FlyteType;
+use flyte_tests::block_on;
 use flyte_tests::moto::Moto;
 use flyte_tests::pod::{container_args, misbehave_inputs, scratch, template_of};
 use flyte_tests::s3s_fs::{S3Server, S3sFs};
@@ -19,14 +20,6 @@ const BIN: &str = env!("CARGO_BIN_EXE_flyte-test-tasks");
 
 fn storage(moto: &Moto) -> Storage {
     moto.storage()
-}
-
-fn block_on<F: std::future::Future>(f: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-        .block_on(f)
 }
 
 fn placeholders(run: &str) -> Placeholders {

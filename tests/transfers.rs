@@ -8,6 +8,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use arrow_array::{Int64Array, RecordBatch, StringArray};
+use flyte_tests::block_on;
 use flyte_tests::moto::Moto;
 use flyte_tests::pod::scratch;
 use flyte_tests::s3s_fs::{S3Server, S3sFs};
@@ -21,14 +22,6 @@ const FILE_BYTES: usize = 96 << 20;
 /// The most the process that moves the 96 MiB file may hold (the design's bound for a file of
 /// any size): a transfer that buffered the file would need more than the file.
 const PEAK_RSS_BOUND_KIB: u64 = 64 * 1024;
-
-fn block_on<F: std::future::Future>(f: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-        .block_on(f)
-}
 
 /// Writes `len` pseudo-random bytes (xorshift, so no two parts are alike) to `path`.
 fn write_noise(path: &Path, len: usize) {

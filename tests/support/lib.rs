@@ -34,6 +34,15 @@ pub fn proc_status_kib(field: &str) -> u64 {
         })
 }
 
+/// Runs `f` to its end on a runtime of its own (one thread), for a test's async calls.
+pub fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime")
+        .block_on(f)
+}
+
 /// Waits until a server started as `what` answers on `127.0.0.1:port` (at most 30 s).
 pub fn wait_for_port(port: u16, what: &str) {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
