@@ -8,7 +8,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::DeriveInput;
 
-use super::parse::Raw;
+use super::model::Raw;
 
 pub(super) fn fallback(input: &DeriveInput, raw: &Raw) -> TokenStream {
     // A generic struct, an enum or a union is itself the error: no impl to stand in.

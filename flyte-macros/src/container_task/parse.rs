@@ -1,52 +1,18 @@
-//! Parses `#[container_task(key = value, ...)]` and the struct it is on into a
-//! [`TaskModel`], reporting every problem at its token in one compile: unknown keys (with a
-//! suggestion), keys given twice, values of the wrong kind, empty strings, missing keys,
-//! enums, unions and generics. Every key is read, even after a bad one (syn's nested-meta
-//! parser stops at the first error); on errors, what did parse is kept for the fallback impl.
+//! Parses `#[container_task(key = value, ...)]` into a [`Raw`], reporting every problem of
+//! the attribute at its token in one compile: unknown keys (with a suggestion), keys given
+//! twice, values of the wrong kind, empty strings. Every key is read, even after a bad one
+//! (syn's nested-meta parser stops at the first error); what did parse is kept, for the model
+//! and, on errors, for the fallback impl. The struct's shape and the missing keys are
+//! `validate`'s.
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::TokenStream;
 use quote::ToTokens;
 use syn::parse::Parser;
-use syn::{Data, DeriveInput, LitInt, LitStr, Token};
+use syn::{DeriveInput, LitInt, LitStr, Token};
 
-use super::config_fields::config_model;
-use super::model::TaskModel;
+use super::model::{Raw, KEYS};
 use crate::ctxt::Ctxt;
-use crate::suggest::{closest, unknown_key_message};
-
-const KEYS: &[&str] = &[
-    "task_type",
-    "image",
-    "executor",
-    "entrypoint",
-    "resolver",
-    "task_type_version",
-    "inputs",
-    "outputs",
-    "custom_with",
-    "validate_with",
-];
-
-/// What the attribute said, key by key, as far as it parsed.
-#[derive(Default)]
-pub(super) struct Raw {
-    task_type: Option<String>,
-    image: Option<String>,
-    pub executor: Option<syn::Type>,
-    entrypoint: Option<String>,
-    resolver: Option<String>,
-    task_type_version: Option<i32>,
-    pub inputs: Option<syn::Type>,
-    pub outputs: Option<syn::Type>,
-    custom_with: Option<syn::Path>,
-    validate_with: Option<syn::Path>,
-}
-
-/// The parse failed: every error, and what parsed (for a fallback impl).
-pub(super) struct Failed {
-    pub errors: Vec<syn::Error>,
-    pub raw: Box<Raw>,
-}
+use crate::suggest::unknown_key_message;
 
 /// One `key = value` (or a bare `key`) of the attribute; the value is kept as tokens and
 /// parsed by what its key takes (a type such as `Wrapper<A, B>` is not an expression).
@@ -166,17 +132,18 @@ fn int_of(cx: &mut Ctxt, value: &TokenStream) -> Option<i32> {
     }
 }
 
-/// Reads the keys into `raw`; returns the keys given (known or not) and whether the list
-/// itself parsed.
-fn read_keys(cx: &mut Ctxt, args: TokenStream, raw: &mut Raw) -> (Vec<String>, bool) {
+/// Reads the keys into `raw`, with the keys given (known or not) and whether the list itself
+/// parsed.
+fn read_keys(cx: &mut Ctxt, args: TokenStream, raw: &mut Raw) {
     let entries = match entries.parse2(args) {
         Ok(e) => e,
         Err(e) => {
             cx.syn_error(e);
-            return (Vec::new(), false);
+            return;
         }
     };
-    let mut given: Vec<String> = Vec::new();
+    raw.parsed_all = true;
+    let given = &mut raw.given;
     for Entry { key: path, value } in entries {
         let key = path
             .get_ident()
@@ -221,72 +188,23 @@ fn read_keys(cx: &mut Ctxt, args: TokenStream, raw: &mut Raw) -> (Vec<String>, b
             _ => raw.task_type_version = int_of(cx, value),
         }
     }
-    (given, true)
 }
 
-pub(super) fn parse(args: TokenStream, input: &DeriveInput) -> Result<TaskModel, Failed> {
-    let mut cx = Ctxt::default();
-    let mut raw = Raw::default();
-    let (given, parsed_all) = read_keys(&mut cx, args, &mut raw);
-
-    match &input.data {
-        Data::Struct(_) => {}
-        Data::Enum(e) => cx.error_spanned_by(
-            e.enum_token,
-            "#[container_task] goes on a struct: its fields are the task type's configuration",
-        ),
-        Data::Union(u) => cx.error_spanned_by(
-            u.union_token,
-            "#[container_task] goes on a struct: its fields are the task type's configuration",
-        ),
-    }
-    if !input.generics.params.is_empty() {
-        cx.error_spanned_by(
-            &input.generics,
-            "a task type cannot be generic: the template must name one concrete configuration",
-        );
-    }
-    for (key, example) in [
-        ("task_type", "task_type = \"...\""),
-        ("image", "image = \"registry/name:tag\""),
-        ("executor", "executor = YourExecutor"),
-    ] {
-        // A key given with a bad value was reported above; a misspelt one whose suggestion
-        // is this key was too (one error per mistake).
-        let misspelt = given
-            .iter()
-            .any(|g| !KEYS.contains(&g.as_str()) && closest(g, KEYS) == Some(key));
-        if parsed_all && !misspelt && !given.iter().any(|k| k == key) {
-            cx.syn_error(syn::Error::new(
-                Span::call_site(),
-                format!("#[container_task] is missing `{example}`"),
-            ));
+/// The item the attribute is on; `None` (the error recorded) when it is not a type
+/// definition.
+pub(super) fn item(cx: &mut Ctxt, item: &TokenStream) -> Option<DeriveInput> {
+    match syn::parse2::<DeriveInput>(item.clone()) {
+        Ok(input) => Some(input),
+        Err(e) => {
+            cx.syn_error(e);
+            None
         }
     }
-    if let Err(errors) = cx.check() {
-        return Err(Failed {
-            errors,
-            raw: Box::new(raw),
-        });
-    }
-    match (raw.task_type, raw.image, raw.executor) {
-        (Some(task_type), Some(image), Some(executor)) => Ok(TaskModel {
-            config: config_model(input, raw.custom_with.is_some()),
-            task_type,
-            image,
-            executor,
-            entrypoint: raw.entrypoint,
-            resolver: raw.resolver,
-            task_type_version: raw.task_type_version,
-            inputs: raw.inputs,
-            outputs: raw.outputs,
-            custom_with: raw.custom_with,
-            validate_with: raw.validate_with,
-        }),
-        // check() passed, so the three required keys were read above.
-        _ => Err(Failed {
-            errors: Vec::new(),
-            raw: Box::default(),
-        }),
-    }
+}
+
+/// What the attribute's keys say, as far as they parse.
+pub(super) fn parse(cx: &mut Ctxt, args: TokenStream) -> Raw {
+    let mut raw = Raw::default();
+    read_keys(cx, args, &mut raw);
+    raw
 }

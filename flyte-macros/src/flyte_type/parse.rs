@@ -1,7 +1,6 @@
-//! Parses and validates a `#[derive(FlyteType)]` input into a [`Model`], collecting every
-//! problem (generics, non-unit variants, unknown attribute keys, duplicate values) at once.
-
-use std::collections::HashMap;
+//! Parses a `#[derive(FlyteType)]` input into a [`Model`], refusing what has no model
+//! (generics, a union, unnamed fields, a variant with data) and reporting unknown or
+//! malformed `#[flyte(...)]` keys; the model's own rules are `validate`'s.
 
 use syn::{Data, DeriveInput, Fields, LitStr};
 
@@ -14,17 +13,17 @@ const ENUM_KEYS: &[&str] = &["rename_all"];
 const VARIANT_KEYS: &[&str] = &["value"];
 const FIELD_KEYS: &[&str] = &["default", "rename"];
 
-pub(super) fn parse(input: &DeriveInput) -> Result<Model, Vec<syn::Error>> {
-    let mut cx = Ctxt::default();
+/// The model of `input`; `None` (with the reason recorded) when it has none.
+pub(super) fn parse(cx: &mut Ctxt, input: &DeriveInput) -> Option<Model> {
     if !input.generics.params.is_empty() {
         cx.error_spanned_by(
             &input.generics,
             "#[derive(FlyteType)] does not support generic types: a Flyte type has one fixed schema",
         );
     }
-    let model = match &input.data {
-        Data::Struct(data) => parse_struct(&mut cx, input, &data.fields).map(Model::Struct),
-        Data::Enum(data) => Some(Model::Enum(parse_enum(&mut cx, input, data))),
+    match &input.data {
+        Data::Struct(data) => parse_struct(cx, input, &data.fields).map(Model::Struct),
+        Data::Enum(data) => Some(Model::Enum(parse_enum(cx, input, data))),
         Data::Union(u) => {
             cx.error_spanned_by(
                 u.union_token,
@@ -32,10 +31,7 @@ pub(super) fn parse(input: &DeriveInput) -> Result<Model, Vec<syn::Error>> {
             );
             None
         }
-    };
-    cx.check()?;
-    // check() returned Ok, so every branch that yields None also recorded an error.
-    model.ok_or_else(Vec::new)
+    }
 }
 
 fn parse_struct(cx: &mut Ctxt, input: &DeriveInput, fields: &Fields) -> Option<StructModel> {
@@ -49,7 +45,6 @@ fn parse_struct(cx: &mut Ctxt, input: &DeriveInput, fields: &Fields) -> Option<S
             return None;
         }
     };
-    let mut seen: HashMap<String, syn::Ident> = HashMap::new();
     let mut out = Vec::new();
     for field in &named.named {
         // Named fields always have an ident.
@@ -72,13 +67,6 @@ fn parse_struct(cx: &mut Ctxt, input: &DeriveInput, fields: &Fields) -> Option<S
                 Ok(true)
             },
         );
-        if let Some(first) = seen.get(&name) {
-            cx.error_spanned_by(
-                &member,
-                format!("field name `{name}` is already used by `{first}`"),
-            );
-        }
-        seen.insert(name.clone(), member.clone());
         out.push(FieldModel {
             member,
             name,
@@ -118,10 +106,6 @@ fn parse_enum(cx: &mut Ctxt, input: &DeriveInput, data: &syn::DataEnum) -> EnumM
             Ok(true)
         },
     );
-    if data.variants.is_empty() {
-        cx.error_spanned_by(&input.ident, "a Flyte enum needs at least one variant");
-    }
-    let mut seen: HashMap<String, syn::Ident> = HashMap::new();
     let mut variants = Vec::new();
     for v in &data.variants {
         if !matches!(v.fields, Fields::Unit) {
@@ -145,13 +129,6 @@ fn parse_enum(cx: &mut Ctxt, input: &DeriveInput, data: &syn::DataEnum) -> EnumM
                 Ok(true)
             },
         );
-        if let Some(first) = seen.get(&value) {
-            cx.error_spanned_by(
-                &v.ident,
-                format!("value {value:?} is already used by variant `{first}`"),
-            );
-        }
-        seen.insert(value.clone(), v.ident.clone());
         variants.push((v.ident.clone(), value));
     }
     EnumModel {

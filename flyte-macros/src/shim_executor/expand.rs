@@ -6,9 +6,12 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-pub(super) fn expand(imp: &syn::ItemImpl, path: Option<TokenStream>) -> TokenStream {
+use super::model::ExecutorModel;
+
+pub(super) fn expand(model: &ExecutorModel) -> TokenStream {
+    let imp = &model.imp;
     let self_ty = &imp.self_ty;
-    let path = path.unwrap_or_else(|| {
+    let path = model.path.clone().unwrap_or_else(|| {
         let name = quote!(#self_ty).to_string().replace(' ', "");
         quote!(::core::concat!(::core::module_path!(), "::", #name))
     });

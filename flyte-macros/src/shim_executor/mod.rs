@@ -1,44 +1,33 @@
 //! `#[shim_executor]` on `impl ShimTaskExecutor for X`: registers X under its stable path
 //! and lets `execute_from_model` be written as a plain `fn` or an `async fn`. The impl is
-//! parsed (here), checked (`validate`), then expanded (`expand`), or on errors stood in for
-//! (`fallback`).
+//! parsed (`parse`), checked (`validate`), made into the model (`model`), then expanded
+//! (`expand`), or on errors stood in for (`fallback`), with one error context for the whole
+//! invocation.
 
 mod expand;
 mod fallback;
+mod model;
+mod parse;
 mod validate;
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::ctxt::Ctxt;
+use crate::ctxt::{to_compile_errors, Ctxt};
 
 pub(crate) fn shim_executor(args: TokenStream, item: TokenStream) -> TokenStream {
     let mut cx = Ctxt::default();
-    if !args.is_empty() {
-        cx.error_spanned_by(&args, "#[shim_executor] takes no arguments");
-    }
-    let mut imp = match syn::parse2::<syn::ItemImpl>(item.clone()) {
-        Ok(imp) => imp,
-        Err(_) => {
-            cx.syn_error(syn::Error::new(
-                item.clone()
-                    .into_iter()
-                    .next()
-                    .map_or_else(proc_macro2::Span::call_site, |t| t.span()),
-                "#[shim_executor] goes on `impl ShimTaskExecutor for YourExecutor { ... }`",
-            ));
-            // Every error of the invocation (arguments given too), beside the item as it was.
-            let errors = crate::ctxt::to_compile_errors(cx.check().err().unwrap_or_default());
-            return quote!(#item #errors);
-        }
+    let Some(imp) = parse::parse(&mut cx, &args, &item) else {
+        // Every error of the invocation (arguments given too), beside the item as it was.
+        let errors = to_compile_errors(cx.refused());
+        return quote!(#item #errors);
     };
-    let bad_signature = validate::validate(&mut cx, &mut imp);
-    let path = validate::registered_path(&mut cx, &imp.self_ty);
+    let bad_signature = validate::validate(&mut cx, &imp);
+    let model = model::ExecutorModel::new(imp);
     match cx.check() {
-        Ok(()) => expand::expand(&imp, path),
+        Ok(()) => expand::expand(&model),
         Err(errors) => {
-            let errors = crate::ctxt::to_compile_errors(errors);
-            fallback::fallback(&imp, bad_signature, errors, item)
+            fallback::fallback(&model.imp, bad_signature, to_compile_errors(errors), item)
         }
     }
 }

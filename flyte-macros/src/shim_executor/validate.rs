@@ -1,15 +1,21 @@
-//! Checks an executor impl (the trait, generics, `type Task`, the shape of
-//! `execute_from_model`) and works out the path it is registered under; every problem goes
-//! to the context, spanned at its token.
+//! Checks an executor impl: the trait, generics, `type Task`, the shape of
+//! `execute_from_model`, and how its type is named (its registered path is built from that);
+//! every problem goes to the context, spanned at its token.
 
-use proc_macro2::TokenStream;
-use quote::quote;
 use syn::spanned::Spanned;
 
 use crate::ctxt::Ctxt;
 
-/// Checks the impl's shape and makes a plain `execute_from_model` async.
-pub(super) fn validate(cx: &mut Ctxt, imp: &mut syn::ItemImpl) -> bool {
+/// Checks the impl; `true` when `execute_from_model` is missing or its signature is wrong
+/// (the fallback then stands a stub in for it).
+pub(super) fn validate(cx: &mut Ctxt, imp: &syn::ItemImpl) -> bool {
+    let bad_signature = check_impl(cx, imp);
+    check_path(cx, &imp.self_ty);
+    bad_signature
+}
+
+/// The impl's shape.
+fn check_impl(cx: &mut Ctxt, imp: &syn::ItemImpl) -> bool {
     let is_shim = imp
         .trait_
         .as_ref()
@@ -44,13 +50,13 @@ pub(super) fn validate(cx: &mut Ctxt, imp: &mut syn::ItemImpl) -> bool {
     }
     let mut found = false;
     let mut bad_signature = false;
-    for item in &mut imp.items {
+    for item in &imp.items {
         let syn::ImplItem::Fn(f) = item else { continue };
         if f.sig.ident != "execute_from_model" {
             continue;
         }
         found = true;
-        let sig = &mut f.sig;
+        let sig = &f.sig;
         let receiver_ok = matches!(sig.inputs.first(), Some(syn::FnArg::Receiver(r)) if r.reference.is_some() && r.mutability.is_none());
         if !receiver_ok || sig.inputs.len() != 4 {
             bad_signature = true;
@@ -66,9 +72,6 @@ pub(super) fn validate(cx: &mut Ctxt, imp: &mut syn::ItemImpl) -> bool {
                 "execute_from_model must return `Result<Outputs, TaskError>`",
             );
         }
-        if sig.asyncness.is_none() {
-            sig.asyncness = Some(syn::Token![async](sig.fn_token.span));
-        }
     }
     if !found {
         bad_signature = true;
@@ -80,40 +83,19 @@ pub(super) fn validate(cx: &mut Ctxt, imp: &mut syn::ItemImpl) -> bool {
     bad_signature
 }
 
-/// The path the executor is registered under, the same however its type is spelt: `Exec`
-/// and `self::Exec` are `<this module>::Exec`, `crate::a::Exec` is `<this crate>::a::Exec`.
-/// `super::` is refused (the path could not be told at compile time). `None` for a type
-/// that is not a plain path (the printed tokens are used).
-pub(super) fn registered_path(cx: &mut Ctxt, ty: &syn::Type) -> Option<TokenStream> {
+/// How the executor's type is named: not through `super::`, whose path could not be told at
+/// compile time (the registered path is built from how it is named here).
+fn check_path(cx: &mut Ctxt, ty: &syn::Type) {
     let syn::Type::Path(tp) = ty else {
-        return None;
+        return;
     };
     if tp.qself.is_some() {
-        return None;
+        return;
     }
-    let mut segments: Vec<&syn::PathSegment> = tp.path.segments.iter().collect();
-    if let Some(s) = segments.iter().find(|s| s.ident == "super") {
+    if let Some(s) = tp.path.segments.iter().find(|s| s.ident == "super") {
         cx.error_spanned_by(
             s,
             "name the executor `Exec` (in its own module) or `crate::…::Exec`: its registered path is built from how it is named here",
         );
-        return None;
     }
-    let from_crate = segments.first().is_some_and(|s| s.ident == "crate");
-    if segments
-        .first()
-        .is_some_and(|s| s.ident == "self" || s.ident == "crate")
-    {
-        segments.remove(0);
-    }
-    let rest: Vec<String> = segments
-        .iter()
-        .map(|s| quote!(#s).to_string().replace(' ', ""))
-        .collect();
-    let rest = rest.join("::");
-    Some(if from_crate {
-        quote!(::core::concat!(::core::env!("CARGO_CRATE_NAME"), "::", #rest))
-    } else {
-        quote!(::core::concat!(::core::module_path!(), "::", #rest))
-    })
 }

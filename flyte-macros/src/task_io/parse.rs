@@ -1,7 +1,6 @@
 //! Parses a `#[derive(TaskIo)]` struct into its [`Var`]s, reporting every problem at its
-//! token: not a struct, unnamed fields, generics, unknown attributes, a name used twice.
-
-use std::collections::HashMap;
+//! token: not a struct, unnamed fields, generics, unknown attributes. (A name used twice is
+//! `validate`'s.)
 
 use syn::{Data, DeriveInput, Fields, LitStr};
 
@@ -9,8 +8,8 @@ use super::model::Var;
 use crate::ctxt::{parse_flyte_attrs, Ctxt};
 use crate::docs::doc_of;
 
-pub(super) fn parse(input: &DeriveInput) -> Result<Vec<Var>, Vec<syn::Error>> {
-    let mut cx = Ctxt::default();
+/// The variables of `input`, one per named field; the problems go to `cx`.
+pub(super) fn parse(cx: &mut Ctxt, input: &DeriveInput) -> Vec<Var> {
     let fields = match &input.data {
         Data::Struct(s) => match &s.fields {
             Fields::Named(n) => n.named.iter().collect::<Vec<_>>(),
@@ -37,33 +36,19 @@ pub(super) fn parse(input: &DeriveInput) -> Result<Vec<Var>, Vec<syn::Error>> {
             "#[derive(TaskIo)] does not support generic structs",
         );
     }
-    let mut seen: HashMap<String, syn::Ident> = HashMap::new();
     let mut vars = Vec::new();
     for f in fields {
         let Some(member) = f.ident.clone() else {
             continue;
         };
         let mut name = member.to_string();
-        parse_flyte_attrs(
-            &mut cx,
-            &f.attrs,
-            "field attribute",
-            &["rename"],
-            |key, meta| {
-                if key != "rename" {
-                    return Ok(false);
-                }
-                name = meta.value()?.parse::<LitStr>()?.value();
-                Ok(true)
-            },
-        );
-        if let Some(first) = seen.get(&name) {
-            cx.error_spanned_by(
-                &member,
-                format!("variable `{name}` is declared twice (also by field `{first}`)"),
-            );
-        }
-        seen.insert(name.clone(), member.clone());
+        parse_flyte_attrs(cx, &f.attrs, "field attribute", &["rename"], |key, meta| {
+            if key != "rename" {
+                return Ok(false);
+            }
+            name = meta.value()?.parse::<LitStr>()?.value();
+            Ok(true)
+        });
         vars.push(Var {
             member,
             name,
@@ -71,6 +56,5 @@ pub(super) fn parse(input: &DeriveInput) -> Result<Vec<Var>, Vec<syn::Error>> {
             doc: doc_of(&f.attrs),
         });
     }
-    cx.check()?;
-    Ok(vars)
+    vars
 }
