@@ -387,12 +387,10 @@ fn a_task_failing_in_rust_fails_the_workflow_with_its_code() {
 /// primary container's args started as a process with that env, from files under `dir`.
 fn run_as_pod(template: &TaskTemplate, inputs: &LiteralMap, dir: &Path) -> PodOutcome {
     let run = PodRun::under(&dir.display().to_string(), 0);
-    std::fs::write(
-        &run.placeholders.task_template_path,
-        template.encode_to_vec(),
-    )
-    .expect("write the template");
-    std::fs::write(&run.placeholders.input, inputs.encode_to_vec()).expect("write the inputs");
+    let placeholders = run.placeholders();
+    std::fs::write(&placeholders.task_template_path, template.encode_to_vec())
+        .expect("write the template");
+    std::fs::write(&placeholders.input, inputs.encode_to_vec()).expect("write the inputs");
     let pod = build_pod(template, &run, &Platform::default()).expect("propeller builds the pod");
     let primary = pod.metadata.annotations.get(PRIMARY_CONTAINER_KEY);
     let container = pod
@@ -412,7 +410,7 @@ fn run_as_pod(template: &TaskTemplate, inputs: &LiteralMap, dir: &Path) -> PodOu
         &bin().display().to_string(),
         &container.args,
         &env,
-        Path::new(&run.placeholders.output_prefix),
+        Path::new(&placeholders.output_prefix),
     )
 }
 

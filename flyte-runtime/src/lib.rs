@@ -21,6 +21,7 @@ pub mod contract;
 #[cfg(feature = "dataframe")]
 pub mod dataframe;
 pub mod execute;
+mod local;
 pub mod package;
 pub mod pod;
 pub mod prelude;

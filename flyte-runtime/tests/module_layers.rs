@@ -18,7 +18,9 @@ type Files = BTreeMap<Vec<String>, String>;
 const FACADES: [&str; 2] = ["prelude", "__private"];
 
 /// What each top-level module may use, bottom to top. `contract` (the names that cross the
-/// pod boundary) and `proto` (the wire types) use nothing; the binary's `cli` may use all.
+/// pod boundary) and `proto` (the wire types) use nothing; `local` (the local emulation of
+/// propeller: `run`'s work) sits on the run engine and the pod model; the binary's `cli`
+/// may use all, and nothing uses `cli` or `local`.
 const ALLOWED: &[(&str, &[&str])] = &[
     ("proto", &[]),
     ("contract", &[]),
@@ -39,12 +41,19 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("package", &["proto", "task"]),
     ("python", &["contract", "proto", "task", "types"]),
     (
+        "local",
+        &[
+            "contract", "execute", "pod", "proto", "storage", "task", "types",
+        ],
+    ),
+    (
         "cli",
         &[
             "context",
             "contract",
             "dataframe",
             "execute",
+            "local",
             "package",
             "pod",
             "proto",

@@ -25,7 +25,6 @@
 //! JSON listing); for one `.pb` (`template.pb`, `inputs.pb`, `outputs.pb`, `error.pb`, a
 //! package's `N_NAME_K.pb`, or any file with `--as`), its contents as protobuf JSON.
 
-mod container;
 mod execute;
 mod give_back;
 mod inputs;
@@ -39,8 +38,6 @@ mod pod;
 mod python_module;
 mod run;
 mod run_args;
-mod run_folder;
-mod run_map;
 mod template;
 
 use std::process::ExitCode;

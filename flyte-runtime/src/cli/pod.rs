@@ -7,9 +7,9 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use super::inputs::{inputs_from_args, InputArgs};
+use super::inputs::InputArgs;
 use super::platform_args::PlatformArgs;
-use crate::pod::{build_pod, to_yaml, PodRun};
+use crate::pod::{build_pod, to_yaml, NodeLayout, PodRun};
 use crate::task::registry;
 use crate::task::SerializationSettings;
 
@@ -64,7 +64,12 @@ fn try_pod(args: &PodArgs, env: &PodEnv) -> Result<String, String> {
     let instance = registry::instance(&args.task)
         .map_err(|e| e.to_string())?
         .instance;
-    let mut run = PodRun::under(&args.prefix, args.attempt);
+    let run = PodRun::new(
+        NodeLayout::under(&args.prefix, args.attempt),
+        args.execution.clone(),
+        "n0",
+        args.attempt,
+    );
     let settings = SerializationSettings {
         image: args.image.clone(),
         project: run.project.clone(),
@@ -81,11 +86,11 @@ fn try_pod(args: &PodArgs, env: &PodEnv) -> Result<String, String> {
     let inputs = if args.inputs.is_empty() {
         Default::default()
     } else {
-        inputs_from_args(&args.task, &args.inputs, &vars)?
+        args.inputs
+            .literal_map(&args.task, &vars)
+            .map_err(|e| e.to_string())?
     };
-    run.execution = args.execution.clone();
-    run.placeholders.generated_name = run.pod_name();
-    run.placeholders.inputs = inputs;
+    let run = run.with_inputs(inputs);
     let platform = args.platform.platform(env)?;
     let pod = build_pod(&template, &run, &platform)
         .map_err(|e| format!("propeller would not create the pod: {e}"))?;

@@ -1,5 +1,5 @@
-//! The arguments of `run` (a task once, or `--map` over lists), shared by the single run
-//! ([`run`](super::run)) and the map ([`run_map`](super::run_map)).
+//! The arguments of `run` (a task once, or `--map` over lists), and the local run they ask
+//! for.
 
 use std::path::PathBuf;
 
@@ -7,6 +7,8 @@ use clap::Args;
 
 use super::inputs::InputArgs;
 use super::platform_args::PlatformArgs;
+use crate::local::{ContainerChoice, FolderChoice, Inputs, MapFlags, RunRequest, What};
+use crate::pod::Platform;
 
 /// Arguments of `run`.
 #[derive(Debug, Clone, Args)]
@@ -101,12 +103,49 @@ pub struct RunArgs {
     pub in_process: bool,
 }
 
-/// The execution's name in a local run's pods of `task`: `run-<task>` in lower case, each
-/// character Kubernetes does not allow in a name a `-`.
-pub(super) fn execution_name(task: &str) -> String {
-    format!(
-        "run-{}",
-        task.replace(|c: char| !c.is_ascii_alphanumeric(), "-")
-            .to_lowercase()
-    )
+impl RunArgs {
+    /// What these arguments run: a registered task (or map), else a template file.
+    pub(crate) fn what(&self) -> Option<What> {
+        match (&self.task, &self.template) {
+            (Some(task), _) => Some(What::Registered(task.clone())),
+            (None, Some(path)) => Some(What::TemplateFile {
+                path: path.clone(),
+                check: self.check,
+            }),
+            (None, None) => None,
+        }
+    }
+
+    /// The local run of `what` these arguments ask for, in the cluster `platform` (from
+    /// `--platform-env` and the other platform flags, read against the caller's environment).
+    pub(crate) fn request(&self, what: What, platform: Platform) -> RunRequest {
+        RunRequest {
+            what,
+            inputs: match &self.inputs_pb {
+                Some(path) => Inputs::Pb(path.clone()),
+                None => Inputs::Text(self.inputs.text()),
+            },
+            folder: FolderChoice {
+                dir: self.dir.clone(),
+                keep: self.keep,
+            },
+            storage: self.storage.clone(),
+            attempt: self.attempt,
+            platform,
+            container: self.container.as_ref().map(|image| ContainerChoice {
+                image: image.clone(),
+                volumes: self.volumes.clone(),
+                harden: self.harden,
+            }),
+            map: MapFlags {
+                map: self.map,
+                bound: self.bound.clone(),
+                concurrency: self.concurrency,
+                min_success_ratio: self.min_success_ratio,
+                min_successes: self.min_successes,
+                in_process: self.in_process,
+            },
+            read_execute: super::execute_argv,
+        }
+    }
 }

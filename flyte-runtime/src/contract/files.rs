@@ -79,6 +79,22 @@ impl OutputPrefix {
         self.file(&offloaded_file_name(output))
     }
 
+    /// The offloaded output literals among `names` (files listed under the prefix), as
+    /// URIs: what a run whose outputs did not land removes.
+    ///
+    /// ```
+    /// use flyte_runtime::contract::OutputPrefix;
+    /// let names = ["outputs.pb", "big_offloaded_metadata.pb", "raw"].map(String::from);
+    /// assert_eq!(OutputPrefix::new("/o").offloaded_files(&names), ["/o/big_offloaded_metadata.pb"]);
+    /// ```
+    pub fn offloaded_files(&self, names: &[String]) -> Vec<String> {
+        names
+            .iter()
+            .filter(|n| is_offloaded_file(n))
+            .map(|n| self.file(n))
+            .collect()
+    }
+
     /// Whether a file under an output prefix is a run's result (outputs, an error document,
     /// an offloaded output): what a reused prefix is cleared of before a new run.
     pub fn is_result_file(name: &str) -> bool {

@@ -17,9 +17,9 @@ use super::output_limits::prepare_outputs;
 use super::resolve::resolve;
 use super::runner::run_supervised;
 use crate::context::{Checkpoint, ExecutionContext, ScratchDir};
-use crate::contract::{is_offloaded_file, OutputPrefix};
-use crate::proto::core::{literal, LiteralMap, VariableMap};
-use crate::storage::{join, Landed, Storage, StorageError};
+use crate::contract::OutputPrefix;
+use crate::proto::core::{LiteralMap, VariableMap};
+use crate::storage::{Landed, Storage, StorageError};
 use crate::task::task_name;
 
 /// The run engine: one run of `config` with `storage`, until it ends or `shutdown`
@@ -45,61 +45,29 @@ pub async fn execute_with(
             format!("the task was stopped by {signal} before it finished"),
         )),
     };
-
-    let result = match result {
-        Ok(ran) => prepare_outputs(
-            &storage,
-            &args.output_prefix,
-            &ran.task,
-            ran.outputs,
-            &ran.output_types,
-            &config.output_limits(),
-        )
-        .await
-        .map_err(|f| (f, true)),
-        Err(f) => Err((f, false)),
-    };
     // The run's last report (whether outputs.pb landed, the error document) is worth a long
     // wait: without an error document a storage outage can only end the pod with a non-zero
     // exit, which Flyte counts against the task's own retries instead of its system
     // retries. It shares one deadline, so the run still ends by a known time.
     let report_by = || Instant::now() + storage.config().retry.report_patience();
+
+    // Outputs that were prepared (some perhaps offloaded beside `outputs.pb`) but did not
+    // land leave nothing under the prefix: see `clear_offloaded`.
+    let prefix = OutputPrefix::new(&args.output_prefix);
     let (failure, report) = match result {
-        Ok(outputs) => {
-            let bytes = outputs.encode_to_vec();
-            let started = Instant::now();
-            let e = match storage.write(&outputs_uri, bytes.clone()).await {
-                Ok(()) => {
-                    info!(uri = %outputs_uri, bytes = bytes.len(), ms = started.elapsed().as_secs_f64() * 1e3, "outputs written");
-                    return Outcome::Succeeded;
-                }
-                Err(e) => e,
-            };
-            let report = storage.retrying_until(report_by());
-            match settle_outputs(&storage, &report, &outputs_uri, &bytes, &e).await {
-                Ok(true) => {
-                    warn!(uri = %outputs_uri, error = %e, "the answer to the outputs' write was lost, but the outputs are there, whole");
-                    return Outcome::Succeeded;
-                }
-                Ok(false) => {
-                    remove_offloaded(&storage, &outputs).await;
-                    (storage_failure("writing the outputs", &e), report)
-                }
-                Err(unknown) => {
-                    // outputs.pb may be there: an error document beside it could make both.
-                    let failure = storage_failure("writing the outputs", &e);
-                    error!(uri = %error_uri, outputs = %outputs_uri, error = %unknown, "cannot write the error document: whether the outputs landed cannot be found out, and the two must never both exist");
-                    return Outcome::Unreported(failure, unknown);
-                }
+        Err(f) => (f, storage.retrying_until(report_by())),
+        Ok(ran) => match publish(&storage, &config, &prefix, ran, &report_by).await {
+            Published::Succeeded => return Outcome::Succeeded,
+            Published::Unknown(failure, unknown) => {
+                // outputs.pb may be there: an error document beside it could make both.
+                error!(uri = %error_uri, outputs = %outputs_uri, error = %unknown, "cannot write the error document: whether the outputs landed cannot be found out, and the two must never both exist");
+                return Outcome::Unreported(failure, unknown);
             }
-        }
-        Err((f, ran)) => {
-            if ran {
-                // Offloaded files of a run that then failed would point nowhere.
-                remove_offloaded_files(&storage, &args.output_prefix).await;
+            Published::Failed(failure, report) => {
+                clear_offloaded(&storage, &prefix).await;
+                (failure, report)
             }
-            (f, storage.retrying_until(report_by()))
-        }
+        },
     };
     if args.local {
         // `run` prints the failure itself, once.
@@ -152,24 +120,72 @@ async fn settle_outputs(
     }
 }
 
-/// Removes the offloaded outputs a failed write left.
-async fn remove_offloaded(storage: &Storage, outputs: &LiteralMap) {
-    for lit in outputs.literals.values() {
-        if let Some(literal::Value::OffloadedMetadata(meta)) = &lit.value {
-            if let Err(e) = storage.delete(&meta.uri).await {
-                warn!(uri = %meta.uri, error = %e, "cannot remove an offloaded output");
-            }
+/// How the outputs of a run that succeeded ended up.
+enum Published {
+    /// `outputs.pb` is written, whole.
+    Succeeded,
+    /// They are not there (checking or writing them failed); the error document is to be
+    /// written through `Storage`, the report's patient storage.
+    Failed(Failure, Storage),
+    /// Whether `outputs.pb` landed cannot be found out.
+    Unknown(Failure, StorageError),
+}
+
+/// Checks and offloads `ran`'s outputs, then writes `outputs.pb`; a write whose answer was
+/// lost is settled with `report_by`'s patience.
+async fn publish(
+    storage: &Storage,
+    config: &RunConfig,
+    prefix: &OutputPrefix,
+    ran: Ran,
+    report_by: &impl Fn() -> Instant,
+) -> Published {
+    let prepared = prepare_outputs(
+        storage,
+        prefix.as_str(),
+        &ran.task,
+        ran.outputs,
+        &ran.output_types,
+        &config.output_limits(),
+    )
+    .await;
+    let outputs = match prepared {
+        Ok(outputs) => outputs,
+        Err(f) => return Published::Failed(f, storage.retrying_until(report_by())),
+    };
+    let uri = prefix.outputs();
+    let bytes = outputs.encode_to_vec();
+    let started = Instant::now();
+    let e = match storage.write(&uri, bytes.clone()).await {
+        Ok(()) => {
+            info!(uri = %uri, bytes = bytes.len(), ms = started.elapsed().as_secs_f64() * 1e3, "outputs written");
+            return Published::Succeeded;
         }
+        Err(e) => e,
+    };
+    let report = storage.retrying_until(report_by());
+    match settle_outputs(storage, &report, &uri, &bytes, &e).await {
+        Ok(true) => {
+            warn!(uri = %uri, error = %e, "the answer to the outputs' write was lost, but the outputs are there, whole");
+            Published::Succeeded
+        }
+        Ok(false) => Published::Failed(storage_failure("writing the outputs", &e), report),
+        Err(unknown) => Published::Unknown(storage_failure("writing the outputs", &e), unknown),
     }
 }
 
-/// Removes every `*_offloaded_metadata.pb` under the output prefix.
-async fn remove_offloaded_files(storage: &Storage, output_prefix: &str) {
-    let Ok(names) = storage.list(output_prefix).await else {
-        return;
+/// The one cleanup of a run whose outputs did not land: every offloaded output under the
+/// prefix ([`OutputPrefix::offloaded_files`]) is removed, since it would point nowhere.
+/// What cannot be removed is logged; the run's failure stands either way.
+async fn clear_offloaded(storage: &Storage, prefix: &OutputPrefix) {
+    let names = match storage.list(prefix.as_str()).await {
+        Ok(names) => names,
+        Err(e) => {
+            warn!(prefix = %prefix.as_str(), error = %e, "cannot list the offloaded outputs to remove");
+            return;
+        }
     };
-    for name in names.iter().filter(|n| is_offloaded_file(n)) {
-        let uri = join(output_prefix, name);
+    for uri in prefix.offloaded_files(&names) {
         if let Err(e) = storage.delete(&uri).await {
             warn!(uri = %uri, error = %e, "cannot remove an offloaded output");
         }

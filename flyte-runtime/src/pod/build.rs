@@ -8,7 +8,8 @@
 use super::env::decorate_env_vars;
 use super::error::{PodError, PRIMARY_CONTAINER_KEY};
 use super::model::{
-    Container, EnvVar, ObjectMeta, Pod, PodSpec, ResourceRequirements, Volume, VolumeMount,
+    Container, EmptyDirVolumeSource, EnvVar, ObjectMeta, Pod, PodSpec, ResourceRequirements,
+    Volume, VolumeMount,
 };
 use super::platform::{Platform, PodRun};
 use super::quantity::Quantity;
@@ -209,8 +210,9 @@ fn add_flyte_customizations(
     platform: &Platform,
     mode: Assign,
 ) -> Result<(), PodError> {
-    c.command = run.placeholders.render(&c.command)?;
-    c.args = run.placeholders.render(&c.args)?;
+    let placeholders = run.placeholders();
+    c.command = placeholders.render(&c.command)?;
+    c.args = placeholders.render(&c.args)?;
     decorate_env_vars(&mut c.env, task, run, platform);
     // SanitizeGPUResourceRequirements: `gpu` is the platform's GPU resource.
     for side in [&mut c.resources.requests, &mut c.resources.limits] {
@@ -241,14 +243,13 @@ fn apply_shared_memory(
             shm.mount_name
         ));
     }
-    let mut empty_dir = serde_json::json!({ "medium": "Memory" });
-    if !shm.size_limit.is_empty() {
-        let q: Quantity = shm.size_limit.parse().map_err(|_| PodError::Quantity {
+    let size_limit = match shm.size_limit.as_str() {
+        "" => None,
+        text => Some(text.parse::<Quantity>().map_err(|_| PodError::Quantity {
             name: "shared memory size limit".into(),
             value: shm.size_limit.clone(),
-        })?;
-        empty_dir["sizeLimit"] = serde_json::Value::String(q.as_str().to_string());
-    }
+        })?),
+    };
     let Some(c) = spec.containers.iter_mut().find(|c| c.name == primary) else {
         return err("Unable to find primary container".into());
     };
@@ -268,7 +269,11 @@ fn apply_shared_memory(
     });
     spec.volumes.push(Volume {
         name: shm.mount_name.clone(),
-        extra: [("emptyDir".to_string(), empty_dir)].into_iter().collect(),
+        empty_dir: Some(EmptyDirVolumeSource {
+            medium: "Memory".to_string(),
+            size_limit,
+            ..EmptyDirVolumeSource::default()
+        }),
         ..Volume::default()
     });
     Ok(())

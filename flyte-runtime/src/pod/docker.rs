@@ -176,12 +176,11 @@ fn mount_volumes(
             }
             cmd.arg("--volume")
                 .arg(format!("{}:{}:ro", dir.display(), mount.mount_path));
-        } else if let Some(empty_dir) = volume.extra.get("emptyDir") {
+        } else if let Some(empty_dir) = &volume.empty_dir {
             let size = empty_dir
-                .get("sizeLimit")
-                .and_then(|s| s.as_str())
-                .and_then(|s| s.parse::<super::Quantity>().ok())
-                .and_then(|q| q.whole_units());
+                .size_limit
+                .as_ref()
+                .and_then(super::Quantity::whole_units);
             let spec = match size {
                 Some(bytes) => format!("{}:rw,size={bytes}", mount.mount_path),
                 None => format!("{}:rw", mount.mount_path),

@@ -34,11 +34,12 @@ pub use build::{build_pod, primary_container};
 pub use docker::{docker_run, local_secret_value, DockerError, DockerOptions};
 pub use error::{PodError, PRIMARY_CONTAINER_KEY};
 pub use model::{
-    Container, DnsConfig, EnvVar, EnvVarSource, HostAlias, KeyToPath, ObjectMeta, Pod, PodSpec,
-    ResourceRequirements, SecretKeySelector, SecretVolumeSource, Volume, VolumeMount,
+    Container, DnsConfig, EmptyDirVolumeSource, EnvVar, EnvVarSource, HostAlias, KeyToPath,
+    ObjectMeta, Pod, PodSpec, ResourceRequirements, SecretKeySelector, SecretVolumeSource,
+    Verbatim, Volume, VolumeMount,
 };
 pub use placeholders::{Placeholders, RenderError};
-pub use platform::{LiteralOffloading, Platform, PodRun};
+pub use platform::{LiteralOffloading, NodeLayout, Platform, PodRun};
 pub use quantity::{k8s_resource_name, NotAQuantity, Quantity};
 pub use results::{
     clear_results, read_results, ContainerExit, FailureSource, TaskFailure, TaskResult,

@@ -1,11 +1,12 @@
 //! What the cluster knows that the template does not: the execution's identity and where its
-//! files are ([`PodRun`]), and the operator's configuration of the k8s plugin and propeller
+//! files are ([`PodRun`], [`NodeLayout`]), and the operator's configuration of the k8s plugin and propeller
 //! ([`Platform`]), with flyteplugins 1.16's defaults.
 
 use super::model::{DnsConfig, HostAlias};
 use super::placeholders::Placeholders;
 use super::quantity::Quantity;
 use crate::contract::{INPUTS_PB, TASK_PB};
+use crate::proto::core::LiteralMap;
 
 /// Literal offloading as propeller's `literal-offloading-config` turns it on: propeller then
 /// sets `_F_L_MIN_SIZE_MB` and `_F_L_MAX_SIZE_MB` in every task pod.
@@ -76,16 +77,61 @@ fn quantity(s: &str) -> Quantity {
     }
 }
 
-/// One run of a task as propeller starts it: the execution's identity and the paths that
-/// fill the placeholders.
+/// Where a node's files are: the paths propeller fills into the placeholders. Propeller's
+/// layout under a metadata prefix is [`NodeLayout::under`]; a local run lays out its folder
+/// its own way (`run`'s folder, a map element's prefixes) with the same fields.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NodeLayout {
+    /// `{{.input}}`: the node's `inputs.pb`.
+    pub input: String,
+    /// `{{.inputPrefix}}`.
+    pub input_prefix: String,
+    /// `{{.outputPrefix}}`: where the attempt's results go.
+    pub output_prefix: String,
+    /// `{{.rawOutputDataPrefix}}`.
+    pub raw_output_data_prefix: String,
+    /// `{{.checkpointOutputPrefix}}`: this attempt's checkpoint.
+    pub checkpoint_output_prefix: String,
+    /// `{{.prevCheckpointPrefix}}`: the previous attempt's checkpoint, if there is one.
+    pub prev_checkpoint_prefix: Option<String>,
+    /// `{{.taskTemplatePath}}`.
+    pub task_template_path: String,
+}
+
+impl NodeLayout {
+    /// The files of attempt `attempt` of a node whose data is under `prefix`, as propeller
+    /// lays them out: the inputs at `<prefix>/inputs.pb`, the template at
+    /// `<prefix>/task.pb`, and per attempt `<prefix>/<attempt>` for outputs,
+    /// `<prefix>/raw/<attempt>` for raw data and `<prefix>/checkpoints/<attempt>` for
+    /// checkpoints (the previous attempt's is `{{.prevCheckpointPrefix}}`).
+    pub fn under(prefix: &str, attempt: u32) -> Self {
+        let p = |n: &str| format!("{}/{n}", prefix.trim_end_matches('/'));
+        Self {
+            input: p(INPUTS_PB),
+            input_prefix: prefix.trim_end_matches('/').to_string(),
+            output_prefix: p(&attempt.to_string()),
+            raw_output_data_prefix: p(&format!("raw/{attempt}")),
+            checkpoint_output_prefix: p(&format!("checkpoints/{attempt}")),
+            prev_checkpoint_prefix: attempt
+                .checked_sub(1)
+                .map(|prev| p(&format!("checkpoints/{prev}"))),
+            task_template_path: p(TASK_PB),
+        }
+    }
+}
+
+/// One run of a task as propeller starts it: the execution's identity, where its files are
+/// and its inputs; the placeholders are computed from them ([`PodRun::placeholders`]).
 ///
 /// ```
-/// use flyte_runtime::pod::PodRun;
+/// use flyte_runtime::pod::{NodeLayout, PodRun};
 ///
 /// let run = PodRun::under("s3://bucket/metadata/run-1", 0);
-/// assert_eq!(run.placeholders.input, "s3://bucket/metadata/run-1/inputs.pb");
-/// assert_eq!(run.placeholders.output_prefix, "s3://bucket/metadata/run-1/0");
+/// assert_eq!(run.placeholders().input, "s3://bucket/metadata/run-1/inputs.pb");
+/// assert_eq!(run.placeholders().output_prefix, "s3://bucket/metadata/run-1/0");
 /// assert_eq!(run.pod_name(), "local-n0-0");
+/// let element = PodRun::new(NodeLayout::under("s3://b/n1", 1), "exec", "n1-n3", 1);
+/// assert_eq!(element.placeholders().generated_name, "exec-n1-n3-1");
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct PodRun {
@@ -105,50 +151,76 @@ pub struct PodRun {
     pub namespace: String,
     /// Environment given to this execution (`pyflyte run --env`, a launch plan's envs).
     pub execution_env: Vec<(String, String)>,
-    /// The paths and inputs of the placeholders.
-    pub placeholders: Placeholders,
+    /// Where the node's files are.
+    pub layout: NodeLayout,
+    /// The inputs, for `{{.inputs.NAME}}` (when empty, those are left as they are).
+    pub inputs: LiteralMap,
 }
 
 impl PodRun {
-    /// A run whose files are under `prefix` as propeller lays them out for a node: the
-    /// inputs at `<prefix>/inputs.pb`, the template at `<prefix>/task.pb`, and per attempt
-    /// `<prefix>/<attempt>` for outputs, `<prefix>/raw/<attempt>` for raw data and
-    /// `<prefix>/checkpoints/<attempt>` for checkpoints (the previous attempt's is
-    /// `{{.prevCheckpointPrefix}}`).
-    pub fn under(prefix: &str, attempt: u32) -> Self {
-        let p = |n: &str| format!("{}/{n}", prefix.trim_end_matches('/'));
-        let placeholders = Placeholders {
-            input: p(INPUTS_PB),
-            input_prefix: prefix.trim_end_matches('/').to_string(),
-            output_prefix: p(&attempt.to_string()),
-            raw_output_data_prefix: p(&format!("raw/{attempt}")),
-            checkpoint_output_prefix: p(&format!("checkpoints/{attempt}")),
-            prev_checkpoint_prefix: attempt
-                .checked_sub(1)
-                .map(|prev| p(&format!("checkpoints/{prev}")))
-                .unwrap_or_default(),
-            task_template_path: p(TASK_PB),
-            ..Placeholders::default()
-        };
-        let mut run = Self {
+    /// Attempt `attempt` of node `node_id` of execution `execution` (in the default
+    /// project and domain, `flytesnacks`/`development`), its files where `layout` says.
+    pub fn new(
+        layout: NodeLayout,
+        execution: impl Into<String>,
+        node_id: impl Into<String>,
+        attempt: u32,
+    ) -> Self {
+        Self {
             project: "flytesnacks".to_string(),
             domain: "development".to_string(),
-            execution: "local".to_string(),
+            execution: execution.into(),
             workflow: None,
-            node_id: "n0".to_string(),
+            node_id: node_id.into(),
             attempt,
             namespace: "flytesnacks-development".to_string(),
             execution_env: Vec::new(),
-            placeholders,
-        };
-        run.placeholders.generated_name = run.pod_name();
-        run.placeholders.namespace = run.namespace.clone();
-        run
+            layout,
+            inputs: LiteralMap::default(),
+        }
+    }
+
+    /// Attempt `attempt` of node `n0` of execution `local`, its files under `prefix` as
+    /// propeller lays them out ([`NodeLayout::under`]).
+    pub fn under(prefix: &str, attempt: u32) -> Self {
+        Self::new(NodeLayout::under(prefix, attempt), "local", "n0", attempt)
+    }
+
+    /// This run with `inputs` (what `{{.inputs.NAME}}` renders).
+    pub fn with_inputs(self, inputs: LiteralMap) -> Self {
+        Self { inputs, ..self }
+    }
+
+    /// This run with `env` as the execution's environment.
+    pub fn with_execution_env(self, env: Vec<(String, String)>) -> Self {
+        Self {
+            execution_env: env,
+            ..self
+        }
     }
 
     /// The task execution's generated name, which names the pod: `<execution>-<node>-<attempt>`.
     pub fn pod_name(&self) -> String {
         format!("{}-{}-{}", self.execution, self.node_id, self.attempt)
+    }
+
+    /// The values propeller fills into the container's `command` and `args`: the layout's
+    /// paths, the generated name ([`pod_name`](Self::pod_name)), the namespace and the
+    /// inputs.
+    pub fn placeholders(&self) -> Placeholders {
+        let l = &self.layout;
+        Placeholders {
+            input: l.input.clone(),
+            input_prefix: l.input_prefix.clone(),
+            output_prefix: l.output_prefix.clone(),
+            raw_output_data_prefix: l.raw_output_data_prefix.clone(),
+            checkpoint_output_prefix: l.checkpoint_output_prefix.clone(),
+            prev_checkpoint_prefix: l.prev_checkpoint_prefix.clone().unwrap_or_default(),
+            task_template_path: l.task_template_path.clone(),
+            generated_name: self.pod_name(),
+            namespace: self.namespace.clone(),
+            inputs: self.inputs.clone(),
+        }
     }
 }
 

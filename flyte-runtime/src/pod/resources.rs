@@ -94,6 +94,7 @@ mod tests {
                 .map(|(k, v)| (k.to_string(), q(v)))
                 .collect(),
             limits: limits.iter().map(|(k, v)| (k.to_string(), q(v))).collect(),
+            ..ResourceRequirements::default()
         };
         apply_resource_overrides(&mut r, &Platform::default(), mode);
         r

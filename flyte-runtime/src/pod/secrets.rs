@@ -135,6 +135,7 @@ pub(crate) fn inject_secret(secret: &Secret, spec: &mut PodSpec) -> Result<(), P
                     }),
                     ..EnvVarSource::default()
                 }),
+                ..EnvVar::default()
             };
             everywhere(spec, var.clone());
             if !secret.env_var.is_empty() {

@@ -65,6 +65,14 @@ pub enum DefinitionError {
         /// What is wrong.
         message: String,
     },
+    /// The pod template does not make a pod: its pod spec is not a Kubernetes `PodSpec`.
+    #[error("task `{task}`: pod template: {message}")]
+    PodTemplate {
+        /// The task.
+        task: String,
+        /// What is wrong.
+        message: String,
+    },
     /// The task has no name.
     #[error("a task of type `{task_type}` has an empty name")]
     EmptyName {

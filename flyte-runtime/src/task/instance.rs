@@ -24,11 +24,21 @@ pub struct Cache {
 
 /// A Kubernetes pod template for the task's pod: the primary container (named
 /// `primary_container_name`) gets the task's image, args, env and resources.
+///
+/// The template's `k8s_pod` is this spec read into the pod model
+/// ([`pod::PodSpec`](crate::pod::PodSpec)) with the task's container merged in, as flytekit
+/// merges it; everything the merge does not set is written as given, explicit `false`, `""`
+/// and `[]` included (see [`Verbatim`](crate::pod::Verbatim)). A spec that is not a
+/// Kubernetes `PodSpec` (a container without a name, a quantity that is not one, …) fails
+/// the template.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PodTemplate {
     /// The name of the container the task runs in.
     pub primary_container_name: String,
-    /// A Kubernetes `PodSpec` as JSON (`{"containers": [...], "nodeSelector": {...}}`).
+    /// A Kubernetes `PodSpec` as JSON, with Kubernetes' field names, as `kubectl` and
+    /// flytekit's `V1PodSpec` write it (`{"containers": [...], "nodeSelector": {...}}`);
+    /// `null` for an empty one. (A typed [`pod::PodSpec`](crate::pod::PodSpec) becomes this
+    /// with `serde_json::to_value`.)
     pub pod_spec: serde_json::Value,
     /// Pod labels.
     pub labels: BTreeMap<String, String>,

@@ -158,7 +158,14 @@ impl<T: ContainerTask> TaskInstance<T> {
             })?;
         let container = self.container(settings)?;
         let target = match &self.pod_template {
-            Some(pod) => task_template::Target::K8sPod(k8s_pod(pod, &container)),
+            Some(pod) => {
+                task_template::Target::K8sPod(k8s_pod(pod, &container).map_err(|message| {
+                    DefinitionError::PodTemplate {
+                        task: self.name.clone(),
+                        message,
+                    }
+                })?)
+            }
             None => task_template::Target::Container(container),
         };
         let extended = ExtendedResources {

@@ -1,21 +1,34 @@
-//! `run … --container IMAGE`: the task's pod (see [`crate::pod`]) on the local Docker engine.
-//! The `docker run` comes from the pod model; this file only starts it, asks the engine how
-//! the container ended (exit code, OOM kill) and for the end of its logs (what Kubernetes
-//! keeps as the termination message), and removes it.
+//! A pod (see [`crate::pod`]) on the local Docker engine: the `docker run` comes from the pod
+//! model; this file only starts it, asks the engine how the container ended (exit code, OOM
+//! kill) and for the end of its logs (what Kubernetes keeps as the termination message), and
+//! removes it.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use super::error::LocalError;
+use super::inputs::for_each_location;
 use crate::pod::{docker_run, ContainerExit, DockerOptions, Pod};
 use crate::proto::core::LiteralMap;
 
+/// How a container run is asked for (`--container IMAGE`, `--volume`, `--harden`).
+#[derive(Debug, Clone)]
+pub(crate) struct ContainerChoice {
+    /// The image the primary container runs (propeller's container image override).
+    pub(crate) image: String,
+    /// Host folders the task reads, mounted read-only at the same path.
+    pub(crate) volumes: Vec<PathBuf>,
+    /// Hardening a pod does not have (no network, read-only root, no capabilities).
+    pub(crate) harden: bool,
+}
+
 /// The local folders holding file, directory and table inputs, however deep in lists, maps
 /// and optionals (mounted read-only).
-pub(crate) fn input_folders(inputs: &LiteralMap) -> Vec<PathBuf> {
+fn input_folders(inputs: &LiteralMap) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for lit in inputs.literals.values() {
-        super::inputs::for_each_location(&mut lit.clone(), &mut |uri| {
+        for_each_location(&mut lit.clone(), &mut |uri| {
             let path = uri.strip_prefix("file://").unwrap_or(uri);
             if path.starts_with('/') {
                 let p = Path::new(path);
@@ -34,35 +47,42 @@ pub(crate) fn input_folders(inputs: &LiteralMap) -> Vec<PathBuf> {
 pub(crate) fn read_only_mounts(
     volumes: &[PathBuf],
     inputs: &LiteralMap,
-) -> Result<Vec<(PathBuf, bool)>, String> {
+) -> Result<Vec<(PathBuf, bool)>, LocalError> {
     volumes
         .iter()
         .chain(&input_folders(inputs))
         .map(|v| {
             std::path::absolute(v)
                 .map(|v| (v, true))
-                .map_err(|e| format!("{}: {e}", v.display()))
+                .map_err(|source| LocalError::Io {
+                    path: v.clone(),
+                    source,
+                })
         })
         .collect()
 }
 
 /// How the pod's container ended.
-pub(crate) struct Ran {
+pub(crate) struct ContainerRan {
     pub(crate) exit: ContainerExit,
     /// The last lines of its logs (Kubernetes' `FallbackToLogsOnError` message).
     pub(crate) logs_tail: String,
     pub(crate) took: Duration,
 }
 
-fn docker(args: &[&str]) -> Result<String, String> {
+/// `docker ARGS`: its stdout when it succeeds, else what it said on stderr.
+fn docker(args: &[&str]) -> Result<String, LocalError> {
     let out = Command::new("docker")
         .args(args)
         .output()
-        .map_err(|e| format!("cannot start `docker` (is the Docker engine installed?): {e}"))?;
+        .map_err(LocalError::NoDocker)?;
     if out.status.success() {
         Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
     } else {
-        Err(String::from_utf8_lossy(&out.stderr).trim().to_string())
+        Err(LocalError::DockerFailed {
+            command: args.join(" "),
+            stderr: String::from_utf8_lossy(&out.stderr).trim().to_string(),
+        })
     }
 }
 
@@ -73,7 +93,7 @@ pub(crate) fn run_pod(
     primary: &str,
     image: &str,
     options: &DockerOptions,
-) -> Result<Ran, String> {
+) -> Result<ContainerRan, LocalError> {
     let mut pod = pod.clone();
     for c in pod.spec.containers.iter_mut().filter(|c| c.name == primary) {
         c.image = image.to_string();
@@ -83,11 +103,9 @@ pub(crate) fn run_pod(
             "the pod has other containers than `{primary}`; a local run starts only the primary one"
         );
     }
-    let mut cmd = docker_run(&pod, primary, options).map_err(|e| e.to_string())?;
+    let mut cmd = docker_run(&pod, primary, options)?;
     let started = Instant::now();
-    let status = cmd
-        .status()
-        .map_err(|e| format!("cannot start `docker` (is the Docker engine installed?): {e}"))?;
+    let status = cmd.status().map_err(LocalError::NoDocker)?;
     let took = started.elapsed();
     let state = docker(&[
         "inspect",
@@ -96,9 +114,10 @@ pub(crate) fn run_pod(
         &options.name,
     ]);
     let Ok(state) = state else {
-        return Err(format!(
-            "`docker run` failed ({status}) before the container started; is the image `{image}` built and the engine running?"
-        ));
+        return Err(LocalError::ContainerDidNotStart {
+            status,
+            image: image.to_string(),
+        });
     };
     let logs_tail = Command::new("docker")
         .args(["logs", "--tail", "20", &options.name])
@@ -109,7 +128,7 @@ pub(crate) fn run_pod(
         tracing::warn!(container = %options.name, error = %e, "cannot remove the container");
     }
     let (code, oom) = state.split_once(' ').unwrap_or((state.as_str(), "false"));
-    Ok(Ran {
+    Ok(ContainerRan {
         exit: ContainerExit {
             name: primary.to_string(),
             code: code.parse().unwrap_or(-1),
