@@ -31,8 +31,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use flyte_runtime::__private::pod::Placeholders;
 use flyte_runtime::context::{ExecutionContext, ScratchDir};
-use flyte_runtime::pod::Placeholders;
 use flyte_runtime::proto::core::{ErrorDocument, LiteralMap};
 use flyte_runtime::storage::{S3Config, Storage, StorageConfig};
 use flyte_runtime::types::FlyteType;

@@ -1,7 +1,7 @@
 //! The prebuilt image (`cargo flyte image -p flyte-examples`, run by the test command before the tests)
 //! through the machine's Docker engine, each task run as a Flyte 1.16 cluster runs its pod:
 //! `flyte-examples run … --container IMAGE`, whose `docker run` is derived from the pod model
-//! of `flyte_runtime::pod` (nothing a pod lacks: no tmpfs, the image's own user and
+//! of `flyte_runtime::__private::pod` (nothing a pod lacks: no tmpfs, the image's own user and
 //! filesystem). Storage is a real S3 server (moto) on 127.0.0.1, reached from the container
 //! by a host name, as a pod reaches its blob store: through `/etc/hosts` (a pod's
 //! `hostAliases`) or through a DNS server the test starts (dnsmasq; a pod's `dnsConfig`). The

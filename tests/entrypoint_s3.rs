@@ -6,7 +6,7 @@
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use flyte_runtime::pod::Placeholders;
+use flyte_runtime::__private::pod::Placeholders;
 use flyte_runtime::proto::core::{ErrorDocument, LiteralMap, TaskTemplate};
 use flyte_runtime::storage::Storage;
 use flyte_runtime::types::FlyteType;

@@ -166,7 +166,7 @@ fn a_structs_field_docs_are_the_descriptions_flytekit_writes_for_a_dataclass() {
     let ours = Reading::literal_type();
     assert_eq!(ours, theirs);
     // The comparison sees descriptions: the same struct but for `east`'s is not flytekit's.
-    use flyte_runtime::types::structs::{struct_literal_type, FieldInfo};
+    use flyte_runtime::__private::types::structs::{struct_literal_type, FieldInfo};
     let east_undescribed = struct_literal_type(
         "Reading",
         &[

@@ -7,7 +7,8 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use flyte_runtime::execute::{DECODED_INPUTS_FACTOR, DEFAULT_MAX_INPUTS_BYTES};
+use flyte_runtime::__private::execute::DECODED_INPUTS_FACTOR;
+use flyte_runtime::execute::DEFAULT_MAX_INPUTS_BYTES;
 use flyte_runtime::proto::core::{literal, Literal, LiteralCollection, LiteralMap};
 use flyte_runtime::types::FlyteType;
 use flyte_tests::pod::{add_inputs, container_args, template_of, LocalPod};

@@ -3,7 +3,7 @@
 //! variables and output prefixes (the ArrayNode model in `support/array_node.rs`), the lists
 //! gathered in index order and read by flytekit.
 
-use flyte_runtime::pod::{min_successes, ArrayVerdict, TaskResult};
+use flyte_runtime::__private::pod::{min_successes, ArrayVerdict, TaskResult};
 use flyte_runtime::proto::core::{literal, Literal, LiteralMap, TaskTemplate, VariableMap};
 use flyte_runtime::task::map_template;
 use flyte_runtime::types::FlyteType;

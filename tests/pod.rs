@@ -5,7 +5,7 @@
 
 use std::process::Command;
 
-use flyte_runtime::pod::{build_pod, Platform, PodError, PodRun};
+use flyte_runtime::__private::pod::{build_pod, Platform, PodError, PodRun};
 use flyte_runtime::proto::core::TaskTemplate;
 use serde_json::{json, Value as Json};
 

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use base64::Engine as _;
-use flyte_runtime::pod::{build_pod, Platform, PodRun, PRIMARY_CONTAINER_KEY};
+use flyte_runtime::__private::pod::{build_pod, Platform, PodRun, PRIMARY_CONTAINER_KEY};
 use flyte_runtime::proto::admin::TaskSpec;
 use flyte_runtime::proto::core::{literal_type, LiteralMap, SimpleType, TaskTemplate};
 use flyte_runtime::task::ContainerTask;
@@ -382,7 +382,7 @@ fn a_task_failing_in_rust_fails_the_workflow_with_its_code() {
     );
 }
 
-/// Runs `template` as propeller runs its pod: the pod `flyte_runtime::pod` builds of it (the
+/// Runs `template` as propeller runs its pod: the pod `flyte_runtime::__private::pod` builds of it (the
 /// placeholders rendered, a pod template's primary container merged, propeller's env), its
 /// primary container's args started as a process with that env, from files under `dir`.
 fn run_as_pod(template: &TaskTemplate, inputs: &LiteralMap, dir: &Path) -> PodOutcome {

@@ -40,6 +40,8 @@ echo "== cargo doc"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked
 # flyte-runtime alone, without the `dataframe` feature the examples turn on.
 RUSTDOCFLAGS="-D warnings" cargo doc -p flyte-runtime --no-deps --locked
+echo "== public API (tests/public_api.sh: cargo-public-api over nightly rustdoc JSON)"
+bash tests/public_api.sh
 echo "== fuzz replay (cargo fuzz targets over their corpus and regressions; nightly)"
 started=$(date +%s)
 bash tests/fuzz/run.sh --replay

@@ -2,12 +2,14 @@
 # Installs what the tests need that cargo does not: a Python venv (.venv) with flytekit
 # 1.16.31 (the peer that judges our bytes), moto's S3 server and the Kubernetes client; and
 # dnsmasq (Debian's dnsmasq-base), the DNS server the container tests start on loopback.
-# And s3s-fs, the second S3 server (tests/setup_s3.sh). Idempotent: a venv that already has
+# And s3s-fs, the second S3 server (tests/setup_s3.sh), and cargo-public-api, which lists
+# flyte-runtime's public API (tests/setup_public_api.sh). Idempotent: a venv that already has
 # the pinned versions is kept, and so is an installed s3s-fs of its pinned version.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash tests/setup_s3.sh
+bash tests/setup_public_api.sh
 
 if ! command -v dnsmasq >/dev/null && [ ! -x /usr/sbin/dnsmasq ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

@@ -1,4 +1,6 @@
-//! Paths the macros' generated code uses. Not a public API: names here may change in any release.
+//! Paths the macros' generated code uses, and the crate's internals that the workspace's own
+//! tests, benchmarks and fuzz targets reach. Not a public API: names here may change in any
+//! release, and nothing here is documented or listed in `public-api.txt`.
 
 pub use crate::context::{ExecutionContext, TaskError};
 pub use crate::proto::core::LiteralMap;
@@ -154,4 +156,72 @@ impl ContainerTask for MissingTask {
     type Inputs = Literals;
     type Outputs = Literals;
     type Executor = FallbackExecutor<MissingTask>;
+}
+
+// The crate's modules that are not its public API, for the workspace's tests and benchmarks.
+
+/// The Kubernetes pod propeller builds for a template (`crate::pod`).
+pub mod pod {
+    pub use crate::pod::*;
+}
+/// Registration packages (`crate::package`).
+pub mod package {
+    pub use crate::package::*;
+}
+/// The generated Python modules (`crate::python`).
+pub mod python {
+    pub use crate::python::*;
+}
+/// Workflows and launch plans of maps (`crate::workflow`).
+pub mod workflow {
+    pub use crate::workflow::*;
+}
+/// The entrypoint's parts beyond [`crate::execute`]'s public ones.
+pub mod execute {
+    pub use crate::execute::inputs::DECODED_INPUTS_FACTOR;
+    pub use crate::execute::local_map::run_map_in_process;
+    pub use crate::execute::map_element::{
+        all_element_inputs, array_index, element_inputs, ElementInputs, MapOver, INDEX_OFFSET,
+        INDEX_VAR_NAME,
+    };
+    pub use crate::execute::output_limits::OutputLimits;
+    pub use crate::execute::resolve::{resolve, ResolveError, ResolvedTask};
+    pub use crate::execute::run::template_timeout;
+    pub use crate::execute::runner::TIMEOUT_GRACE;
+    pub use crate::execute::serialized::{serialize_task, SerializedError, SERIALIZED_FORMAT};
+    pub use crate::execute::*;
+}
+/// The type engine's parts beyond [`crate::types`]'s public ones.
+pub mod types {
+    /// Checking literals against literal types.
+    pub mod check {
+        pub use crate::types::check::*;
+    }
+    /// Describing literal types to people.
+    pub mod describe {
+        pub use crate::types::describe::*;
+    }
+    /// Flyte enums.
+    pub mod enums {
+        pub use crate::types::enums::*;
+    }
+    /// Literals as JSON.
+    pub mod json_literal {
+        pub use crate::types::json_literal::*;
+    }
+    /// Dataclasses.
+    pub mod structs {
+        pub use crate::types::structs::*;
+    }
+}
+/// The task model's parts the macros' generated code uses.
+pub mod task {
+    /// Configuration schemas.
+    pub mod config_schema {
+        pub use crate::task::config_schema::*;
+    }
+    /// The `custom` struct.
+    pub mod custom {
+        pub use crate::task::custom::*;
+    }
 }

@@ -7,9 +7,11 @@
 //!   instances and their templates, and the [`registry`](task::registry) of what a binary
 //!   holds; [`context`]: what an executor works with while it runs; [`contract`]: the
 //!   `execute` flags and the resolvers' loader args, spelt once; [`execute`]: the container
-//!   entrypoint; [`storage`]: object storage; [`cli`]: the author's binary (`execute`, `run`,
-//!   `list`, `template`, `package`, `pod`); [`pod`]: the Kubernetes Pod propeller 1.16 creates
-//!   for a template.
+//!   entrypoint and a run in your own process; [`storage`]: object storage; [`cli`]: the
+//!   author's binary (`execute`, `run`, `list`, `template`, `package`, `pod`, …).
+//! - Everything else (the pod model, local runs, packages, the Python modules, workflows and
+//!   the entrypoint's parts) is the crate's own; the public surface is listed in
+//!   `flyte-runtime/public-api.txt` and checked by the test command.
 //! - The macros: [`container_task`](macro@container_task), [`shim_executor`](macro@shim_executor),
 //!   [`TaskIo`](derive@TaskIo), [`FlyteType`](derive@FlyteType).
 //! - `dataframe` (feature `dataframe`): tables as parquet, as pandas reads them.
@@ -21,16 +23,16 @@ pub mod contract;
 #[cfg(feature = "dataframe")]
 pub mod dataframe;
 pub mod execute;
-mod local;
-pub mod package;
-pub mod pod;
+pub(crate) mod local;
+pub(crate) mod package;
+pub(crate) mod pod;
 pub mod prelude;
 pub mod proto;
-pub mod python;
+pub(crate) mod python;
 pub mod storage;
 pub mod task;
 pub mod types;
-pub mod workflow;
+pub(crate) mod workflow;
 
 /// `#[derive(FlyteType)]`: a struct as a Flyte dataclass, or a unit-only enum as a Flyte enum.
 ///

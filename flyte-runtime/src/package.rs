@@ -10,7 +10,7 @@
 //! tasks are not packaged (they are registered already); echo tasks are.
 //!
 //! ```
-//! use flyte_runtime::package::{package_file_name, write_package, EntityKind};
+//! use flyte_runtime::__private::package::{package_file_name, write_package, EntityKind};
 //! use flyte_runtime::task::{EchoTask, SerializationSettings};
 //! use flyte_runtime::task::AnyTaskInstance;
 //!

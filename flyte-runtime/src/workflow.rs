@@ -46,7 +46,7 @@ pub fn workflow_input_bindings(inputs: Option<&VariableMap>) -> Vec<Binding> {
 ///
 /// ```
 /// use flyte_runtime::proto::core::{node, Identifier, ResourceType, TypedInterface};
-/// use flyte_runtime::workflow::single_node_workflow;
+/// use flyte_runtime::__private::workflow::single_node_workflow;
 ///
 /// let id = Identifier {
 ///     resource_type: ResourceType::Workflow as i32,

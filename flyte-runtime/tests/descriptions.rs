@@ -4,7 +4,7 @@
 //! and their elements; a `#[derive(FlyteType)]` struct field's `///` is the `description` of
 //! its property in the struct's JSON schema.
 
-use flyte_runtime::execute::{all_element_inputs, MapOver};
+use flyte_runtime::__private::execute::{all_element_inputs, MapOver};
 use flyte_runtime::prelude::*;
 use flyte_runtime::proto::core::{LiteralMap, LiteralType, TaskTemplate, VariableMap};
 use flyte_runtime::task::registry::TaskPlugins;

@@ -4,10 +4,10 @@
 //! args by hand.
 
 use clap::Parser;
+use flyte_runtime::__private::execute::{resolve, serialize_task};
+use flyte_runtime::__private::pod::Placeholders;
 use flyte_runtime::cli::{Cli, Command};
 use flyte_runtime::contract::{EntrypointArgs, LoaderArgs, Resolver};
-use flyte_runtime::execute::{resolve, serialize_task};
-use flyte_runtime::pod::Placeholders;
 use flyte_runtime::prelude::*;
 use flyte_runtime::proto::core::{task_template, TaskTemplate};
 use flyte_runtime::storage::Storage;

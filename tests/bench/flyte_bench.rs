@@ -19,10 +19,10 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use flyte_examples::adder::AddTask;
+use flyte_runtime::__private::package::write_package;
 use flyte_runtime::contract::EntrypointArgs;
 use flyte_runtime::contract::PodEnv;
 use flyte_runtime::execute::{execute_with, Outcome, RunConfig};
-use flyte_runtime::package::write_package;
 use flyte_runtime::prelude::*;
 use flyte_runtime::proto::core::LiteralMap;
 use flyte_runtime::task::AnyTaskInstance;

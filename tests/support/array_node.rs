@@ -2,12 +2,12 @@
 //! `inputs.pb` (the whole lists) and the element template, one process per element with
 //! propeller's index variables and its own output prefix (at most `parallelism` at a time),
 //! each element's result read as propeller reads a pod's, and the lists gathered in index
-//! order. The rules themselves are `flyte_runtime::pod`'s (`element_template`, `gather`, …).
+//! order. The rules themselves are `flyte_runtime::__private::pod`'s (`element_template`, `gather`, …).
 
 use std::path::PathBuf;
 use std::process::Command;
 
-use flyte_runtime::pod::{
+use flyte_runtime::__private::pod::{
     element_env, element_literals, element_output_prefix, element_template, gather, list_length,
     read_results, ArrayVerdict, ContainerExit, Placeholders, TaskResult,
 };

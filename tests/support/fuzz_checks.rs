@@ -25,15 +25,16 @@ use flyte_examples::checksum::ChecksumTask;
 use flyte_examples::resumable::CountTask;
 use flyte_examples::sqlite::{QueryTemplate, SqliteTask};
 use flyte_examples::squares::SquaresTask;
+use flyte_runtime::__private::execute::{element_inputs, MapOver};
+use flyte_runtime::__private::task::custom::{from_custom, to_custom};
+use flyte_runtime::__private::types::check::check_literal_map;
 use flyte_runtime::cli::InputArgs;
 use flyte_runtime::contract::PodEnv;
-use flyte_runtime::execute::{element_inputs, execute_with, MapOver, Origin, Outcome, RunConfig};
+use flyte_runtime::execute::{execute_with, Origin, Outcome, RunConfig};
 use flyte_runtime::proto::core::{literal, Literal, LiteralMap, LiteralType, TaskTemplate};
 use flyte_runtime::proto::core::{Variable, VariableMap};
 use flyte_runtime::storage::Storage;
-use flyte_runtime::task::custom::{from_custom, to_custom};
 use flyte_runtime::task::{map_template, SerializationSettings};
-use flyte_runtime::types::check::check_literal_map;
 use flyte_runtime::types::{FlyteDirectory, FlyteFile, FlyteType};
 use prost::Message;
 use prost_types::Struct;
@@ -143,7 +144,7 @@ impl Checks {
     pub fn template(&self, input: &[u8]) -> Result<(), String> {
         self.entrypoint(input, &self.add_inputs)?;
         if let Ok(t) = TaskTemplate::decode(input) {
-            let _ = flyte_runtime::execute::template_timeout(&t);
+            let _ = flyte_runtime::__private::execute::template_timeout(&t);
             if let Some(custom) = &t.custom {
                 let _ = from_custom::<AddTask>("adder", custom);
                 let _ = from_custom::<SqliteTask>("sqlite", custom);

@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use flyte_runtime::__private::pod::Placeholders;
 use flyte_runtime::contract::{EntrypointArgs, Resolver};
-use flyte_runtime::pod::Placeholders;
 use flyte_runtime::proto::core::{
     task_template, ContainerError, ErrorDocument, LiteralMap, TaskTemplate,
 };

@@ -16,7 +16,7 @@
 //! `template` (one task's template), `package` (the registration package, as
 //! `pyflyte package`), `pod` (the Kubernetes Pod propeller would create for a task) and
 //! `python-module` (a flytekit module of the binary's task types, for Python workflows; see
-//! [`python`](crate::python)). Logs go to stderr, human-readable, or JSON with `--log-format json`
+//! the crate's `python` module). Logs go to stderr, human-readable, or JSON with `--log-format json`
 //! or `FLYTE_RS_LOG_FORMAT=json`; `RUST_LOG` sets the levels (default `info` for `execute`,
 //! `warn` otherwise).
 //!

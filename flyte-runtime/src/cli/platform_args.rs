@@ -39,7 +39,7 @@ pub struct PlatformArgs {
 impl PlatformArgs {
     /// The platform these flags describe; a `--platform-env NAME` without a value takes it
     /// from `env` (the caller's environment).
-    pub fn platform(&self, env: &PodEnv) -> Result<Platform, String> {
+    pub(crate) fn platform(&self, env: &PodEnv) -> Result<Platform, String> {
         let mut p = Platform {
             host_network: self.host_network,
             max_download_bytes: self.max_download_mb << 20,

@@ -38,7 +38,7 @@ pub struct MapOver {
 /// `$BATCH_JOB_ARRAY_INDEX_VAR_NAME` names.
 ///
 /// ```
-/// use flyte_runtime::execute::array_index;
+/// use flyte_runtime::__private::execute::array_index;
 /// let env = |k: &str| match k {
 ///     "BATCH_JOB_ARRAY_INDEX_VAR_NAME" => Some("FLYTE_K8S_ARRAY_INDEX".to_string()),
 ///     "FLYTE_K8S_ARRAY_INDEX" => Some("7".to_string()),
@@ -221,7 +221,7 @@ pub fn element_inputs(
 /// every input.
 ///
 /// ```
-/// use flyte_runtime::execute::{all_element_inputs, MapOver};
+/// use flyte_runtime::__private::execute::{all_element_inputs, MapOver};
 /// use flyte_runtime::proto::core::{LiteralMap, TaskTemplate, TypedInterface, Variable, VariableMap};
 /// use flyte_runtime::types::FlyteType;
 ///

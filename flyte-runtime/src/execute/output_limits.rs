@@ -25,7 +25,7 @@ pub const DEFAULT_MAX_OUTPUTS_BYTES: u64 = 2 << 20;
 /// Offloading thresholds and the largest `outputs.pb` a run writes.
 ///
 /// ```
-/// use flyte_runtime::execute::OutputLimits;
+/// use flyte_runtime::__private::execute::OutputLimits;
 ///
 /// let limits = OutputLimits { offload_min_bytes: Some(10 << 20), offload_max_bytes: 1000 << 20, max_outputs_bytes: 2 << 20 };
 /// assert!(limits.offloads(10 << 20));

@@ -68,7 +68,7 @@ pub enum SerializedError {
 /// #     type Task = T;
 /// #     fn execute_from_model(&self, _: &ExecutionContext, _: T, i: I) -> Result<O, TaskError> { Ok(O { b: i.a }) }
 /// # }
-/// use flyte_runtime::execute::serialize_task;
+/// use flyte_runtime::__private::execute::serialize_task;
 ///
 /// let bytes = serialize_task(&TaskInstance::new("doc.ser", T {}), &Default::default()).unwrap();
 /// let text = String::from_utf8(bytes).unwrap();

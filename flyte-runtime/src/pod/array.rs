@@ -46,7 +46,7 @@ pub fn element_template(map: &TaskTemplate) -> TaskTemplate {
 /// The environment of element `index`'s pod, beside the task's own.
 ///
 /// ```
-/// let env = flyte_runtime::pod::element_env(3);
+/// let env = flyte_runtime::__private::pod::element_env(3);
 /// assert_eq!(env, [
 ///     ("BATCH_JOB_ARRAY_INDEX_VAR_NAME".to_string(), "FLYTE_K8S_ARRAY_INDEX".to_string()),
 ///     ("FLYTE_K8S_ARRAY_INDEX".to_string(), "3".to_string()),
@@ -166,7 +166,7 @@ pub fn gather(results: &[TaskResult], map: &TaskTemplate, needed: usize) -> Arra
 /// element and output, not the elements' results.
 ///
 /// ```
-/// use flyte_runtime::pod::{ArrayVerdict, Gathering, TaskResult};
+/// use flyte_runtime::__private::pod::{ArrayVerdict, Gathering, TaskResult};
 /// use flyte_runtime::proto::core::{LiteralMap, TaskTemplate, TypedInterface, Variable, VariableMap};
 /// use flyte_runtime::types::FlyteType;
 ///

@@ -39,7 +39,7 @@ pub fn primary_container<'a>(pod: &'a Pod, template: &TaskTemplate) -> Option<&'
 /// The pod propeller 1.16 would create for `template` in `run` on `platform`.
 ///
 /// ```
-/// use flyte_runtime::pod::{build_pod, Platform, PodRun};
+/// use flyte_runtime::__private::pod::{build_pod, Platform, PodRun};
 /// use flyte_runtime::proto::core::{task_template::Target, Container, TaskTemplate};
 ///
 /// let template = TaskTemplate {

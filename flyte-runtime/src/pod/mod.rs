@@ -5,11 +5,11 @@
 //! `docker run` from it, so the local check is exactly as strict as a cluster.
 //!
 //! ```
-//! use flyte_runtime::pod::{build_pod, Platform, PodRun};
+//! use flyte_runtime::__private::pod::{build_pod, Platform, PodRun};
 //! # use flyte_runtime::proto::core::{task_template::Target, Container, TaskTemplate};
 //! # let template = TaskTemplate { target: Some(Target::Container(Container::default())), ..Default::default() };
 //! let pod = build_pod(&template, &PodRun::under("s3://bucket/run", 0), &Platform::default()).unwrap();
-//! let yaml = flyte_runtime::pod::to_yaml(&pod).unwrap();
+//! let yaml = flyte_runtime::__private::pod::to_yaml(&pod).unwrap();
 //! assert!(yaml.starts_with("apiVersion: v1\nkind: Pod\n"));
 //! ```
 

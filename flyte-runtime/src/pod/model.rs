@@ -327,7 +327,7 @@ impl<'de> Deserialize<'de> for Quantity {
 /// spec (`ApiClient.sanitize_for_serialization` keeps every value that is not `None`).
 ///
 /// ```
-/// use flyte_runtime::pod::PodSpec;
+/// use flyte_runtime::__private::pod::PodSpec;
 /// use serde_json::json;
 ///
 /// let given = json!({"hostNetwork": false, "containers": [{"name": "c", "args": []}]});

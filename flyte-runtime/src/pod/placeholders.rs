@@ -12,7 +12,7 @@ use crate::proto::core::{literal, primitive, scalar, Literal, LiteralMap, Primit
 /// The values propeller substitutes.
 ///
 /// ```
-/// use flyte_runtime::pod::Placeholders;
+/// use flyte_runtime::__private::pod::Placeholders;
 ///
 /// let p = Placeholders {
 ///     input: "s3://b/in/inputs.pb".into(),

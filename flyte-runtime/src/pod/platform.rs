@@ -124,7 +124,7 @@ impl NodeLayout {
 /// and its inputs; the placeholders are computed from them ([`PodRun::placeholders`]).
 ///
 /// ```
-/// use flyte_runtime::pod::{NodeLayout, PodRun};
+/// use flyte_runtime::__private::pod::{NodeLayout, PodRun};
 ///
 /// let run = PodRun::under("s3://bucket/metadata/run-1", 0);
 /// assert_eq!(run.placeholders().input, "s3://bucket/metadata/run-1/inputs.pb");

@@ -12,7 +12,7 @@ const NANO: i128 = 1_000_000_000;
 /// A Kubernetes resource quantity with its exact value (in nano-units) and its text as given.
 ///
 /// ```
-/// use flyte_runtime::pod::Quantity;
+/// use flyte_runtime::__private::pod::Quantity;
 ///
 /// let cpu: Quantity = "500m".parse().unwrap();
 /// assert_eq!(cpu.millis(), 500);

@@ -44,7 +44,7 @@ fn columns(sd: &StructuredDatasetType, named: Named) -> Result<String, NoAnnotat
 /// The Python expression of the type flytekit maps to `t`.
 ///
 /// ```
-/// use flyte_runtime::python::annotation;
+/// use flyte_runtime::__private::python::annotation;
 /// use flyte_runtime::types::literal_type::{collection_of, simple};
 /// use flyte_runtime::proto::core::SimpleType;
 /// assert_eq!(annotation(&collection_of(simple(SimpleType::Integer))).unwrap(), "typing.List[int]");

@@ -37,7 +37,7 @@ pub enum ConfigType {
 /// A Rust type whose [`ConfigType`] is known.
 ///
 /// ```
-/// use flyte_runtime::task::config_schema::{ConfigType, DescribeConfigType};
+/// use flyte_runtime::__private::task::config_schema::{ConfigType, DescribeConfigType};
 /// assert_eq!(
 ///     <Option<Vec<u32>>>::config_type(),
 ///     ConfigType::Optional(Box::new(ConfigType::List(Box::new(ConfigType::Int))))

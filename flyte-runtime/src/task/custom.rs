@@ -44,7 +44,7 @@ pub enum CustomError {
 /// Serializes a configuration into `custom`.
 ///
 /// ```
-/// use flyte_runtime::task::custom::{from_custom, to_custom};
+/// use flyte_runtime::__private::task::custom::{from_custom, to_custom};
 ///
 /// #[derive(serde::Serialize, serde::Deserialize, Debug, PartialEq)]
 /// struct Config { offset: i64, label: String }

@@ -359,7 +359,7 @@ impl MapTask {
     }
 
     /// All the map registers, its task template built once: its task's spec, its workflow
-    /// and the workflow's default launch plan (what [`package`](crate::package) writes).
+    /// and the workflow's default launch plan (what the `package` command writes).
     pub fn specs(
         &self,
         settings: &SerializationSettings,

@@ -4,10 +4,10 @@
 //! job.
 
 mod any_instance;
-pub mod config_schema;
+pub(crate) mod config_schema;
 mod container;
 mod container_task;
-pub mod custom;
+pub(crate) mod custom;
 mod definition_error;
 mod echo;
 mod erased;

@@ -16,7 +16,7 @@ use crate::proto::core::{
 /// the value (`[2].x`) and what was expected and found.
 ///
 /// ```
-/// use flyte_runtime::types::check::check_literal;
+/// use flyte_runtime::__private::types::check::check_literal;
 /// use flyte_runtime::types::FlyteType;
 ///
 /// assert!(check_literal(&vec![1i64, 2].to_literal(), &Vec::<i64>::literal_type()).is_ok());
@@ -189,7 +189,7 @@ impl InterfaceError {
 ///
 /// ```
 /// use flyte_runtime::proto::core::{LiteralMap, Variable, VariableMap};
-/// use flyte_runtime::types::check::check_literal_map;
+/// use flyte_runtime::__private::types::check::check_literal_map;
 /// use flyte_runtime::types::FlyteType;
 ///
 /// let vars = VariableMap {

@@ -22,7 +22,7 @@ use crate::proto::core::{
 /// objects for maps and dataclasses; `null` for an absent optional; a URI for files.
 ///
 /// ```
-/// use flyte_runtime::types::json_literal::literal_from_json;
+/// use flyte_runtime::__private::types::json_literal::literal_from_json;
 /// use flyte_runtime::types::FlyteType;
 ///
 /// let lit = literal_from_json(&serde_json::json!([1, 2]), &Vec::<i64>::literal_type()).unwrap();
@@ -154,7 +154,7 @@ fn seconds_literal(secs: f64) -> Option<Literal> {
 /// durations as `"<seconds>s"`, dataclasses as objects, files and tables by their URI.
 ///
 /// ```
-/// use flyte_runtime::types::json_literal::literal_to_json;
+/// use flyte_runtime::__private::types::json_literal::literal_to_json;
 /// use flyte_runtime::types::FlyteType;
 ///
 /// assert_eq!(literal_to_json(&vec![Some(1i64), None].to_literal()), serde_json::json!([1, null]));

@@ -19,19 +19,19 @@
 //! | [`StructuredDataset`] (a DataFrame) | `structured_dataset_type` | `scalar.structured_dataset` (parquet folder) |
 
 mod blob;
-pub mod check;
+pub(crate) mod check;
 mod collections;
-pub mod describe;
-pub mod enums;
+pub(crate) mod describe;
+pub(crate) mod enums;
 mod error;
 mod json;
-pub mod json_literal;
+pub(crate) mod json_literal;
 pub mod literal;
 pub mod literal_type;
 mod option;
 mod primitives;
 pub mod struct_value;
-pub mod structs;
+pub(crate) mod structs;
 pub mod structured_dataset;
 mod time;
 
