@@ -84,6 +84,17 @@ pub const AWS_ENDPOINT: VarName = VarName::plain("FLYTE_AWS_ENDPOINT");
 pub const AWS_ACCESS_KEY_ID: VarName = VarName::plain("FLYTE_AWS_ACCESS_KEY_ID");
 /// The S3 secret access key.
 pub const AWS_SECRET_ACCESS_KEY: VarName = VarName::plain("FLYTE_AWS_SECRET_ACCESS_KEY");
+/// The prefixes of the cloud SDKs' own variables (`AWS_SESSION_TOKEN`, `AWS_ROLE_ARN`,
+/// `AWS_WEB_IDENTITY_TOKEN_FILE`, `GOOGLE_SERVICE_ACCOUNT`, …), which the storage layer hands
+/// to `object_store`'s S3 and GCS builders from the run's snapshot, as their `from_env` would
+/// read them from the process.
+pub const CLOUD_SDK_PREFIXES: [&str; 2] = [AWS_SDK_PREFIX, GCS_SDK_PREFIX];
+/// The AWS SDKs' variables (`object_store`'s S3 builder reads them).
+pub const AWS_SDK_PREFIX: &str = "AWS_";
+/// Google Cloud's variables (`object_store`'s GCS builder reads them).
+pub const GCS_SDK_PREFIX: &str = "GOOGLE_";
+/// A GCS service account file (`object_store`'s GCS builder reads it beside `GOOGLE_*`).
+pub const GCS_SERVICE_ACCOUNT: VarName = VarName::plain("SERVICE_ACCOUNT");
 /// The AWS region (else [`AWS_DEFAULT_REGION`], else `us-east-1`).
 pub const AWS_REGION: VarName = VarName::plain("AWS_REGION");
 /// The AWS region when [`AWS_REGION`] is not set.
@@ -171,6 +182,14 @@ impl PodEnv {
     /// Any variable by its name (a secret's, or one another variable names).
     pub fn raw(&self, name: &str) -> Option<&str> {
         self.vars.get(name).map(String::as_str)
+    }
+
+    /// Every variable whose name starts with `prefix`, in name order.
+    pub fn with_prefix<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = (&'a str, &'a str)> {
+        self.vars
+            .range(prefix.to_string()..)
+            .take_while(move |(k, _)| k.starts_with(prefix))
+            .map(|(k, v)| (k.as_str(), v.as_str()))
     }
 
     /// A contract variable that is set and not empty.

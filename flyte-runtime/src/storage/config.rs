@@ -8,8 +8,8 @@ use crate::contract::env::{self, PodEnv};
 
 /// S3 settings that override the standard `AWS_*` variables, as flytekit's
 /// `FLYTE_AWS_ENDPOINT`, `FLYTE_AWS_ACCESS_KEY_ID` and `FLYTE_AWS_SECRET_ACCESS_KEY` do.
-/// Everything else (`AWS_REGION`, `AWS_SESSION_TOKEN`, web identity, …) is read by
-/// `object_store` from the standard variables.
+/// Everything else (`AWS_REGION`, `AWS_SESSION_TOKEN`, web identity, …) comes from the
+/// standard variables of the run's environment ([`StorageConfig::sdk_env`]).
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct S3Config {
     /// Endpoint URL (a MinIO or other S3-compatible server); `http://` endpoints are allowed.
@@ -99,6 +99,58 @@ pub struct StorageConfig {
     /// `stall_timeout + n / min_throughput` after it started. The answer's bytes are not
     /// held to a rate, only to [`stall_timeout`](Self::stall_timeout) between them.
     pub min_throughput: u64,
+    /// The cloud SDKs' own variables of the run's environment (`AWS_*`, `GOOGLE_*`,
+    /// `SERVICE_ACCOUNT`: session tokens, roles, web identity, service accounts), handed to
+    /// `object_store`'s builders, which would otherwise read the process environment
+    /// themselves. Empty by default; [`from_pod_env`](Self::from_pod_env) fills it.
+    pub sdk_env: SdkEnv,
+}
+
+/// The cloud SDKs' variables a store is built with (see [`StorageConfig::sdk_env`]). Printed
+/// as its names only: values include secret keys.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct SdkEnv(pub Vec<(String, String)>);
+
+impl fmt::Debug for SdkEnv {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_set()
+            .entries(self.0.iter().map(|(k, _)| k))
+            .finish()
+    }
+}
+
+impl SdkEnv {
+    /// The variables of `pod` that the cloud SDKs read.
+    pub fn from_pod_env(pod: &PodEnv) -> Self {
+        let mut vars: Vec<(String, String)> = env::CLOUD_SDK_PREFIXES
+            .iter()
+            .flat_map(|prefix| pod.with_prefix(prefix))
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        if let Some(v) = pod.get(env::GCS_SERVICE_ACCOUNT) {
+            vars.push((env::GCS_SERVICE_ACCOUNT.name.to_string(), v.to_string()));
+        }
+        Self(vars)
+    }
+
+    /// The variable `name`, if the run's environment has it.
+    pub(crate) fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The variables whose names start with `prefix`.
+    pub(crate) fn starting_with<'a>(
+        &'a self,
+        prefix: &'a str,
+    ) -> impl Iterator<Item = (&'a str, &'a str)> {
+        self.0
+            .iter()
+            .filter(move |(k, _)| k.starts_with(prefix))
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+    }
 }
 
 impl Default for StorageConfig {
@@ -109,6 +161,7 @@ impl Default for StorageConfig {
             connect_timeout: Duration::from_secs(5),
             stall_timeout: Duration::from_secs(5),
             min_throughput: 128 * 1024,
+            sdk_env: SdkEnv::default(),
         }
     }
 }
@@ -127,6 +180,7 @@ impl StorageConfig {
     pub fn from_pod_env(pod: &PodEnv) -> Self {
         let mut c = Self {
             s3: S3Config::from_pod_env(pod),
+            sdk_env: SdkEnv::from_pod_env(pod),
             ..Self::default()
         };
         let num = |v| pod.number::<u64>(v);
@@ -180,6 +234,44 @@ impl StorageConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_cloud_sdks_variables_come_from_the_runs_environment_and_are_not_printed() {
+        let pod = PodEnv::from_pairs([
+            ("AWS_SESSION_TOKEN", "token-value"),
+            ("AWS_ROLE_ARN", "arn:aws:iam::1:role/r"),
+            ("GOOGLE_SERVICE_ACCOUNT_KEY", "{}"),
+            ("SERVICE_ACCOUNT", "/var/sa.json"),
+            ("AWSOME", "not an SDK variable"),
+            ("HOME", "/root"),
+        ]);
+        let config = StorageConfig::from_pod_env(&pod);
+        let names: Vec<&str> = config.sdk_env.0.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "AWS_ROLE_ARN",
+                "AWS_SESSION_TOKEN",
+                "GOOGLE_SERVICE_ACCOUNT_KEY",
+                "SERVICE_ACCOUNT"
+            ]
+        );
+        assert_eq!(config.sdk_env.get("SERVICE_ACCOUNT"), Some("/var/sa.json"));
+        let printed = format!("{config:?}");
+        assert!(printed.contains("AWS_SESSION_TOKEN"), "{printed}");
+        assert!(!printed.contains("token-value"), "{printed}");
+        // And object_store takes them as its own keys.
+        let builder = super::super::store::sdk_config(
+            object_store::aws::AmazonS3Builder::new(),
+            &config.sdk_env,
+            env::AWS_SDK_PREFIX,
+            |b, k, v| b.with_config(k, v),
+        );
+        assert_eq!(
+            builder.get_config_value(&object_store::aws::AmazonS3ConfigKey::Token),
+            Some("token-value".to_string())
+        );
+    }
 
     #[test]
     fn variables_override_the_defaults_and_bad_values_are_ignored() {

@@ -31,7 +31,7 @@ mod transfer;
 mod uri;
 
 pub use crate::contract::join;
-pub use config::{S3Config, StorageConfig};
+pub use config::{S3Config, SdkEnv, StorageConfig};
 pub use error::StorageError;
 pub use local_file::write_local_atomically;
 pub use retry::RetryPolicy;

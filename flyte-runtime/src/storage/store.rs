@@ -11,12 +11,13 @@ use object_store::local::LocalFileSystem;
 use object_store::memory::InMemory;
 use object_store::{ClientOptions, ObjectStore, ObjectStoreExt, PutPayload, RetryConfig};
 
-use super::config::StorageConfig;
+use super::config::{SdkEnv, StorageConfig};
 use super::error::StorageError;
 use super::local_file::write_staged;
 use super::retry::is_transient;
 use super::stall::StallGuardConnector;
 use super::uri::{Scheme, StorageUri};
+use crate::contract::env::{self, GCS_SERVICE_ACCOUNT};
 
 type StoreKey = (Scheme, String);
 
@@ -241,10 +242,16 @@ impl Storage {
             Scheme::Memory => Arc::new(InMemory::new()),
             Scheme::S3 => {
                 let s3 = &config.s3;
-                let mut b = AmazonS3Builder::from_env()
-                    .with_bucket_name(&uri.bucket)
-                    .with_retry(no_client_retry)
-                    .with_http_connector(http);
+                // What `AmazonS3Builder::from_env` reads, from the run's snapshot instead.
+                let mut b = sdk_config(
+                    AmazonS3Builder::new(),
+                    &config.sdk_env,
+                    env::AWS_SDK_PREFIX,
+                    |b, k, v| b.with_config(k, v),
+                )
+                .with_bucket_name(&uri.bucket)
+                .with_retry(no_client_retry)
+                .with_http_connector(http);
                 let mut client = client;
                 if let Some(endpoint) = &s3.endpoint {
                     client = client.with_allow_http(endpoint.starts_with("http://"));
@@ -266,15 +273,26 @@ impl Storage {
                         .map_err(config_error)?,
                 )
             }
-            Scheme::Gcs => Arc::new(
-                GoogleCloudStorageBuilder::from_env()
-                    .with_bucket_name(&uri.bucket)
-                    .with_retry(no_client_retry)
-                    .with_http_connector(http)
-                    .with_client_options(client)
-                    .build()
-                    .map_err(config_error)?,
-            ),
+            Scheme::Gcs => {
+                // What `GoogleCloudStorageBuilder::from_env` reads, from the run's snapshot.
+                let mut b = sdk_config(
+                    GoogleCloudStorageBuilder::new(),
+                    &config.sdk_env,
+                    env::GCS_SDK_PREFIX,
+                    |b, k, v| b.with_config(k, v),
+                );
+                if let Some(path) = config.sdk_env.get(GCS_SERVICE_ACCOUNT.name) {
+                    b = b.with_service_account_path(path);
+                }
+                Arc::new(
+                    b.with_bucket_name(&uri.bucket)
+                        .with_retry(no_client_retry)
+                        .with_http_connector(http)
+                        .with_client_options(client)
+                        .build()
+                        .map_err(config_error)?,
+                )
+            }
         })
     }
 
@@ -504,6 +522,22 @@ impl Storage {
         })
         .await
     }
+}
+
+/// `builder` with each of `env`'s variables under `prefix` that `object_store` knows as one
+/// of its config keys (`from_env`'s rule: the name in lower case, parsed as the key).
+pub(super) fn sdk_config<B, K: std::str::FromStr>(
+    mut builder: B,
+    env: &SdkEnv,
+    prefix: &str,
+    apply: impl Fn(B, K, &str) -> B,
+) -> B {
+    for (name, value) in env.starting_with(prefix) {
+        if let Ok(key) = name.to_ascii_lowercase().parse::<K>() {
+            builder = apply(builder, key, value);
+        }
+    }
+    builder
 }
 
 #[cfg(test)]
