@@ -132,7 +132,9 @@ fn the_adders_pod_is_a_kubernetes_pod_in_propellers_shape() {
 }
 
 /// Models: `GetLiteralOffloadingEnvVars` and the k8s plugin's `default-env-vars` (after the
-/// execution's variables), `default-pod-dns-config`, `enable-host-networking-pod`.
+/// execution's variables), `default-pod-dns-config` (`UpdatePod` copies it into a pod that
+/// has none and sets no `dnsPolicy`: Kubernetes keeps `ClusterFirst`),
+/// `enable-host-networking-pod`.
 #[test]
 fn platform_settings_land_where_propeller_puts_them() {
     let p = pod(&[
@@ -155,7 +157,11 @@ fn platform_settings_land_where_propeller_puts_them() {
     );
     assert_eq!(c["env"][9]["value"], "1000", "propeller's default maximum");
     assert_eq!(p["spec"]["hostNetwork"], true);
-    assert_eq!(p["spec"]["dnsPolicy"], "None");
+    assert!(
+        p["spec"]["dnsPolicy"].is_null(),
+        "propeller sets no dnsPolicy: {}",
+        p["spec"]["dnsPolicy"]
+    );
     assert_eq!(p["spec"]["dnsConfig"]["nameservers"], json!(["10.96.0.10"]));
     assert_eq!(
         p["spec"]["hostAliases"],

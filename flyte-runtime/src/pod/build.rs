@@ -181,14 +181,11 @@ fn apply_flyte_pod_configuration(
     if platform.host_network {
         spec.host_network = true;
     }
+    // The platform's DNS configuration when the pod has none. Propeller never sets
+    // `dnsPolicy`: Kubernetes' default, `ClusterFirst`, keeps the cluster's DNS, and the
+    // configured name servers are added after it.
     if spec.dns_config.is_none() {
-        if let Some(dns) = &platform.dns_config {
-            spec.dns_config = Some(dns.clone());
-            // A pod's own name servers are used only with the `None` policy.
-            if spec.dns_policy.is_empty() {
-                spec.dns_policy = "None".to_string();
-            }
-        }
+        spec.dns_config = platform.dns_config.clone();
     }
     spec.host_aliases
         .extend(platform.host_aliases.iter().cloned());

@@ -44,7 +44,9 @@ pub struct Platform {
     pub default_env_vars: Vec<(String, String)>,
     /// Pods on the node's network (`enable-host-networking-pod`).
     pub host_network: bool,
-    /// The pods' DNS configuration (`default-pod-dns-config`).
+    /// The pods' DNS configuration (`default-pod-dns-config`): copied into a pod that has
+    /// none. Propeller leaves `dnsPolicy` alone, so Kubernetes' `ClusterFirst` keeps the
+    /// cluster's DNS first and these name servers come after it.
     pub dns_config: Option<DnsConfig>,
     /// Extra `/etc/hosts` entries (a default pod template's `hostAliases`).
     pub host_aliases: Vec<HostAlias>,
