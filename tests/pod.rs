@@ -131,6 +131,34 @@ fn the_adders_pod_is_a_kubernetes_pod_in_propellers_shape() {
     assert_eq!(p["metadata"]["name"], "local-n0-2");
 }
 
+/// Models: taskexec_context.go `ComputeRawOutputPrefix` (`FixedLengthUniqueIDForParts`),
+/// plugin_manager.go `addObjectMetadata` (the DNS-1123 fix-up only of an invalid name),
+/// container_helper.go `BuildRawContainer` (the container named after a generated name
+/// that is a DNS-1123 label, else four characters: random in propeller, derived here).
+#[test]
+fn the_pod_is_named_as_propeller_names_it() {
+    let p = pod(&["examples.add", "--execution", "Foo_1"]);
+    assert_eq!(p["metadata"]["name"], "foo1-n0-0");
+    let c = &p["spec"]["containers"][0];
+    let container = c["name"].as_str().unwrap();
+    assert_eq!(container.len(), 4, "{container}");
+    assert_eq!(
+        p["metadata"]["annotations"]["primary_container_name"],
+        container
+    );
+    assert_eq!(
+        c["env"][0]["value"], "Foo_1",
+        "the execution's name as it is"
+    );
+
+    // Over 50 characters: `f` and the base32 of the FNV-32a of the whole name.
+    let long = "x".repeat(46);
+    let p = pod(&["examples.add", "--execution", &long]);
+    let name = p["metadata"]["name"].as_str().unwrap();
+    assert_eq!(name, "fdtinzoy");
+    assert_eq!(p["spec"]["containers"][0]["name"], name);
+}
+
 /// Models: `GetLiteralOffloadingEnvVars` and the k8s plugin's `default-env-vars` (after the
 /// execution's variables), `default-pod-dns-config` (`UpdatePod` copies it into a pod that
 /// has none and sets no `dnsPolicy`: Kubernetes keeps `ClusterFirst`),

@@ -11,6 +11,7 @@ use super::model::{
     Container, EmptyDirVolumeSource, EnvVar, ObjectMeta, Pod, PodSpec, ResourceRequirements,
     Volume, VolumeMount,
 };
+use super::names;
 use super::platform::{Platform, PodRun};
 use super::quantity::Quantity;
 use super::resources::{apply_resource_overrides, Assign};
@@ -108,7 +109,7 @@ fn build_raw_pod(
     match &template.target {
         Some(task_template::Target::Container(c)) => {
             let container = Container {
-                name: container_name(&run.pod_name()),
+                name: names::container_name(&run.generated_name()),
                 image: c.image.clone(),
                 command: c.command.clone(),
                 args: c.args.clone(),
@@ -305,23 +306,44 @@ fn k8s_resources(
     Ok(out)
 }
 
-/// The container is named after the pod when that is a DNS-1123 label (propeller picks a
-/// random 4-letter name otherwise; ours is derived from the pod name, so runs repeat).
-fn container_name(pod: &str) -> String {
-    let label = !pod.is_empty()
-        && pod.len() <= 63
-        && pod
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && !pod.starts_with('-')
-        && !pod.ends_with('-');
-    if label {
-        return pod.to_string();
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pod::NodeLayout;
+    use crate::proto::core::{task_template::Target, Container as TemplateContainer};
+
+    fn template() -> TaskTemplate {
+        TaskTemplate {
+            id: Some(Identifier {
+                name: "examples.Add_Ten".into(),
+                ..Default::default()
+            }),
+            target: Some(Target::Container(TemplateContainer {
+                image: "img:1".into(),
+                ..Default::default()
+            })),
+            ..Default::default()
+        }
     }
-    let hash = pod
-        .bytes()
-        .fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b)));
-    (0..4)
-        .map(|i| char::from(b'a' + ((hash >> (i * 5)) % 26) as u8))
-        .collect()
+
+    /// `addObjectMetadata` names the pod; `BuildRawContainer` names the container after the
+    /// generated name (not the fixed-up one) when that is a DNS-1123 label.
+    #[test]
+    fn an_invalid_generated_name_is_fixed_up_for_the_pod_only() {
+        let run = PodRun::new(NodeLayout::under("s3://b/n0", 0), "Foo_1", "n0", 0);
+        let pod = build_pod(&template(), &run, &Platform::default()).unwrap();
+        assert_eq!(pod.metadata.name, "foo1-n0-0");
+        let container = &pod.spec.containers[0].name;
+        assert_eq!(
+            container.len(),
+            4,
+            "not a label: four characters ({container})"
+        );
+        assert_eq!(pod.metadata.annotations[PRIMARY_CONTAINER_KEY], *container);
+        let pod = build_pod(&template(), &run, &Platform::default()).unwrap();
+        assert_eq!(
+            pod.spec.containers[0].name, *container,
+            "the same every time"
+        );
+    }
 }

@@ -3,6 +3,7 @@
 //! ([`Platform`]), with flyteplugins 1.16's defaults.
 
 use super::model::{DnsConfig, HostAlias};
+use super::names;
 use super::placeholders::Placeholders;
 use super::quantity::Quantity;
 use crate::contract::{INPUTS_PB, TASK_PB};
@@ -122,8 +123,10 @@ impl NodeLayout {
     }
 }
 
-/// One run of a task as propeller starts it: the execution's identity, where its files are
-/// and its inputs; the placeholders are computed from them ([`PodRun::placeholders`]).
+/// One run of a task as propeller starts it: the execution's identity, the node's place in
+/// its workflow, where its files are and its inputs; the names and placeholders are
+/// computed from them ([`PodRun::generated_name`], [`PodRun::pod_name`],
+/// [`PodRun::placeholders`]).
 ///
 /// ```
 /// use flyte_runtime::__private::pod::{NodeLayout, PodRun};
@@ -132,8 +135,15 @@ impl NodeLayout {
 /// assert_eq!(run.placeholders().input, "s3://bucket/metadata/run-1/inputs.pb");
 /// assert_eq!(run.placeholders().output_prefix, "s3://bucket/metadata/run-1/0");
 /// assert_eq!(run.pod_name(), "local-n0-0");
-/// let element = PodRun::new(NodeLayout::under("s3://b/n1", 1), "exec", "n1-n3", 1);
-/// assert_eq!(element.placeholders().generated_name, "exec-n1-n3-1");
+/// // Element 3 of the map at node n0, its attempt 1, in the ArrayNode's attempt 0.
+/// let element =
+///     PodRun::new(NodeLayout::under("s3://b/n0/0/3", 1), "exec", "n3", 1).in_array("n0", 0);
+/// assert_eq!(element.node_unique_id(), "n0-0-n3");
+/// assert_eq!(element.placeholders().generated_name, "exec-n0-0-n3-1");
+/// // Kubernetes refuses `Foo_1-n0-0`: propeller fixes the pod's name up, not the generated name.
+/// let run = PodRun::new(NodeLayout::under("s3://b/n0", 0), "Foo_1", "n0", 0);
+/// assert_eq!(run.generated_name(), "Foo_1-n0-0");
+/// assert_eq!(run.pod_name(), "foo1-n0-0");
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct PodRun {
@@ -145,8 +155,12 @@ pub struct PodRun {
     pub execution: String,
     /// The workflow's name, when the task runs in one.
     pub workflow: Option<String>,
-    /// The node's id.
+    /// The node's id in its workflow (`n0`; an ArrayNode element's is `n<index>`).
     pub node_id: String,
+    /// The node's parent, for a node inside another (an ArrayNode's element): the parent's
+    /// unique id and its attempt, from which the node's unique id is made
+    /// ([`node_unique_id`](Self::node_unique_id)).
+    pub parent: Option<(String, u32)>,
     /// The attempt (retry) number, from 0.
     pub attempt: u32,
     /// The Kubernetes namespace (`<project>-<domain>` by default).
@@ -160,8 +174,9 @@ pub struct PodRun {
 }
 
 impl PodRun {
-    /// Attempt `attempt` of node `node_id` of execution `execution` (in the default
-    /// project and domain, `flytesnacks`/`development`), its files where `layout` says.
+    /// Attempt `attempt` of the top-level node `node_id` of execution `execution` (in the
+    /// default project and domain, `flytesnacks`/`development`), its files where `layout`
+    /// says.
     pub fn new(
         layout: NodeLayout,
         execution: impl Into<String>,
@@ -174,6 +189,7 @@ impl PodRun {
             execution: execution.into(),
             workflow: None,
             node_id: node_id.into(),
+            parent: None,
             attempt,
             namespace: "flytesnacks-development".to_string(),
             execution_env: Vec::new(),
@@ -201,14 +217,40 @@ impl PodRun {
         }
     }
 
-    /// The task execution's generated name, which names the pod: `<execution>-<node>-<attempt>`.
+    /// This run as an element of the ArrayNode whose unique id is `array` (`n0` at the top
+    /// level), in the ArrayNode's attempt `array_attempt` (the ArrayNode's
+    /// `buildArrayNodeContext`: `CreateParentInfo`).
+    pub fn in_array(self, array: impl Into<String>, array_attempt: u32) -> Self {
+        Self {
+            parent: Some((array.into(), array_attempt)),
+            ..self
+        }
+    }
+
+    /// The node's id unique in its execution (`common.GenerateUniqueID`): the node's id at
+    /// the top level, else `<parent's unique id>-<parent's attempt>-<node id>`, hashed to
+    /// `f` and 7 characters when over 20.
+    pub fn node_unique_id(&self) -> String {
+        let parent = self.parent.as_ref().map(|(id, a)| (id.as_str(), *a));
+        names::generate_unique_id(parent, &self.node_id)
+    }
+
+    /// The task execution's generated name (`GetGeneratedName`, `{{.generatedName}}`):
+    /// `<execution>-<node unique id>-<attempt>`, hashed to `f` and 7 characters when over
+    /// 50, never lower-cased.
+    pub fn generated_name(&self) -> String {
+        names::generated_name(&self.execution, &self.node_unique_id(), self.attempt)
+    }
+
+    /// The pod's name: the generated name, made a valid DNS-1123 subdomain only when it is
+    /// not one (`addObjectMetadata`).
     pub fn pod_name(&self) -> String {
-        format!("{}-{}-{}", self.execution, self.node_id, self.attempt)
+        names::pod_name(&self.generated_name())
     }
 
     /// The values propeller fills into the container's `command` and `args`: the layout's
-    /// paths, the generated name ([`pod_name`](Self::pod_name)), the namespace and the
-    /// inputs.
+    /// paths, the generated name ([`generated_name`](Self::generated_name)), the namespace
+    /// and the inputs.
     pub fn placeholders(&self) -> Placeholders {
         let l = &self.layout;
         Placeholders {
@@ -219,7 +261,7 @@ impl PodRun {
             checkpoint_output_prefix: l.checkpoint_output_prefix.clone(),
             prev_checkpoint_prefix: l.prev_checkpoint_prefix.clone().unwrap_or_default(),
             task_template_path: l.task_template_path.clone(),
-            generated_name: self.pod_name(),
+            generated_name: self.generated_name(),
             namespace: self.namespace.clone(),
             inputs: self.inputs.clone(),
         }
