@@ -46,9 +46,9 @@ fn env_names(container: &Json) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// Models: k8s_resource_adds.go `DecorateEnvVars` (the order), container_helper.go
-/// `ApplyResourceOverrides` (platform defaults), template.go `render`, pod_helper.go
-/// `UpdatePod` (`restartPolicy: Never`).
+/// Models: k8s_resource_adds.go `DecorateEnvVars` (the order; `GetContextEnvVars`' workflow
+/// id first), container_helper.go `ApplyResourceOverrides` (platform defaults), template.go
+/// `render`, pod_helper.go `UpdatePod` (`restartPolicy: Never`).
 #[test]
 fn the_adders_pod_is_a_kubernetes_pod_in_propellers_shape() {
     let p = pod(&["examples.add", "--prefix", "s3://b/meta/n0/data"]);
@@ -91,6 +91,7 @@ fn the_adders_pod_is_a_kubernetes_pod_in_propellers_shape() {
     assert_eq!(
         env_names(c),
         [
+            "FLYTE_INTERNAL_EXECUTION_WORKFLOW",
             "FLYTE_INTERNAL_EXECUTION_ID",
             "FLYTE_INTERNAL_EXECUTION_PROJECT",
             "FLYTE_INTERNAL_EXECUTION_DOMAIN",
@@ -105,6 +106,10 @@ fn the_adders_pod_is_a_kubernetes_pod_in_propellers_shape() {
         c["resources"],
         json!({"requests": {"cpu": "1000m", "memory": "1024Mi"}, "limits": {"cpu": "1000m", "memory": "1024Mi"}}),
         "neither requests nor limits: flyteplugins' default-cpus and default-memory"
+    );
+    assert_eq!(
+        c["env"][0]["value"], "flytesnacks:development:.flytegen.examples.add",
+        "a task launched on its own runs in the workflow flyteadmin generates for it"
     );
     assert!(p["spec"].get("volumes").is_none());
 
@@ -147,7 +152,7 @@ fn the_pod_is_named_as_propeller_names_it() {
         container
     );
     assert_eq!(
-        c["env"][0]["value"], "Foo_1",
+        c["env"][1]["value"], "Foo_1",
         "the execution's name as it is"
     );
 
@@ -180,10 +185,10 @@ fn platform_settings_land_where_propeller_puts_them() {
     let c = &p["spec"]["containers"][0];
     let names = env_names(c);
     assert_eq!(
-        names[8..],
+        names[9..],
         ["_F_L_MIN_SIZE_MB", "_F_L_MAX_SIZE_MB", "FLYTE_AWS_ENDPOINT"]
     );
-    assert_eq!(c["env"][9]["value"], "1000", "propeller's default maximum");
+    assert_eq!(c["env"][10]["value"], "1000", "propeller's default maximum");
     assert_eq!(p["spec"]["hostNetwork"], true);
     assert!(
         p["spec"]["dnsPolicy"].is_null(),
@@ -215,11 +220,11 @@ fn a_requested_secret_is_a_file_from_a_secret_volume() {
     );
     let names = env_names(c);
     assert_eq!(
-        names[8..],
+        names[9..],
         ["FLYTE_SECRETS_DEFAULT_DIR", "FLYTE_SECRETS_FILE_PREFIX"]
     );
-    assert_eq!(c["env"][8]["value"], "/etc/flyte/secrets");
-    assert_eq!(c["env"][9]["value"], "");
+    assert_eq!(c["env"][9]["value"], "/etc/flyte/secrets");
+    assert_eq!(c["env"][10]["value"], "");
     assert!(!names.iter().any(|n| n.starts_with("_FSEC_")), "{names:?}");
 }
 

@@ -476,6 +476,7 @@ const CONTRACT_NAMES: &[&str] = &[
     "FLYTE_AWS_",
     "FLYTE_RS_STORAGE_",
     "FLYTE_FAIL_ON_ERROR",
+    ".flytegen.",
 ];
 
 #[test]

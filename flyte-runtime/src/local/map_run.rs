@@ -192,9 +192,9 @@ impl Node<'_> {
     }
 
     /// Element `i`'s pod: node `n<index>` of the ArrayNode `n0` (attempt 0) of the map's
-    /// workflow (its unique id `n0-0-n<index>`, as propeller's `buildArrayNodeContext`
-    /// makes it), the index variables in its execution environment, its items of the lists
-    /// for `{{.inputs.NAME}}`.
+    /// workflow, which is named after the map (its unique id `n0-0-n<index>`, as propeller's
+    /// `buildArrayNodeContext` makes it), the index variables in its execution environment,
+    /// its items of the lists for `{{.inputs.NAME}}`.
     fn element_run(&self, dir: &Path, i: usize) -> Result<PodRun, LocalError> {
         let items = element_literals(self.inputs, self.bound, i)
             .map_err(|reason| LocalError::ElementInputs { index: i, reason })?;
@@ -206,6 +206,7 @@ impl Node<'_> {
         )
         // The map's workflow's one node (`workflow::NODE_ID`), a top-level node.
         .in_array("n0", 0)
+        .in_workflow(self.map_task.name())
         .with_execution_env(element_env(i))
         .with_inputs(items))
     }

@@ -328,7 +328,10 @@ mod tests {
         for part in [
             "run --name c1 --volume /runs/r1:/runs/r1 --volume ",
             "/m4pq:/etc/flyte/secrets/g:ro", // flyteplugins' base32 of `g_`
-            "--env A=1 --env FLYTE_INTERNAL_EXECUTION_ID=local",
+            // The template's env, then the workflow's id (a task launched on its own: the
+            // workflow flyteadmin generates), then the execution's.
+            "--env A=1 --env FLYTE_INTERNAL_EXECUTION_WORKFLOW=flytesnacks:development:.flytegen. \
+             --env FLYTE_INTERNAL_EXECUTION_ID=local",
             "--env FLYTE_SECRETS_DEFAULT_DIR=/etc/flyte/secrets --env FLYTE_SECRETS_FILE_PREFIX=",
             // request 250m, no limit: the limit is the request; memory the platform's 1024Mi.
             "--cpus 0.25 --memory 1073741824 img:1 bin execute --inputs /runs/r1/inputs.pb",

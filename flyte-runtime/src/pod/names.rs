@@ -1,7 +1,8 @@
 //! The names propeller gives a task's pod, each function the Go function it models (tag
 //! v1.16.8): the generated name and the node's unique id (flyteplugins
 //! `encoding/encoder.go`, propeller `nodes/common/utils.go`), the RFC 1123 fix-up of a pod
-//! name (flyteplugins `utils/dns.go`) and Kubernetes' own name checks (apimachinery
+//! name (flyteplugins `utils/dns.go`), the workflow's id (propeller
+//! `transformers/k8s/workflow.go`) and Kubernetes' own name checks (apimachinery
 //! `util/validation`).
 
 /// flyteplugins' base32 alphabet (`encoder.go`, `specialEncoderKey`).
@@ -212,6 +213,12 @@ pub(crate) fn container_name(generated_name: &str) -> String {
         .collect()
 }
 
+/// propeller's `WorkflowIDAsString` (`transformers/k8s/workflow.go`): a workflow's id as
+/// propeller keys it, `<project>:<domain>:<name>` (no version).
+pub(crate) fn workflow_id_as_string(project: &str, domain: &str, name: &str) -> String {
+    format!("{project}:{domain}:{name}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -364,5 +371,17 @@ mod tests {
             assert!(is_dns1123_label(&name));
             assert_eq!(name, container_name(bad), "the same every time");
         }
+    }
+
+    /// workflow_test.go `TestWorkflowIDAsString`.
+    #[test]
+    fn workflow_ids_are_propellers() {
+        assert_eq!(workflow_id_as_string("", "domain", "name"), ":domain:name");
+        assert_eq!(
+            workflow_id_as_string("project", "", "name"),
+            "project::name"
+        );
+        let id = workflow_id_as_string("flytesnacks", "development", ".flytegen.examples.add");
+        assert_eq!(id, "flytesnacks:development:.flytegen.examples.add");
     }
 }

@@ -6,6 +6,7 @@ use super::model::{DnsConfig, HostAlias};
 use super::names;
 use super::placeholders::Placeholders;
 use super::quantity::Quantity;
+use crate::contract::metadata::single_task_workflow_name;
 use crate::contract::{INPUTS_PB, TASK_PB};
 use crate::proto::core::LiteralMap;
 
@@ -153,7 +154,9 @@ pub struct PodRun {
     pub domain: String,
     /// Execution name.
     pub execution: String,
-    /// The workflow's name, when the task runs in one.
+    /// The name of the workflow the node is in; none for a task launched on its own, whose
+    /// workflow flyteadmin generates, `.flytegen.<task>` (see
+    /// [`workflow_name`](Self::workflow_name)).
     pub workflow: Option<String>,
     /// The node's id in its workflow (`n0`; an ArrayNode element's is `n<index>`).
     pub node_id: String,
@@ -217,6 +220,14 @@ impl PodRun {
         }
     }
 
+    /// This run in workflow `workflow` (its name).
+    pub fn in_workflow(self, workflow: impl Into<String>) -> Self {
+        Self {
+            workflow: Some(workflow.into()),
+            ..self
+        }
+    }
+
     /// This run as an element of the ArrayNode whose unique id is `array` (`n0` at the top
     /// level), in the ArrayNode's attempt `array_attempt` (the ArrayNode's
     /// `buildArrayNodeContext`: `CreateParentInfo`).
@@ -225,6 +236,14 @@ impl PodRun {
             parent: Some((array.into(), array_attempt)),
             ..self
         }
+    }
+
+    /// The workflow's name: [`workflow`](Self::workflow), else the one flyteadmin generates
+    /// for task `task` launched on its own.
+    pub fn workflow_name(&self, task: &str) -> String {
+        self.workflow
+            .clone()
+            .unwrap_or_else(|| single_task_workflow_name(task))
     }
 
     /// The node's id unique in its execution (`common.GenerateUniqueID`): the node's id at
