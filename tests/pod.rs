@@ -48,7 +48,8 @@ fn env_names(container: &Json) -> Vec<String> {
 
 /// Models: k8s_resource_adds.go `DecorateEnvVars` (the order; `GetContextEnvVars`' workflow
 /// id first), container_helper.go `ApplyResourceOverrides` (platform defaults), template.go
-/// `render`, pod_helper.go `UpdatePod` (`restartPolicy: Never`).
+/// `render`, pod_helper.go `UpdatePod` (`restartPolicy: Never`), plugin_manager.go
+/// `addObjectMetadata` (the default annotation, the execution's and the node's labels).
 #[test]
 fn the_adders_pod_is_a_kubernetes_pod_in_propellers_shape() {
     let p = pod(&["examples.add", "--prefix", "s3://b/meta/n0/data"]);
@@ -112,6 +113,23 @@ fn the_adders_pod_is_a_kubernetes_pod_in_propellers_shape() {
         "a task launched on its own runs in the workflow flyteadmin generates for it"
     );
     assert!(p["spec"].get("volumes").is_none());
+    assert_eq!(
+        p["metadata"]["annotations"]["cluster-autoscaler.kubernetes.io/safe-to-evict"],
+        "false"
+    );
+    assert_eq!(
+        p["metadata"]["labels"],
+        json!({
+            "domain": "development",
+            "execution-id": "local",
+            "interruptible": "false",
+            "node-id": "n0",
+            "project": "flytesnacks",
+            "shard-key": "8",
+            "task-name": "examples-add",
+            "workflow-name": "flytegen-examples-add",
+        })
+    );
 
     // A retry: the previous attempt's checkpoint, the attempt's own output prefix.
     let p = pod(&[

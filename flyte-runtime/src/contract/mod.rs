@@ -2,8 +2,8 @@
 //! flags of `execute` ([`EntrypointArgs`]) and the resolvers with their loader args
 //! ([`Resolver`], [`LoaderArgs`]); the files under a node's prefixes ([`OutputPrefix`],
 //! [`INPUTS_PB`], …); the environment propeller sets and the entrypoint reads
-//! ([`env`](mod@env), read once into a [`PodEnv`]); the name of the workflow flyteadmin
-//! generates for a task (`metadata`). Templates and pods are written with these
+//! ([`env`](mod@env), read once into a [`PodEnv`]); the keys of the pod's labels and
+//! annotations (`metadata`). Templates and pods are written with these
 //! and `execute` reads them back, so the two sides cannot drift apart.
 //!
 //! ```

@@ -1,9 +1,9 @@
-//! The names propeller gives a task's pod, each function the Go function it models (tag
-//! v1.16.8): the generated name and the node's unique id (flyteplugins
+//! The names propeller gives a task's pod and its metadata, each function the Go function it
+//! models (tag v1.16.8): the generated name and the node's unique id (flyteplugins
 //! `encoding/encoder.go`, propeller `nodes/common/utils.go`), the RFC 1123 fix-up of a pod
-//! name (flyteplugins `utils/dns.go`), the workflow's id (propeller
-//! `transformers/k8s/workflow.go`) and Kubernetes' own name checks (apimachinery
-//! `util/validation`).
+//! name (flyteplugins `utils/dns.go`), the label sanitizer (propeller `utils/k8s.go`), the
+//! workflow's id and the shard key (propeller `transformers/k8s/workflow.go`) and
+//! Kubernetes' own name checks (apimachinery `util/validation`).
 
 /// flyteplugins' base32 alphabet (`encoder.go`, `specialEncoderKey`).
 const ALPHABET: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz123456";
@@ -17,6 +17,8 @@ const MAX_UNIQUE_ID_LENGTH: usize = 20;
 /// `IDMaxLength` (`nodes/task/taskexec_context.go`): the longest generated name; the pod
 /// plugin sets no `GeneratedNameMaxLength` of its own.
 pub(crate) const ID_MAX_LENGTH: usize = 50;
+/// `ShardKeyspaceSize` (`apis/flyteworkflow/v1alpha1/workflow.go`).
+const SHARD_KEYSPACE_SIZE: u32 = 32;
 
 /// Go's `hash/fnv` `New32a`: FNV-1a, 32 bits.
 pub(crate) fn fnv32a(bytes: &[u8]) -> u32 {
@@ -213,10 +215,46 @@ pub(crate) fn container_name(generated_name: &str) -> String {
         .collect()
 }
 
+/// propeller's `utils.SanitizeLabelValue`: lower case, each run of characters other than
+/// `[-a-z0-9]` one `-`, cut to 63 characters, `-` trimmed from both ends.
+pub(crate) fn sanitize_label_value(name: &str) -> String {
+    let lower = name.to_lowercase();
+    let mut out = String::with_capacity(lower.len());
+    let mut in_run = false;
+    for c in lower.chars() {
+        if c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' {
+            out.push(c);
+            in_run = false;
+        } else if !in_run {
+            out.push('-');
+            in_run = true;
+        }
+    }
+    // Only ASCII is left: any byte index is a character boundary.
+    out.truncate(LABEL_MAX_LENGTH);
+    out.trim_matches('-').to_string()
+}
+
 /// propeller's `WorkflowIDAsString` (`transformers/k8s/workflow.go`): a workflow's id as
 /// propeller keys it, `<project>:<domain>:<name>` (no version).
 pub(crate) fn workflow_id_as_string(project: &str, domain: &str, name: &str) -> String {
     format!("{project}:{domain}:{name}")
+}
+
+/// propeller's `WorkflowNameFromID`: the name part of [`workflow_id_as_string`]'s id, or
+/// nothing when the id does not have exactly three `:`-separated parts.
+pub(crate) fn workflow_name_from_id(id: &str) -> String {
+    let tokens: Vec<&str> = id.split(':').collect();
+    match tokens.as_slice() {
+        [_, _, name] => (*name).to_string(),
+        _ => String::new(),
+    }
+}
+
+/// The FlyteWorkflow's `shard-key` label (`BuildFlyteWorkflow`): the FNV-32a of the
+/// execution's name modulo `ShardKeyspaceSize` (32).
+pub(crate) fn shard_key(execution: &str) -> u32 {
+    fnv32a(execution.as_bytes()) % SHARD_KEYSPACE_SIZE
 }
 
 #[cfg(test)]
@@ -373,7 +411,28 @@ mod tests {
         }
     }
 
-    /// workflow_test.go `TestWorkflowIDAsString`.
+    /// k8s_test.go `TestSanitizeLabelValue`.
+    #[test]
+    fn label_values_are_sanitized_as_propeller_does() {
+        assert_eq!(sanitize_label_value("a.b.c"), "a-b-c");
+        assert_eq!(sanitize_label_value("a.B.c"), "a-b-c");
+        assert_eq!(sanitize_label_value("a.9.c"), "a-9-c");
+        assert_eq!(sanitize_label_value("a-b-c"), "a-b-c");
+        assert_eq!(sanitize_label_value("a-b-c/"), "a-b-c");
+        let a63 = "a".repeat(63);
+        assert_eq!(sanitize_label_value(&a63), a63);
+        assert_eq!(sanitize_label_value(&format!("{}.", &a63[..62])), a63[..62]);
+        assert_eq!(sanitize_label_value(&format!("{a63}b")), a63);
+        assert_eq!(sanitize_label_value(&format!("{a63}.")), a63);
+        // A run of invalid characters is one `-`.
+        assert_eq!(
+            sanitize_label_value(".flytegen.examples.add"),
+            "flytegen-examples-add"
+        );
+        assert_eq!(sanitize_label_value("a__b"), "a-b");
+    }
+
+    /// workflow_test.go `TestWorkflowIDAsString`; `WorkflowNameFromID`.
     #[test]
     fn workflow_ids_are_propellers() {
         assert_eq!(workflow_id_as_string("", "domain", "name"), ":domain:name");
@@ -383,5 +442,13 @@ mod tests {
         );
         let id = workflow_id_as_string("flytesnacks", "development", ".flytegen.examples.add");
         assert_eq!(id, "flytesnacks:development:.flytegen.examples.add");
+        assert_eq!(workflow_name_from_id(&id), ".flytegen.examples.add");
+        assert_eq!(workflow_name_from_id("p:d:a:b"), "");
+    }
+
+    #[test]
+    fn the_shard_key_is_fnv32a_modulo_32() {
+        assert_eq!(shard_key("a"), 0xe40c_292c % 32);
+        assert_eq!(shard_key("a"), 12);
     }
 }

@@ -2,11 +2,13 @@
 //! files are ([`PodRun`], [`NodeLayout`]), and the operator's configuration of the k8s plugin and propeller
 //! ([`Platform`]), with flyteplugins 1.16's defaults.
 
+use std::collections::BTreeMap;
+
 use super::model::{DnsConfig, HostAlias};
 use super::names;
 use super::placeholders::Placeholders;
 use super::quantity::Quantity;
-use crate::contract::metadata::single_task_workflow_name;
+use crate::contract::metadata::{single_task_workflow_name, SAFE_TO_EVICT_ANNOTATION};
 use crate::contract::{INPUTS_PB, TASK_PB};
 use crate::proto::core::LiteralMap;
 
@@ -55,6 +57,11 @@ pub struct Platform {
     /// The largest `outputs.pb` propeller reads (flytestdlib `storage.limits.maxDownloadMBs`:
     /// 2 MiB by default; flyte-core's chart sets 10).
     pub max_download_bytes: u64,
+    /// Annotations of every pod, under the pod's own (`default-annotations`: compiled in,
+    /// `cluster-autoscaler.kubernetes.io/safe-to-evict: "false"`).
+    pub default_annotations: BTreeMap<String, String>,
+    /// Labels of every pod, under the pod's own (`default-labels`: none).
+    pub default_labels: BTreeMap<String, String>,
 }
 
 impl Default for Platform {
@@ -70,6 +77,9 @@ impl Default for Platform {
             dns_config: None,
             host_aliases: Vec::new(),
             max_download_bytes: 2 << 20,
+            default_annotations: [(SAFE_TO_EVICT_ANNOTATION.to_string(), "false".to_string())]
+                .into(),
+            default_labels: BTreeMap::new(),
         }
     }
 }
@@ -158,7 +168,8 @@ pub struct PodRun {
     /// workflow flyteadmin generates, `.flytegen.<task>` (see
     /// [`workflow_name`](Self::workflow_name)).
     pub workflow: Option<String>,
-    /// The node's id in its workflow (`n0`; an ArrayNode element's is `n<index>`).
+    /// The node's id in its workflow (`n0`; an ArrayNode element's is `n<index>`), the
+    /// pod's `node-id` label.
     pub node_id: String,
     /// The node's parent, for a node inside another (an ArrayNode's element): the parent's
     /// unique id and its attempt, from which the node's unique id is made
