@@ -608,8 +608,9 @@ fn the_image_is_the_binary_certificates_and_tmp_run_as_non_root_without_entrypoi
     );
 }
 
-/// A map through the image: each element the pod propeller makes for it (node
-/// `n0-n<index>`, the index variables in its execution environment), one container each;
+/// A map through the image: each element the pod propeller makes for it (node `n<index>`
+/// of the ArrayNode `n0`, the pod `<execution>-n0-0-n<index>-0`, the index variables in its
+/// execution environment), one container each;
 /// the failing element is none under the ratio, and the folder comes back to its owner.
 #[test]
 fn a_map_runs_one_container_per_element() {

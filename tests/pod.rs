@@ -46,9 +46,10 @@ fn env_names(container: &Json) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// Models: k8s_resource_adds.go `DecorateEnvVars` (the order), container_helper.go
-/// `ApplyResourceOverrides` (platform defaults), template.go `render`, pod_helper.go
-/// `UpdatePod` (`restartPolicy: Never`).
+/// Models: k8s_resource_adds.go `DecorateEnvVars` (the order; `GetContextEnvVars`' workflow
+/// id first), container_helper.go `ApplyResourceOverrides` (platform defaults), template.go
+/// `render`, pod_helper.go `UpdatePod` (`restartPolicy: Never`), plugin_manager.go
+/// `addObjectMetadata` (the default annotation, the execution's and the node's labels).
 #[test]
 fn the_adders_pod_is_a_kubernetes_pod_in_propellers_shape() {
     let p = pod(&["examples.add", "--prefix", "s3://b/meta/n0/data"]);
@@ -91,6 +92,7 @@ fn the_adders_pod_is_a_kubernetes_pod_in_propellers_shape() {
     assert_eq!(
         env_names(c),
         [
+            "FLYTE_INTERNAL_EXECUTION_WORKFLOW",
             "FLYTE_INTERNAL_EXECUTION_ID",
             "FLYTE_INTERNAL_EXECUTION_PROJECT",
             "FLYTE_INTERNAL_EXECUTION_DOMAIN",
@@ -106,7 +108,28 @@ fn the_adders_pod_is_a_kubernetes_pod_in_propellers_shape() {
         json!({"requests": {"cpu": "1000m", "memory": "1024Mi"}, "limits": {"cpu": "1000m", "memory": "1024Mi"}}),
         "neither requests nor limits: flyteplugins' default-cpus and default-memory"
     );
+    assert_eq!(
+        c["env"][0]["value"], "flytesnacks:development:.flytegen.examples.add",
+        "a task launched on its own runs in the workflow flyteadmin generates for it"
+    );
     assert!(p["spec"].get("volumes").is_none());
+    assert_eq!(
+        p["metadata"]["annotations"]["cluster-autoscaler.kubernetes.io/safe-to-evict"],
+        "false"
+    );
+    assert_eq!(
+        p["metadata"]["labels"],
+        json!({
+            "domain": "development",
+            "execution-id": "local",
+            "interruptible": "false",
+            "node-id": "n0",
+            "project": "flytesnacks",
+            "shard-key": "8",
+            "task-name": "examples-add",
+            "workflow-name": "flytegen-examples-add",
+        })
+    );
 
     // A retry: the previous attempt's checkpoint, the attempt's own output prefix.
     let p = pod(&[
@@ -131,8 +154,38 @@ fn the_adders_pod_is_a_kubernetes_pod_in_propellers_shape() {
     assert_eq!(p["metadata"]["name"], "local-n0-2");
 }
 
+/// Models: taskexec_context.go `ComputeRawOutputPrefix` (`FixedLengthUniqueIDForParts`),
+/// plugin_manager.go `addObjectMetadata` (the DNS-1123 fix-up only of an invalid name),
+/// container_helper.go `BuildRawContainer` (the container named after a generated name
+/// that is a DNS-1123 label, else four characters: random in propeller, derived here).
+#[test]
+fn the_pod_is_named_as_propeller_names_it() {
+    let p = pod(&["examples.add", "--execution", "Foo_1"]);
+    assert_eq!(p["metadata"]["name"], "foo1-n0-0");
+    let c = &p["spec"]["containers"][0];
+    let container = c["name"].as_str().unwrap();
+    assert_eq!(container.len(), 4, "{container}");
+    assert_eq!(
+        p["metadata"]["annotations"]["primary_container_name"],
+        container
+    );
+    assert_eq!(
+        c["env"][1]["value"], "Foo_1",
+        "the execution's name as it is"
+    );
+
+    // Over 50 characters: `f` and the base32 of the FNV-32a of the whole name.
+    let long = "x".repeat(46);
+    let p = pod(&["examples.add", "--execution", &long]);
+    let name = p["metadata"]["name"].as_str().unwrap();
+    assert_eq!(name, "fdtinzoy");
+    assert_eq!(p["spec"]["containers"][0]["name"], name);
+}
+
 /// Models: `GetLiteralOffloadingEnvVars` and the k8s plugin's `default-env-vars` (after the
-/// execution's variables), `default-pod-dns-config`, `enable-host-networking-pod`.
+/// execution's variables), `default-pod-dns-config` (`UpdatePod` copies it into a pod that
+/// has none and sets no `dnsPolicy`: Kubernetes keeps `ClusterFirst`),
+/// `enable-host-networking-pod`.
 #[test]
 fn platform_settings_land_where_propeller_puts_them() {
     let p = pod(&[
@@ -150,12 +203,16 @@ fn platform_settings_land_where_propeller_puts_them() {
     let c = &p["spec"]["containers"][0];
     let names = env_names(c);
     assert_eq!(
-        names[8..],
+        names[9..],
         ["_F_L_MIN_SIZE_MB", "_F_L_MAX_SIZE_MB", "FLYTE_AWS_ENDPOINT"]
     );
-    assert_eq!(c["env"][9]["value"], "1000", "propeller's default maximum");
+    assert_eq!(c["env"][10]["value"], "1000", "propeller's default maximum");
     assert_eq!(p["spec"]["hostNetwork"], true);
-    assert_eq!(p["spec"]["dnsPolicy"], "None");
+    assert!(
+        p["spec"]["dnsPolicy"].is_null(),
+        "propeller sets no dnsPolicy: {}",
+        p["spec"]["dnsPolicy"]
+    );
     assert_eq!(p["spec"]["dnsConfig"]["nameservers"], json!(["10.96.0.10"]));
     assert_eq!(
         p["spec"]["hostAliases"],
@@ -181,11 +238,11 @@ fn a_requested_secret_is_a_file_from_a_secret_volume() {
     );
     let names = env_names(c);
     assert_eq!(
-        names[8..],
+        names[9..],
         ["FLYTE_SECRETS_DEFAULT_DIR", "FLYTE_SECRETS_FILE_PREFIX"]
     );
-    assert_eq!(c["env"][8]["value"], "/etc/flyte/secrets");
-    assert_eq!(c["env"][9]["value"], "");
+    assert_eq!(c["env"][9]["value"], "/etc/flyte/secrets");
+    assert_eq!(c["env"][10]["value"], "");
     assert!(!names.iter().any(|n| n.starts_with("_FSEC_")), "{names:?}");
 }
 

@@ -476,6 +476,14 @@ const CONTRACT_NAMES: &[&str] = &[
     "FLYTE_AWS_",
     "FLYTE_RS_STORAGE_",
     "FLYTE_FAIL_ON_ERROR",
+    "inject-flyte-secrets",
+    "execution-id",
+    "workflow-name",
+    "shard-key",
+    "node-id",
+    "task-name",
+    "safe-to-evict",
+    ".flytegen.",
 ];
 
 #[test]

@@ -32,7 +32,10 @@ pub struct PodArgs {
     /// The attempt number.
     #[arg(long, default_value_t = 0)]
     pub attempt: u32,
-    /// The execution's name (the pod is `<execution>-n0-<attempt>`).
+    /// The execution's name. The pod is named as propeller names it: `<execution>-n0-<attempt>`,
+    /// hashed to `f` and 7 characters when over 50 characters, and made a valid Kubernetes
+    /// name only when it is not one (`Foo_1` gives `foo1-n0-0`). The task runs as a task
+    /// launched on its own, in the workflow flyteadmin generates, `.flytegen.<task>`.
     #[arg(long, default_value = "local")]
     pub execution: String,
     /// Replace the task type's image.

@@ -2,7 +2,8 @@
 //! flags of `execute` ([`EntrypointArgs`]) and the resolvers with their loader args
 //! ([`Resolver`], [`LoaderArgs`]); the files under a node's prefixes ([`OutputPrefix`],
 //! [`INPUTS_PB`], …); the environment propeller sets and the entrypoint reads
-//! ([`env`](mod@env), read once into a [`PodEnv`]). Templates and pods are written with these
+//! ([`env`](mod@env), read once into a [`PodEnv`]); the keys of the pod's labels and
+//! annotations (`metadata`). Templates and pods are written with these
 //! and `execute` reads them back, so the two sides cannot drift apart.
 //!
 //! ```
@@ -19,6 +20,7 @@
 mod args;
 pub mod env;
 mod files;
+pub(crate) mod metadata;
 mod resolver;
 
 pub use args::{given_prefix, placeholder, EntrypointArgs, CHECKPOINT_PATH_FLAG, RESOLVER_FLAG};

@@ -191,17 +191,22 @@ impl Node<'_> {
         Ok(self.report(gathering, took, " in this process", Vec::new(), folder))
     }
 
-    /// Element `i`'s pod: its node id `<node>-n<index>`, the index variables in its
-    /// execution environment, its items of the lists for `{{.inputs.NAME}}`.
+    /// Element `i`'s pod: node `n<index>` of the ArrayNode `n0` (attempt 0) of the map's
+    /// workflow, which is named after the map (its unique id `n0-0-n<index>`, as propeller's
+    /// `buildArrayNodeContext` makes it), the index variables in its execution environment,
+    /// its items of the lists for `{{.inputs.NAME}}`.
     fn element_run(&self, dir: &Path, i: usize) -> Result<PodRun, LocalError> {
         let items = element_literals(self.inputs, self.bound, i)
             .map_err(|reason| LocalError::ElementInputs { index: i, reason })?;
         Ok(PodRun::new(
             element_layout(dir, i),
             execution_name(self.task),
-            format!("n0-n{i}"),
+            format!("n{i}"),
             0,
         )
+        // The map's workflow's one node (`workflow::NODE_ID`), a top-level node.
+        .in_array("n0", 0)
+        .in_workflow(self.map_task.name())
         .with_execution_env(element_env(i))
         .with_inputs(items))
     }

@@ -2,8 +2,8 @@
 //! pod plugin does (`plugins/k8s/pod/plugin.go`, `BuildResource`): the raw pod
 //! (`flytek8s/pod_helper.go`, `BuildRawPod`), Flyte's configuration of every container
 //! (`ApplyFlytePodConfiguration` → `container_helper.go`, `AddFlyteCustomizationsToContainer`),
-//! the object metadata (propeller's `PluginManager.addObjectMetadata`) and the secrets
-//! webhook (`pkg/webhook/k8s_secrets.go`).
+//! the object metadata (propeller's `PluginManager.addObjectMetadata`: name, namespace,
+//! labels and annotations) and the secrets webhook (`pkg/webhook/k8s_secrets.go`).
 
 use super::env::decorate_env_vars;
 use super::error::{PodError, PRIMARY_CONTAINER_KEY};
@@ -11,10 +11,16 @@ use super::model::{
     Container, EmptyDirVolumeSource, EnvVar, ObjectMeta, Pod, PodSpec, ResourceRequirements,
     Volume, VolumeMount,
 };
+use super::names;
 use super::platform::{Platform, PodRun};
 use super::quantity::Quantity;
 use super::resources::{apply_resource_overrides, Assign};
 use super::secrets::inject_secret;
+use crate::contract::metadata::{
+    DOMAIN_LABEL, EXECUTION_ID_LABEL, INJECT_SECRETS_LABEL, INTERRUPTIBLE_LABEL, NODE_ID_LABEL,
+    PROJECT_LABEL, SHARD_KEY_LABEL, TASK_NAME_LABEL, WORKFLOW_NAME_LABEL,
+};
+use crate::proto::core::task_metadata::InterruptibleValue;
 use crate::proto::core::{resources::ResourceName, task_template, Identifier, TaskTemplate};
 use crate::types::struct_value::struct_to_json_object;
 
@@ -70,25 +76,9 @@ pub fn build_pod(
         meta.annotations
             .insert(PRIMARY_CONTAINER_KEY.to_string(), primary.clone());
     }
-    // addObjectMetadata: the template's own labels and annotations, the namespace, the name.
-    if let Some(m) = template.metadata.as_ref().and_then(|m| m.metadata.as_ref()) {
-        meta.annotations.extend(m.annotations.clone());
-        meta.labels.extend(m.labels.clone());
-    }
-    meta.namespace = run.namespace.clone();
-    meta.name = run.pod_name();
-
-    let secrets = template
-        .security_context
-        .as_ref()
-        .map(|c| c.secrets.as_slice())
-        .unwrap_or_default();
-    if !secrets.is_empty() {
-        // Propeller labels the pod for its secrets webhook, which then mounts each secret.
-        meta.labels
-            .insert("inject-flyte-secrets".to_string(), "true".to_string());
-    }
-    for secret in secrets {
+    let meta = add_object_metadata(meta, template, run, platform);
+    // The secrets webhook, on the pods labelled for it, mounts each secret.
+    for secret in secrets_of(template) {
         inject_secret(secret, &mut spec)?;
     }
     Ok(Pod {
@@ -97,6 +87,95 @@ pub fn build_pod(
         metadata: meta,
         spec,
     })
+}
+
+fn secrets_of(template: &TaskTemplate) -> &[crate::proto::core::Secret] {
+    template
+        .security_context
+        .as_ref()
+        .map(|c| c.secrets.as_slice())
+        .unwrap_or_default()
+}
+
+/// `PluginManager.addObjectMetadata`: the namespace; the annotations and the labels each the
+/// union, later maps winning (`UnionMaps`), of the platform's defaults, the pod's own (its
+/// pod template's, the primary-container annotation), the template's `metadata.metadata`
+/// and the task execution's ([`task_execution_labels`]); the name, the generated name made
+/// a valid DNS-1123 subdomain only when it is not one ([`PodRun::pod_name`]).
+///
+/// The task execution's annotations are the execution's own (none here) and, when the task
+/// requests secrets, each secret marshalled as `flyte.secrets/s<i>` for the webhook: Go's
+/// protobuf text format, whose spacing is not stable, so not modelled (the webhook's work is,
+/// in [`inject_secret`]).
+fn add_object_metadata(
+    own: ObjectMeta,
+    template: &TaskTemplate,
+    run: &PodRun,
+    platform: &Platform,
+) -> ObjectMeta {
+    let k8s = template.metadata.as_ref().and_then(|m| m.metadata.as_ref());
+    let mut annotations = platform.default_annotations.clone();
+    annotations.extend(own.annotations);
+    let mut labels = platform.default_labels.clone();
+    labels.extend(own.labels);
+    if let Some(k8s) = k8s {
+        annotations.extend(k8s.annotations.clone());
+        labels.extend(k8s.labels.clone());
+    }
+    labels.extend(task_execution_labels(template, run));
+    ObjectMeta {
+        name: run.pod_name(),
+        namespace: run.namespace.clone(),
+        labels,
+        annotations,
+    }
+}
+
+/// The task execution's labels (`taskCtx.GetLabels()`), in the order they are laid over one
+/// another:
+/// 1. the FlyteWorkflow's (`transformers/k8s/workflow.go`, `BuildFlyteWorkflow`): the
+///    execution's name, project and domain as they are, the workflow's name sanitized, the
+///    shard key (flyteadmin's execution labels, none here, come on top);
+/// 2. the node's (`nodes/node_exec_context.go`, `newNodeExecContext`): its id in its
+///    workflow (an ArrayNode element's `n<index>`), the task's name, both sanitized, and
+///    whether it is interruptible: the task's own `interruptible`, which flytekit copies
+///    onto the task's node, else the execution's default, off (propeller's switching it off
+///    after repeated failures is not modelled);
+/// 3. the k8s plugin's (`nodes/task/k8s/task_exec_context.go`, `newTaskExecutionMetadata`):
+///    `inject-flyte-secrets` when the task requests secrets (the execution identity's label
+///    needs a `RunAs` identity, which a local run has not).
+fn task_execution_labels(template: &TaskTemplate, run: &PodRun) -> Vec<(String, String)> {
+    let task = template.id.clone().unwrap_or_default();
+    let workflow_id =
+        names::workflow_id_as_string(&run.project, &run.domain, &run.workflow_name(&task.name));
+    let interruptible = template
+        .metadata
+        .as_ref()
+        .and_then(|m| m.interruptible_value)
+        .is_some_and(|InterruptibleValue::Interruptible(on)| on);
+    let mut labels = vec![
+        (EXECUTION_ID_LABEL, run.execution.clone()),
+        (PROJECT_LABEL, run.project.clone()),
+        (DOMAIN_LABEL, run.domain.clone()),
+        (
+            WORKFLOW_NAME_LABEL,
+            names::sanitize_label_value(&names::workflow_name_from_id(&workflow_id)),
+        ),
+        (
+            SHARD_KEY_LABEL,
+            names::shard_key(&run.execution).to_string(),
+        ),
+        (NODE_ID_LABEL, names::sanitize_label_value(&run.node_id)),
+        (TASK_NAME_LABEL, names::sanitize_label_value(&task.name)),
+        (INTERRUPTIBLE_LABEL, interruptible.to_string()),
+    ];
+    if !secrets_of(template).is_empty() {
+        labels.push((INJECT_SECRETS_LABEL, "true".to_string()));
+    }
+    labels
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect()
 }
 
 /// `BuildRawPod`: the pod spec, its metadata and the primary container's name.
@@ -108,7 +187,7 @@ fn build_raw_pod(
     match &template.target {
         Some(task_template::Target::Container(c)) => {
             let container = Container {
-                name: container_name(&run.pod_name()),
+                name: names::container_name(&run.generated_name()),
                 image: c.image.clone(),
                 command: c.command.clone(),
                 args: c.args.clone(),
@@ -181,14 +260,11 @@ fn apply_flyte_pod_configuration(
     if platform.host_network {
         spec.host_network = true;
     }
+    // The platform's DNS configuration when the pod has none. Propeller never sets
+    // `dnsPolicy`: Kubernetes' default, `ClusterFirst`, keeps the cluster's DNS, and the
+    // configured name servers are added after it.
     if spec.dns_config.is_none() {
-        if let Some(dns) = &platform.dns_config {
-            spec.dns_config = Some(dns.clone());
-            // A pod's own name servers are used only with the `None` policy.
-            if spec.dns_policy.is_empty() {
-                spec.dns_policy = "None".to_string();
-            }
-        }
+        spec.dns_config = platform.dns_config.clone();
     }
     spec.host_aliases
         .extend(platform.host_aliases.iter().cloned());
@@ -308,23 +384,171 @@ fn k8s_resources(
     Ok(out)
 }
 
-/// The container is named after the pod when that is a DNS-1123 label (propeller picks a
-/// random 4-letter name otherwise; ours is derived from the pod name, so runs repeat).
-fn container_name(pod: &str) -> String {
-    let label = !pod.is_empty()
-        && pod.len() <= 63
-        && pod
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && !pod.starts_with('-')
-        && !pod.ends_with('-');
-    if label {
-        return pod.to_string();
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::contract::metadata::SAFE_TO_EVICT_ANNOTATION;
+    use crate::pod::NodeLayout;
+    use crate::proto::core::{
+        task_template::Target, Container as TemplateContainer, K8sObjectMetadata, Secret,
+        SecurityContext, TaskMetadata,
+    };
+
+    fn template() -> TaskTemplate {
+        TaskTemplate {
+            id: Some(Identifier {
+                name: "examples.Add_Ten".into(),
+                ..Default::default()
+            }),
+            target: Some(Target::Container(TemplateContainer {
+                image: "img:1".into(),
+                ..Default::default()
+            })),
+            ..Default::default()
+        }
     }
-    let hash = pod
-        .bytes()
-        .fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b)));
-    (0..4)
-        .map(|i| char::from(b'a' + ((hash >> (i * 5)) % 26) as u8))
-        .collect()
+
+    fn labels(pod: &Pod) -> Vec<(&str, &str)> {
+        pod.metadata
+            .labels
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect()
+    }
+
+    /// `BuildFlyteWorkflow`, `newNodeExecContext` and `newTaskExecutionMetadata`: the task
+    /// execution's labels.
+    #[test]
+    fn the_pod_has_the_labels_propeller_gives_a_task_execution() {
+        let pod = build_pod(
+            &template(),
+            &PodRun::under("s3://b/n0", 0),
+            &Platform::default(),
+        )
+        .unwrap();
+        assert_eq!(
+            labels(&pod),
+            [
+                ("domain", "development"),
+                ("execution-id", "local"),
+                ("interruptible", "false"),
+                ("node-id", "n0"),
+                ("project", "flytesnacks"),
+                ("shard-key", "8"), // fnv32a("local") % 32
+                ("task-name", "examples-add-ten"),
+                ("workflow-name", "flytegen-examples-add-ten"),
+            ]
+        );
+
+        // An interruptible task that requests a secret, as element 3 of a map's workflow.
+        let mut t = template();
+        t.metadata = Some(TaskMetadata {
+            interruptible_value: Some(InterruptibleValue::Interruptible(true)),
+            ..Default::default()
+        });
+        t.security_context = Some(SecurityContext {
+            secrets: vec![Secret {
+                group: "g".into(),
+                key: "k".into(),
+                ..Default::default()
+            }],
+            ..Default::default()
+        });
+        let run = PodRun::new(NodeLayout::under("s3://b/n0/0/3", 0), "exec", "n3", 0)
+            .in_array("n0", 0)
+            .in_workflow("examples.map_add");
+        let pod = build_pod(&t, &run, &Platform::default()).unwrap();
+        let l = &pod.metadata.labels;
+        assert_eq!(
+            l["node-id"], "n3",
+            "the element's node id, not its unique id"
+        );
+        assert_eq!(l["workflow-name"], "examples-map-add");
+        assert_eq!(l["interruptible"], "true");
+        assert_eq!(l["inject-flyte-secrets"], "true");
+        assert_eq!(pod.metadata.name, "exec-n0-0-n3-0");
+    }
+
+    /// `addObjectMetadata`: `UnionMaps(defaults, the pod's own, the template's metadata, the
+    /// task execution's)`, later maps winning.
+    #[test]
+    fn metadata_is_the_union_of_four_maps_later_ones_winning() {
+        let mut t = template();
+        t.metadata = Some(TaskMetadata {
+            metadata: Some(K8sObjectMetadata {
+                labels: [
+                    ("team".to_string(), "data".to_string()),
+                    ("node-id".to_string(), "mine".to_string()),
+                ]
+                .into(),
+                annotations: [(SAFE_TO_EVICT_ANNOTATION.to_string(), "true".to_string())].into(),
+            }),
+            ..Default::default()
+        });
+        let mut platform = Platform::default();
+        platform
+            .default_labels
+            .insert("team".into(), "platform".into());
+        platform
+            .default_labels
+            .insert("cost-center".into(), "7".into());
+        let pod = build_pod(&t, &PodRun::under("s3://b/n0", 0), &platform).unwrap();
+        let m = &pod.metadata;
+        assert_eq!(m.labels["cost-center"], "7", "a default nothing overrides");
+        assert_eq!(m.labels["team"], "data", "the template's over the default");
+        assert_eq!(
+            m.labels["node-id"], "n0",
+            "the task execution's over the template's"
+        );
+        assert_eq!(m.annotations[SAFE_TO_EVICT_ANNOTATION], "true");
+        assert_eq!(m.annotations[PRIMARY_CONTAINER_KEY], "local-n0-0");
+
+        let pod = build_pod(
+            &template(),
+            &PodRun::under("s3://b/n0", 0),
+            &Platform::default(),
+        )
+        .unwrap();
+        assert_eq!(
+            pod.metadata.annotations[SAFE_TO_EVICT_ANNOTATION], "false",
+            "the k8s plugin's compiled-in default"
+        );
+        assert_eq!(pod.metadata.namespace, "flytesnacks-development");
+    }
+
+    /// `addObjectMetadata` names the pod; `BuildRawContainer` names the container after the
+    /// generated name (not the fixed-up one) when that is a DNS-1123 label.
+    #[test]
+    fn an_invalid_generated_name_is_fixed_up_for_the_pod_only() {
+        let run = PodRun::new(NodeLayout::under("s3://b/n0", 0), "Foo_1", "n0", 0);
+        let pod = build_pod(&template(), &run, &Platform::default()).unwrap();
+        assert_eq!(pod.metadata.name, "foo1-n0-0");
+        let container = &pod.spec.containers[0].name;
+        assert_eq!(
+            container.len(),
+            4,
+            "not a label: four characters ({container})"
+        );
+        assert_eq!(pod.metadata.annotations[PRIMARY_CONTAINER_KEY], *container);
+        let pod = build_pod(&template(), &run, &Platform::default()).unwrap();
+        assert_eq!(
+            pod.spec.containers[0].name, *container,
+            "the same every time"
+        );
+    }
+
+    /// `UpdatePod`: the platform's DNS configuration when the pod has none, no `dnsPolicy`.
+    #[test]
+    fn the_platforms_dns_config_leaves_the_policy_alone() {
+        let platform = Platform {
+            dns_config: Some(crate::pod::DnsConfig {
+                nameservers: vec!["10.96.0.10".into()],
+                searches: Vec::new(),
+            }),
+            ..Platform::default()
+        };
+        let pod = build_pod(&template(), &PodRun::under("s3://b/n0", 0), &platform).unwrap();
+        assert_eq!(pod.spec.dns_policy, "");
+        assert_eq!(pod.spec.dns_config, platform.dns_config);
+    }
 }

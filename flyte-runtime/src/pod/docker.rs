@@ -85,6 +85,16 @@ pub fn docker_run(
     } else if pod.spec.host_network {
         cmd.args(["--network", "host"]);
     }
+    // The pod's name servers (`dnsConfig`; its `dnsPolicy` is `ClusterFirst` unless a
+    // template says otherwise). In the cluster the kubelet writes them after the policy's
+    // own (the cluster's DNS; the node's for a pod on the node's network), three at most, so
+    // they are asked only when the ones before do not answer. Locally there is no cluster
+    // DNS to put first: on the default bridge and on the host network, docker's `--dns`
+    // writes these servers as the container's only `nameserver` lines, in place of the
+    // host's (on a user-defined network docker's embedded resolver, 127.0.0.11, forwards to
+    // them). A local run therefore asks them first and alone: they stand in for the
+    // cluster's DNS, which is where the names of the storage and services a pod reaches
+    // would resolve.
     if let Some(dns) = &pod.spec.dns_config {
         for ns in &dns.nameservers {
             cmd.args(["--dns", ns]);
@@ -318,7 +328,10 @@ mod tests {
         for part in [
             "run --name c1 --volume /runs/r1:/runs/r1 --volume ",
             "/m4pq:/etc/flyte/secrets/g:ro", // flyteplugins' base32 of `g_`
-            "--env A=1 --env FLYTE_INTERNAL_EXECUTION_ID=local",
+            // The template's env, then the workflow's id (a task launched on its own: the
+            // workflow flyteadmin generates), then the execution's.
+            "--env A=1 --env FLYTE_INTERNAL_EXECUTION_WORKFLOW=flytesnacks:development:.flytegen. \
+             --env FLYTE_INTERNAL_EXECUTION_ID=local",
             "--env FLYTE_SECRETS_DEFAULT_DIR=/etc/flyte/secrets --env FLYTE_SECRETS_FILE_PREFIX=",
             // request 250m, no limit: the limit is the request; memory the platform's 1024Mi.
             "--cpus 0.25 --memory 1073741824 img:1 bin execute --inputs /runs/r1/inputs.pb",
@@ -340,6 +353,38 @@ mod tests {
         // The ENV_VAR secret is passed by name only when this process has a value for it.
         assert!(!line.contains("_FSEC_G_ENV-KEY"), "{line}");
         assert!(line.contains("FLYTE_SECRETS_ENV_PREFIX=_FSEC_"), "{line}");
+    }
+
+    /// The platform's name servers (`default-pod-dns-config`) reach docker as `--dns`; the
+    /// pod keeps Kubernetes' default policy.
+    #[test]
+    fn the_pods_name_servers_are_dockers() {
+        let platform = Platform {
+            dns_config: Some(crate::pod::DnsConfig {
+                nameservers: vec!["10.0.0.53".into()],
+                searches: vec!["svc.local".into()],
+            }),
+            ..Platform::default()
+        };
+        let pod = build_pod(&template(), &PodRun::under("/runs/r1", 0), &platform).unwrap();
+        assert_eq!(pod.spec.dns_policy, "", "propeller sets no dnsPolicy");
+        let options = DockerOptions {
+            name: "c1".into(),
+            secrets_dir: std::env::temp_dir()
+                .join(format!("flyte-rs-docker-dns-test-{}", std::process::id())),
+            ..DockerOptions::default()
+        };
+        let primary = pod.spec.containers[0].name.clone();
+        let cmd = docker_run(&pod, &primary, &options).unwrap();
+        let line = cmd
+            .get_args()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(
+            line.contains("--dns 10.0.0.53 --dns-search svc.local"),
+            "{line}"
+        );
     }
 
     #[test]

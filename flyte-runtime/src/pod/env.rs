@@ -1,10 +1,11 @@
 //! The environment propeller gives a task container, in its order (flyteplugins 1.16
 //! `flytek8s/k8s_resource_adds.go`, `DecorateEnvVars`): the template's env first, then the
-//! execution's identity, the task's id, literal offloading, the execution's own env and the
-//! platform's defaults. The secrets webhook appends its variables later
+//! workflow's id, the execution's identity, the task's id, literal offloading, the
+//! execution's own env and the platform's defaults. The secrets webhook appends its variables later
 //! ([`inject_secret`](super::secrets::inject_secret)).
 
 use super::model::EnvVar;
+use super::names::workflow_id_as_string;
 use super::platform::{Platform, PodRun};
 use crate::contract::env;
 use crate::proto::core::Identifier;
@@ -16,10 +17,13 @@ pub(crate) fn decorate_env_vars(
     run: &PodRun,
     platform: &Platform,
 ) {
-    // GetContextEnvVars.
-    if let Some(workflow) = &run.workflow {
-        env.push(EnvVar::value(env::EXECUTION_WORKFLOW.name, workflow));
-    }
+    // GetContextEnvVars: propeller puts the workflow's id in the context of every round
+    // (`handler.go`, `WithWorkflowID`), `WorkflowIDAsString`: `<project>:<domain>:<name>`,
+    // no version.
+    env.push(EnvVar::value(
+        env::EXECUTION_WORKFLOW.name,
+        workflow_id_as_string(&run.project, &run.domain, &run.workflow_name(&task.name)),
+    ));
     // GetExecutionEnvVars: the execution, then the task's id (registration fills it in).
     env.extend([
         EnvVar::value(env::EXECUTION_ID.name, &run.execution),

@@ -19,6 +19,7 @@ mod docker;
 mod env;
 mod error;
 mod model;
+mod names;
 mod placeholders;
 mod platform;
 mod quantity;

@@ -67,10 +67,12 @@ pub struct PodSpec {
     /// The node's network instead of the pod's own (k8s plugin `enable-host-networking-pod`).
     #[serde(default, skip_serializing_if = "is_false")]
     pub host_network: bool,
-    /// How names resolve (`ClusterFirst` when unset; `None` with a `dnsConfig`).
+    /// How names resolve: Kubernetes' `ClusterFirst` when unset (propeller never sets it;
+    /// a pod template may).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub dns_policy: String,
-    /// Name servers and search domains (k8s plugin `default-pod-dns-config`).
+    /// Name servers and search domains (k8s plugin `default-pod-dns-config`), added to
+    /// those `dnsPolicy` gives.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dns_config: Option<DnsConfig>,
     /// Extra `/etc/hosts` entries.

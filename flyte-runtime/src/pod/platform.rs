@@ -2,9 +2,13 @@
 //! files are ([`PodRun`], [`NodeLayout`]), and the operator's configuration of the k8s plugin and propeller
 //! ([`Platform`]), with flyteplugins 1.16's defaults.
 
+use std::collections::BTreeMap;
+
 use super::model::{DnsConfig, HostAlias};
+use super::names;
 use super::placeholders::Placeholders;
 use super::quantity::Quantity;
+use crate::contract::metadata::{single_task_workflow_name, SAFE_TO_EVICT_ANNOTATION};
 use crate::contract::{INPUTS_PB, TASK_PB};
 use crate::proto::core::LiteralMap;
 
@@ -44,13 +48,20 @@ pub struct Platform {
     pub default_env_vars: Vec<(String, String)>,
     /// Pods on the node's network (`enable-host-networking-pod`).
     pub host_network: bool,
-    /// The pods' DNS configuration (`default-pod-dns-config`).
+    /// The pods' DNS configuration (`default-pod-dns-config`): copied into a pod that has
+    /// none. Propeller leaves `dnsPolicy` alone, so Kubernetes' `ClusterFirst` keeps the
+    /// cluster's DNS first and these name servers come after it.
     pub dns_config: Option<DnsConfig>,
     /// Extra `/etc/hosts` entries (a default pod template's `hostAliases`).
     pub host_aliases: Vec<HostAlias>,
     /// The largest `outputs.pb` propeller reads (flytestdlib `storage.limits.maxDownloadMBs`:
     /// 2 MiB by default; flyte-core's chart sets 10).
     pub max_download_bytes: u64,
+    /// Annotations of every pod, under the pod's own (`default-annotations`: compiled in,
+    /// `cluster-autoscaler.kubernetes.io/safe-to-evict: "false"`).
+    pub default_annotations: BTreeMap<String, String>,
+    /// Labels of every pod, under the pod's own (`default-labels`: none).
+    pub default_labels: BTreeMap<String, String>,
 }
 
 impl Default for Platform {
@@ -66,6 +77,9 @@ impl Default for Platform {
             dns_config: None,
             host_aliases: Vec::new(),
             max_download_bytes: 2 << 20,
+            default_annotations: [(SAFE_TO_EVICT_ANNOTATION.to_string(), "false".to_string())]
+                .into(),
+            default_labels: BTreeMap::new(),
         }
     }
 }
@@ -120,8 +134,10 @@ impl NodeLayout {
     }
 }
 
-/// One run of a task as propeller starts it: the execution's identity, where its files are
-/// and its inputs; the placeholders are computed from them ([`PodRun::placeholders`]).
+/// One run of a task as propeller starts it: the execution's identity, the node's place in
+/// its workflow, where its files are and its inputs; the names and placeholders are
+/// computed from them ([`PodRun::generated_name`], [`PodRun::pod_name`],
+/// [`PodRun::placeholders`]).
 ///
 /// ```
 /// use flyte_runtime::__private::pod::{NodeLayout, PodRun};
@@ -130,8 +146,15 @@ impl NodeLayout {
 /// assert_eq!(run.placeholders().input, "s3://bucket/metadata/run-1/inputs.pb");
 /// assert_eq!(run.placeholders().output_prefix, "s3://bucket/metadata/run-1/0");
 /// assert_eq!(run.pod_name(), "local-n0-0");
-/// let element = PodRun::new(NodeLayout::under("s3://b/n1", 1), "exec", "n1-n3", 1);
-/// assert_eq!(element.placeholders().generated_name, "exec-n1-n3-1");
+/// // Element 3 of the map at node n0, its attempt 1, in the ArrayNode's attempt 0.
+/// let element =
+///     PodRun::new(NodeLayout::under("s3://b/n0/0/3", 1), "exec", "n3", 1).in_array("n0", 0);
+/// assert_eq!(element.node_unique_id(), "n0-0-n3");
+/// assert_eq!(element.placeholders().generated_name, "exec-n0-0-n3-1");
+/// // Kubernetes refuses `Foo_1-n0-0`: propeller fixes the pod's name up, not the generated name.
+/// let run = PodRun::new(NodeLayout::under("s3://b/n0", 0), "Foo_1", "n0", 0);
+/// assert_eq!(run.generated_name(), "Foo_1-n0-0");
+/// assert_eq!(run.pod_name(), "foo1-n0-0");
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct PodRun {
@@ -141,10 +164,17 @@ pub struct PodRun {
     pub domain: String,
     /// Execution name.
     pub execution: String,
-    /// The workflow's name, when the task runs in one.
+    /// The name of the workflow the node is in; none for a task launched on its own, whose
+    /// workflow flyteadmin generates, `.flytegen.<task>` (see
+    /// [`workflow_name`](Self::workflow_name)).
     pub workflow: Option<String>,
-    /// The node's id.
+    /// The node's id in its workflow (`n0`; an ArrayNode element's is `n<index>`), the
+    /// pod's `node-id` label.
     pub node_id: String,
+    /// The node's parent, for a node inside another (an ArrayNode's element): the parent's
+    /// unique id and its attempt, from which the node's unique id is made
+    /// ([`node_unique_id`](Self::node_unique_id)).
+    pub parent: Option<(String, u32)>,
     /// The attempt (retry) number, from 0.
     pub attempt: u32,
     /// The Kubernetes namespace (`<project>-<domain>` by default).
@@ -158,8 +188,9 @@ pub struct PodRun {
 }
 
 impl PodRun {
-    /// Attempt `attempt` of node `node_id` of execution `execution` (in the default
-    /// project and domain, `flytesnacks`/`development`), its files where `layout` says.
+    /// Attempt `attempt` of the top-level node `node_id` of execution `execution` (in the
+    /// default project and domain, `flytesnacks`/`development`), its files where `layout`
+    /// says.
     pub fn new(
         layout: NodeLayout,
         execution: impl Into<String>,
@@ -172,6 +203,7 @@ impl PodRun {
             execution: execution.into(),
             workflow: None,
             node_id: node_id.into(),
+            parent: None,
             attempt,
             namespace: "flytesnacks-development".to_string(),
             execution_env: Vec::new(),
@@ -199,14 +231,56 @@ impl PodRun {
         }
     }
 
-    /// The task execution's generated name, which names the pod: `<execution>-<node>-<attempt>`.
+    /// This run in workflow `workflow` (its name).
+    pub fn in_workflow(self, workflow: impl Into<String>) -> Self {
+        Self {
+            workflow: Some(workflow.into()),
+            ..self
+        }
+    }
+
+    /// This run as an element of the ArrayNode whose unique id is `array` (`n0` at the top
+    /// level), in the ArrayNode's attempt `array_attempt` (the ArrayNode's
+    /// `buildArrayNodeContext`: `CreateParentInfo`).
+    pub fn in_array(self, array: impl Into<String>, array_attempt: u32) -> Self {
+        Self {
+            parent: Some((array.into(), array_attempt)),
+            ..self
+        }
+    }
+
+    /// The workflow's name: [`workflow`](Self::workflow), else the one flyteadmin generates
+    /// for task `task` launched on its own.
+    pub fn workflow_name(&self, task: &str) -> String {
+        self.workflow
+            .clone()
+            .unwrap_or_else(|| single_task_workflow_name(task))
+    }
+
+    /// The node's id unique in its execution (`common.GenerateUniqueID`): the node's id at
+    /// the top level, else `<parent's unique id>-<parent's attempt>-<node id>`, hashed to
+    /// `f` and 7 characters when over 20.
+    pub fn node_unique_id(&self) -> String {
+        let parent = self.parent.as_ref().map(|(id, a)| (id.as_str(), *a));
+        names::generate_unique_id(parent, &self.node_id)
+    }
+
+    /// The task execution's generated name (`GetGeneratedName`, `{{.generatedName}}`):
+    /// `<execution>-<node unique id>-<attempt>`, hashed to `f` and 7 characters when over
+    /// 50, never lower-cased.
+    pub fn generated_name(&self) -> String {
+        names::generated_name(&self.execution, &self.node_unique_id(), self.attempt)
+    }
+
+    /// The pod's name: the generated name, made a valid DNS-1123 subdomain only when it is
+    /// not one (`addObjectMetadata`).
     pub fn pod_name(&self) -> String {
-        format!("{}-{}-{}", self.execution, self.node_id, self.attempt)
+        names::pod_name(&self.generated_name())
     }
 
     /// The values propeller fills into the container's `command` and `args`: the layout's
-    /// paths, the generated name ([`pod_name`](Self::pod_name)), the namespace and the
-    /// inputs.
+    /// paths, the generated name ([`generated_name`](Self::generated_name)), the namespace
+    /// and the inputs.
     pub fn placeholders(&self) -> Placeholders {
         let l = &self.layout;
         Placeholders {
@@ -217,7 +291,7 @@ impl PodRun {
             checkpoint_output_prefix: l.checkpoint_output_prefix.clone(),
             prev_checkpoint_prefix: l.prev_checkpoint_prefix.clone().unwrap_or_default(),
             task_template_path: l.task_template_path.clone(),
-            generated_name: self.pod_name(),
+            generated_name: self.generated_name(),
             namespace: self.namespace.clone(),
             inputs: self.inputs.clone(),
         }
