@@ -674,8 +674,36 @@ async fn upload_parts(
         }
         Err(e) => {
             in_flight.abort_all();
-            let _ = upload.abort().await;
+            abort_upload(upload.as_mut(), key).await;
             Err(e)
+        }
+    }
+}
+
+/// How many times a failed upload's abort is tried.
+const ABORT_ATTEMPTS: u32 = 3;
+
+/// Aborts a multipart upload that failed, trying a few times: an abort that never lands
+/// leaves the parts stored (and billed, though never visible as an object) until the
+/// bucket's lifecycle rule `AbortIncompleteMultipartUpload` removes them, so it is worth a
+/// second or two. The upload's own error is what the caller reports; this one is logged.
+async fn abort_upload(
+    upload: &mut dyn object_store::MultipartUpload,
+    key: &object_store::path::Path,
+) {
+    for attempt in 1..=ABORT_ATTEMPTS {
+        match upload.abort().await {
+            Ok(()) => return,
+            Err(e) if attempt < ABORT_ATTEMPTS => {
+                tracing::warn!(key = %key, attempt, error = %e, "aborting a failed multipart upload failed; trying again");
+                tokio::time::sleep(std::time::Duration::from_millis(250 << attempt)).await;
+            }
+            Err(e) => tracing::error!(
+                key = %key,
+                error = %e,
+                "could not abort a failed multipart upload: its parts stay in the bucket until \
+                 its lifecycle rule (AbortIncompleteMultipartUpload) removes them"
+            ),
         }
     }
 }
@@ -694,6 +722,43 @@ fn joined(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An upload whose abort fails `failing` times before it lands.
+    #[derive(Debug)]
+    struct FlakyAbort {
+        failing: u32,
+        aborts: u32,
+    }
+
+    #[async_trait::async_trait]
+    impl object_store::MultipartUpload for FlakyAbort {
+        fn put_part(&mut self, _: PutPayload) -> object_store::UploadPart {
+            Box::pin(async { Ok(()) })
+        }
+        async fn complete(&mut self) -> object_store::Result<object_store::PutResult> {
+            unreachable!("the upload failed")
+        }
+        async fn abort(&mut self) -> object_store::Result<()> {
+            self.aborts += 1;
+            if self.aborts <= self.failing {
+                return Err(object_store::Error::Generic {
+                    store: "test",
+                    source: "the answer was lost".into(),
+                });
+            }
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_failed_uploads_abort_is_tried_again_and_gives_up_after_a_few() {
+        let key = object_store::path::Path::from("out/big");
+        for (failing, expected) in [(0, 1), (1, 2), (2, 3), (9, ABORT_ATTEMPTS)] {
+            let mut upload = FlakyAbort { failing, aborts: 0 };
+            block_on(abort_upload(&mut upload, &key));
+            assert_eq!(upload.aborts, expected, "abort failing {failing} times");
+        }
+    }
 
     fn block_on<F: std::future::Future>(f: F) -> F::Output {
         tokio::runtime::Builder::new_current_thread()
