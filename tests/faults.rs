@@ -314,3 +314,55 @@ fn storage_faults_leave_whole_outputs_or_one_error_document() {
     }
     println!("{}", table.join("\n"));
 }
+
+/// A ranged download cut midway is resumed from where it stopped: the retry asks for the
+/// rest of its range only, and the file comes down whole.
+#[test]
+fn a_ranged_download_cut_midway_asks_for_the_rest_only() {
+    const MIB: usize = 1 << 20;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("tokio");
+    rt.block_on(async {
+        // 8 MiB come in the first GET, then one ranged request of 4 MiB: call 2, cut in half.
+        let store = FaultyStore::new(&[once(Fault::TruncatedRead, 2)]);
+        let data: Vec<u8> = (0..12 * MIB).map(|i| (i * 31 % 251) as u8).collect();
+        store.seed("big/file.bin", data.clone()).await;
+        let storage = Storage::new(StorageConfig {
+            retry: POLICY,
+            ..StorageConfig::default()
+        });
+        // An s3:// prefix: ranged downloads are for remote stores.
+        storage.mount("s3://faulty", store.clone()).expect("mount");
+        let dir = std::env::temp_dir().join(format!("flyte-rs-ranged-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("a scratch folder");
+        let dest = dir.join("file.bin");
+        let size = storage
+            .download("s3://faulty/big/file.bin", &dest)
+            .await
+            .expect("the download survives one cut");
+        assert_eq!(size, data.len() as u64);
+        assert!(
+            std::fs::read(&dest).expect("read") == data,
+            "the file differs"
+        );
+        let gets: Vec<String> = store
+            .log()
+            .into_iter()
+            .filter(|l| l.starts_with("get"))
+            .collect();
+        let (start, half, end) = (8 * MIB, 10 * MIB, 12 * MIB);
+        assert_eq!(
+            gets,
+            [
+                "get big/file.bin".to_string(),
+                format!("get bytes={start}-{} big/file.bin", end - 1),
+                format!("get bytes={half}-{} big/file.bin", end - 1),
+            ],
+            "the retry asks for the rest of the range"
+        );
+        std::fs::remove_dir_all(&dir).expect("remove the scratch folder");
+    });
+}

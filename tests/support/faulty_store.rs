@@ -167,8 +167,12 @@ impl ObjectStore for FaultyStore {
     }
 
     async fn get_opts(&self, location: &Path, options: GetOptions) -> Result<GetResult> {
-        let op = if options.head { "head" } else { "get" };
-        let fault = self.call(op, location);
+        let op = match (&options.head, &options.range) {
+            (true, _) => "head".to_string(),
+            (false, Some(range)) => format!("get {range}"),
+            (false, None) => "get".to_string(),
+        };
+        let fault = self.call(&op, location);
         self.strike(fault, location).await?;
         let result = self.inner.get_opts(location, options).await?;
         if fault != Some(Fault::TruncatedRead) {

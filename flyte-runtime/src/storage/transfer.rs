@@ -229,11 +229,13 @@ impl Sink for MemorySink {
 }
 
 /// Streams `got`'s body into `sink` from `range.start`, up to `range.end` (the rest of the
-/// body, if any, is dropped with its connection). Fails if the body ends first.
+/// body, if any, is dropped with its connection), counting what is written in `done` when
+/// given. Fails if the body ends first.
 async fn drain(
     got: GetResult,
     range: Range<u64>,
     sink: &dyn Sink,
+    done: Option<&AtomicU64>,
 ) -> Result<(), object_store::Error> {
     let mut stream = got.into_stream();
     let mut at = range.start;
@@ -245,6 +247,9 @@ async fn drain(
         let take = chunk.len().min((range.end - at) as usize);
         sink.put(at, &chunk[..take])?;
         at += take as u64;
+        if let Some(done) = done {
+            done.fetch_add(take as u64, Ordering::SeqCst);
+        }
     }
     Ok(())
 }
@@ -388,7 +393,8 @@ impl Storage {
     /// sink for that size before anything is put; the rest comes in ranged requests, at most
     /// `RANGES_IN_FLIGHT` of them (shared through `limits`), each pinned to the first
     /// response's ETag so that an object replaced meanwhile fails the download rather than
-    /// mixing two versions. Each request is retried on its own. Returns the size and ETag.
+    /// mixing two versions. Each request is retried on its own, from where it stopped.
+    /// Returns the size and ETag.
     async fn fetch_into(
         &self,
         parsed: &StorageUri,
@@ -405,7 +411,7 @@ impl Storage {
                     let (size, etag) = (got.meta.size, got.meta.e_tag.clone());
                     sized(size)?;
                     let head = if ranged { size.min(PART) } else { size };
-                    drain(got, 0..head, sink).await?;
+                    drain(got, 0..head, sink, None).await?;
                     Ok((size, etag))
                 }
             })
@@ -416,16 +422,23 @@ impl Storage {
                     let etag = etag.clone();
                     async move {
                         let _permit = limits.ranges.acquire().await;
+                        // What this range has written: a retry after a stall or a cut asks
+                        // for the rest only (the ETag pins it to the same object).
+                        let done = AtomicU64::new(0);
                         self.retried("download", parsed, |store, key| {
-                            let (range, etag) = (range.clone(), etag.clone());
+                            let rest = range.start + done.load(Ordering::SeqCst)..range.end;
+                            let (etag, done) = (etag.clone(), &done);
                             async move {
+                                if rest.is_empty() {
+                                    return Ok(());
+                                }
                                 let options = GetOptions {
-                                    range: Some(range.clone().into()),
+                                    range: Some(rest.clone().into()),
                                     if_match: etag,
                                     ..GetOptions::default()
                                 };
                                 let got = store.get_opts(&key, options).await?;
-                                drain(got, range, sink).await
+                                drain(got, rest, sink, Some(done)).await
                             }
                         })
                         .await
