@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests need that cargo does not: a Python venv (.venv) with flytekit
-# 1.16.31 (the peer that judges our bytes), moto's S3 server and the Kubernetes client; and
+# 1.16.31 (the peer that judges our bytes), moto's S3 server, the Kubernetes client and
+# Kubernetes' schemas (kubernetes-validate); and
 # dnsmasq (Debian's dnsmasq-base), the DNS server the container tests start on loopback.
 # And s3s-fs, the second S3 server (tests/setup_s3.sh), and cargo-public-api, which lists
 # flyte-runtime's public API (tests/setup_public_api.sh). Idempotent: a venv that already has
