@@ -880,3 +880,143 @@ fn an_offloaded_input_is_fetched_from_its_uri() {
         .unwrap_or_else(|| panic!("{}", r.stderr()));
     assert_eq!(i64::from_literal(&outputs.literals["total"]).unwrap(), 42);
 }
+
+// ---------------------------------------------------------------------------------------
+// Decks.
+
+/// The tab names of a deck, in order.
+fn deck_tabs(deck: &str) -> Vec<&str> {
+    deck.split("<li>")
+        .skip(1)
+        .filter_map(|s| s.split("</li>").next())
+        .collect()
+}
+
+/// What a deck must never hold: anything loaded from the network.
+fn assert_self_contained(deck: &str) {
+    for remote in ["<link", "src=", "@import", "url("] {
+        assert!(!deck.contains(remote), "`{remote}` in the deck");
+    }
+}
+
+#[test]
+fn a_run_leaves_a_deck_with_its_sections_and_every_value_escaped() {
+    let template = template_of(BIN, "examples.add");
+    assert_eq!(
+        template.metadata.as_ref().and_then(|m| m.generates_deck),
+        Some(true)
+    );
+    let label = "<script>alert(1)</script>";
+    let pod = LocalPod::new(
+        "deck-ok",
+        &template.encode_to_vec(),
+        &add_inputs(40, 2, label).encode_to_vec(),
+    );
+    let r = pod.run(BIN, &container_args(&template), &[]);
+    assert!(r.output.status.success(), "{}", r.stderr());
+    assert_eq!(r.files, ["outputs.pb"], "{}", r.stderr());
+    let deck = r.deck.as_deref().expect("deck.html");
+    assert_eq!(
+        deck_tabs(deck),
+        ["Timeline", "Configuration", "Input", "Output"]
+    );
+    for step in [
+        "Resolve the task",
+        "Read the inputs from",
+        "Run the executor",
+        "Write the outputs to",
+    ] {
+        assert!(deck.contains(step), "no `{step}` on the Timeline");
+    }
+    // The label, as an input and inside the output message, is text.
+    assert!(
+        !deck.contains(label),
+        "the <script> input is raw in the deck"
+    );
+    assert!(deck.contains("<td>&lt;script&gt;alert(1)&lt;/script&gt;</td>"));
+    assert!(deck.contains("&lt;script&gt;alert(1)&lt;/script&gt;=42"));
+    assert_eq!(
+        deck.matches("<script>").count(),
+        1,
+        "only the page's own script"
+    );
+    assert_self_contained(deck);
+
+    // A template that turns the deck off gets none.
+    let mut off = template.clone();
+    off.metadata.as_mut().unwrap().generates_deck = Some(false);
+    let pod = LocalPod::new(
+        "deck-off",
+        &off.encode_to_vec(),
+        &add_inputs(1, 2, "x").encode_to_vec(),
+    );
+    let r = pod.run(BIN, &container_args(&off), &[]);
+    assert!(r.output.status.success(), "{}", r.stderr());
+    assert_eq!(
+        (r.files.as_slice(), r.deck.is_some()),
+        (&["outputs.pb".to_string()][..], false)
+    );
+}
+
+#[test]
+fn a_failed_run_leaves_a_deck_of_what_was_read_and_where_it_failed() {
+    let template = template_of(BIN, "tests.misbehave");
+    let pod = LocalPod::new(
+        "deck-fail",
+        &template.encode_to_vec(),
+        &misbehave_inputs("fail", 0.0).encode_to_vec(),
+    );
+    let r = pod.run(BIN, &container_args(&template), &[]);
+    assert_eq!(r.files, ["error.pb"], "{}", r.stderr());
+    let deck = r.deck.as_deref().expect("deck.html beside error.pb");
+    assert_eq!(
+        deck_tabs(deck),
+        ["Timeline", "Configuration", "Input", "Error"]
+    );
+    assert!(deck.contains("<td>Run the executor</td>"), "{deck}");
+    assert!(deck.contains("<td>failed</td>"), "{deck}");
+    assert!(deck.contains("USER:ValueError") && deck.contains("asked to fail"));
+    assert!(deck.contains("<td>fail</td>"), "the mode input: {deck}");
+    assert!(deck.contains("test double"), "the configuration: {deck}");
+}
+
+#[test]
+fn an_executors_deck_over_the_size_limit_is_cut_with_a_note() {
+    let template = template_of(BIN, "tests.misbehave");
+    let pod = LocalPod::new(
+        "deck-big",
+        &template.encode_to_vec(),
+        &misbehave_inputs("deck", 0.0).encode_to_vec(),
+    );
+    let limit = 20_000;
+    let r = pod.run(
+        BIN,
+        &container_args(&template),
+        &[("FLYTE_RS_MAX_DECK_BYTES", &limit.to_string())],
+    );
+    assert!(r.output.status.success(), "{}", r.stderr());
+    assert_eq!(r.files, ["outputs.pb"], "{}", r.stderr());
+    let deck = r.deck.as_deref().expect("deck.html");
+    assert!(deck.len() <= limit, "{} bytes", deck.len());
+    assert_eq!(
+        deck_tabs(deck),
+        [
+            "Timeline",
+            "Big &lt;one&gt;",
+            "Configuration",
+            "Input",
+            "Output"
+        ]
+    );
+    assert!(deck.contains(" of 2000 rows"), "{deck}");
+    assert!(deck.contains("FLYTE_RS_MAX_DECK_BYTES"), "{deck}");
+    assert!(
+        deck.contains("&lt;script&gt;alert(2)&lt;/script&gt;"),
+        "{deck}"
+    );
+    assert!(deck.contains("<td>&lt;i&gt;row 0&lt;/i&gt;"), "{deck}");
+    assert_eq!(deck.matches("<script>").count(), 1);
+    assert_self_contained(deck);
+    // Published mid-run, then written again at the end.
+    assert!(r.stderr().contains("deck published"), "{}", r.stderr());
+}

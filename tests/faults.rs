@@ -366,3 +366,59 @@ fn a_ranged_download_cut_midway_asks_for_the_rest_only() {
         std::fs::remove_dir_all(&dir).expect("remove the scratch folder");
     });
 }
+
+/// The deck is written after outputs.pb or the error document (the call after it); a store
+/// that refuses it, or is down from then on, changes neither the result nor the exit code.
+#[test]
+fn a_deck_that_cannot_be_written_leaves_the_result_and_the_exit_code() {
+    // A good run: 1 get template, 2 get inputs, 3 put outputs, 4 put the deck.
+    let good = run(&[]);
+    assert!(matches!(good.outcome, Outcome::Succeeded));
+    assert_eq!(good.store.log().len(), 4, "{:?}", good.store.log());
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("tokio");
+    let deck = rt
+        .block_on(good.store.peek("run/out/deck.html"))
+        .expect("deck.html after outputs.pb");
+    assert!(String::from_utf8_lossy(&deck).contains("<li>Output</li>"));
+
+    for (name, plans) in [
+        ("deck refused", vec![once(Fault::Permanent, 4)]),
+        (
+            "store down from the deck on",
+            vec![from(Fault::Transient, 4, usize::MAX)],
+        ),
+        (
+            "deck written half",
+            vec![from(Fault::PartialWrite, 4, usize::MAX)],
+        ),
+    ] {
+        let r = run(&plans);
+        assert!(
+            matches!(r.outcome, Outcome::Succeeded),
+            "{name}: {:?}",
+            r.outcome
+        );
+        assert_eq!(r.outcome.exit_code(true), ExitCode::SUCCESS, "{name}");
+        let outputs = r
+            .outputs
+            .as_ref()
+            .unwrap_or_else(|| panic!("{name}: no outputs.pb"));
+        assert_eq!(
+            i64::from_literal(&outputs.literals["total"]).ok(),
+            Some(42),
+            "{name}"
+        );
+        assert!(!r.error_exists, "{name}: error.pb");
+    }
+    // A failed run's deck comes after its error document; refusing it keeps the failure
+    // as it was (reported, exit 0).
+    let r = run(&[once(Fault::Permanent, 2), once(Fault::Permanent, 4)]);
+    match &r.outcome {
+        Outcome::Failed(f) => assert_eq!(f.code(), "SYSTEM:StorageError"),
+        other => panic!("{other:?}"),
+    }
+    assert!(r.error.is_some());
+    assert_eq!(r.outcome.exit_code(false), ExitCode::SUCCESS);
+}

@@ -22,6 +22,9 @@ const ALLOWED: &[&str] = &[
     "container.args: `--checkpoint-path`/`--prev-checkpoint` are passed (flytekit passes them for function tasks only)",
     "container.args: the resolver is ours (flyte_rs.task_template_resolver)",
     "container.args[-1]: the executor's registered Rust path instead of a Python class path",
+    "metadata.generates_deck: true (each run leaves a deck, unless its task type or instance \
+     turns it off, and then false, as flytekit's) where flytekit's container tasks have false \
+     (flytekit's `enable_deck` is off by default)",
     "metadata.runtime: flavor `rust` and version `1.16.31+flyte-rs.<our version>` instead of \
      `python` 1.16.31 (propeller reads the leading 1.16.31 to allow offloaded inputs)",
     "examples' sqlite only: container.image is the examples' image (the comparison sets flytekit's)",
@@ -174,9 +177,15 @@ fn differences(
     diffs
 }
 
-/// The fields that differ, once each side's runtime metadata (ours says `rust`) is set aside.
+/// The fields that differ, once each side's runtime metadata (ours says `rust`) is set aside,
+/// and our deck (on, where flytekit's is off) taken for flytekit's.
 fn field_differences(mut ours: TaskTemplate, mut theirs: TaskTemplate) -> Vec<String> {
     let mut diffs = Vec::new();
+    if let (Some(o), Some(t)) = (ours.metadata.as_mut(), theirs.metadata.as_ref()) {
+        if o.generates_deck == Some(true) && t.generates_deck == Some(false) {
+            o.generates_deck = Some(false);
+        }
+    }
     for m in [ours.metadata.as_mut(), theirs.metadata.as_mut()]
         .into_iter()
         .flatten()
@@ -213,7 +222,7 @@ const MAP_ALLOWED: &[&str] = &[
     "container.args: the resolver is flyte_rs.map_task_resolver instead of flytekit's \
      ArrayNodeMapTaskResolver; the loader args have its shape (`vars <bound> resolver <inner \
      resolver> <inner loader args…>`), the inner resolver and its args being the task's own",
-    "metadata.runtime, as for every template",
+    "metadata.runtime and metadata.generates_deck, as for every template",
 ];
 
 /// The Rust twin of map_fixture_tasks.py's AddInstanceTask: the adder with one output (all
@@ -764,8 +773,8 @@ fn executors_and_task_types_are_registered() {
         .iter()
         .map(|t| t.task_type)
         .collect();
-    // This test binary's own three (the map comparison's `adder` among them), and the
-    // examples' (linked for the sqlite comparison).
+    // This test binary's own four (the map comparison's `adder` and the deck test's
+    // `no-deck` among them), and the examples' (linked for the sqlite comparison).
     assert_eq!(
         types,
         [
@@ -773,6 +782,7 @@ fn executors_and_task_types_are_registered() {
             "adder",
             "keyed-checksum",
             "my-custom-task",
+            "no-deck",
             "resumable-count",
             "sqlite",
             "sqlite",
@@ -880,4 +890,69 @@ fn extended_resources_get_flytekits_shared_memory_defaults() {
         ),
         ("flyte-shared-memory", "/dev/shm", "2Gi")
     );
+}
+
+/// A task type that turns its deck off (`#[container_task(enable_deck = false)]`).
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq)]
+#[container_task(
+    task_type = "no-deck",
+    image = "ghcr.io/example/flyte-rs-demo:v1",
+    executor = NoDeckExecutor,
+    enable_deck = false
+)]
+pub struct NoDeck {}
+
+#[derive(Default)]
+pub struct NoDeckExecutor;
+
+#[shim_executor]
+impl ShimTaskExecutor for NoDeckExecutor {
+    type Task = NoDeck;
+    fn execute_from_model(
+        &self,
+        _ctx: &ExecutionContext,
+        _task: NoDeck,
+        _inputs: Literals,
+    ) -> Result<Literals, TaskError> {
+        Ok(Literals::new())
+    }
+}
+
+#[test]
+fn generates_deck_is_set_as_flytekit_sets_it_on_by_default_off_when_turned_off() {
+    let deck = |t: &TaskTemplate| t.metadata.as_ref().and_then(|m| m.generates_deck);
+    let custom = || {
+        TaskInstance::new(
+            "fixtures.custom",
+            CustomTask {
+                my_custom_setting: "x".into(),
+                nested: Nested {
+                    depth: 0,
+                    values: vec![],
+                },
+            },
+        )
+    };
+    // On by default: BoolValue(true), as flytekit's `enable_deck=True`.
+    assert_eq!(deck(&custom().template(&settings()).unwrap()), Some(true));
+    // Off for the instance, or for the task type (which an instance may turn on again):
+    // BoolValue(false), present, as flytekit writes a task without a deck.
+    assert_eq!(
+        deck(&custom().enable_deck(false).template(&settings()).unwrap()),
+        Some(false)
+    );
+    let no_deck = TaskInstance::new("fixtures.no_deck", NoDeck {});
+    assert!(!no_deck.deck_enabled());
+    assert_eq!(deck(&no_deck.template(&settings()).unwrap()), Some(false));
+    assert_eq!(
+        deck(&no_deck.enable_deck(true).template(&settings()).unwrap()),
+        Some(true)
+    );
+    // flytekit's own container task has it present and false, the wire bytes `7a 00`.
+    let theirs = flytekit_template("custom_task");
+    assert_eq!(deck(&theirs), Some(false));
+    // A map over a task keeps the task's choice (each element writes its own deck).
+    let map = flyte_runtime::task::map_template(&custom().template(&settings()).unwrap(), &[])
+        .expect("mappable");
+    assert_eq!(deck(&map), Some(true));
 }

@@ -83,6 +83,13 @@ impl ShimTaskExecutor for ChecksumExecutor {
             .write(&out, format!("{digest}  {name}\n").into_bytes())
             .await?;
         tracing::info!(file = %uri, bytes = data.len(), signature = %out, "file signed");
+        // The deck shows what was signed (never the key).
+        ctx.deck("Checksum").key_values([
+            ("file", uri.to_string()),
+            ("size (bytes)", data.len().to_string()),
+            ("HMAC-SHA256", digest.clone()),
+            ("signature file", out.clone()),
+        ]);
         Ok(ChecksumOutputs {
             digest,
             signature: FlyteFile::new(out),

@@ -8,7 +8,8 @@
 //!   holds; [`context`]: what an executor works with while it runs; [`contract`]: the
 //!   `execute` flags and the resolvers' loader args, spelt once; [`execute`]: the container
 //!   entrypoint and a run in your own process; [`storage`]: object storage; [`cli`]: the
-//!   author's binary (`execute`, `run`, `list`, `template`, `package`, `pod`, …).
+//!   author's binary (`execute`, `run`, `list`, `template`, `package`, `pod`, …); [`deck`]:
+//!   the HTML page a run leaves beside its outputs.
 //! - Everything else (the pod model, local runs, packages, the Python modules, workflows and
 //!   the entrypoint's parts) is the crate's own; the public surface is listed in
 //!   `flyte-runtime/public-api.txt` and checked by the test command.
@@ -22,6 +23,7 @@ pub mod context;
 pub mod contract;
 #[cfg(feature = "dataframe")]
 pub mod dataframe;
+pub mod deck;
 pub mod execute;
 pub(crate) mod local;
 pub(crate) mod package;
@@ -73,6 +75,7 @@ pub use types::FlyteType;
 /// | `task_type_version` | no | `TaskTemplate.task_type_version` (an integer) |
 /// | `custom_with` | no | a module with `to_custom(&T)` / `from_custom(&Struct)` for a hand-shaped `custom` (flytekit's `get_custom` override) |
 /// | `validate_with` | no | `fn(&T, &TypedInterface) -> Result<(), String>`, run on each instance's interface when its template is built |
+/// | `enable_deck` | no | `false`: its runs leave no deck ([`deck`]; on by default, as the template's `generates_deck` says; an instance may say otherwise) |
 ///
 /// The struct's fields are also registered as the task type's
 /// [`ConfigSchema`](task::config_schema::ConfigSchema) (each field's `custom` key after serde's

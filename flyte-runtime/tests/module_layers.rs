@@ -29,14 +29,20 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("storage", &["contract"]),
     ("dataframe", &["proto", "storage", "types"]),
     ("pod", &["contract", "proto", "storage", "types"]),
-    ("context", &["contract", "proto", "storage", "types"]),
+    ("deck", &["proto", "storage", "types"]),
+    (
+        "context",
+        &["contract", "deck", "proto", "storage", "types"],
+    ),
     (
         "task",
         &["context", "contract", "pod", "proto", "types", "workflow"],
     ),
     (
         "execute",
-        &["context", "contract", "proto", "storage", "task", "types"],
+        &[
+            "context", "contract", "deck", "proto", "storage", "task", "types",
+        ],
     ),
     ("package", &["proto", "task"]),
     ("python", &["contract", "proto", "task", "types"]),

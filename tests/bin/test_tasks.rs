@@ -144,6 +144,17 @@ impl ShimTaskExecutor for MisbehaveExecutor {
                 .map(|value| MisbehaveOutputs { value })
                 .ok_or_else(|| TaskError::new("MISBEHAVE_VALUE is not set to an integer")),
             "fail" => Err(TaskError::new("asked to fail").with_code("ValueError")),
+            // A deck of its own: markdown with raw HTML in it, and a table of 2000 rows.
+            "deck" => {
+                let deck = ctx.deck("Big <one>");
+                deck.markdown("# Rows\n\n<script>alert(2)</script>").table(
+                    ["n", "text"],
+                    (0..2000)
+                        .map(|n| [n.to_string(), format!("<i>row {n}</i> {}", "x".repeat(40))]),
+                );
+                deck.publish().await;
+                Ok(MisbehaveOutputs { value: 5 })
+            }
             "fail_recoverable" => Err(TaskError::new("database busy").recoverable()),
             "panic" => panic!("asked to panic"),
             "sleep" => {

@@ -58,8 +58,10 @@ pub fn container_args(t: &TaskTemplate) -> Vec<String> {
 pub struct PodOutcome {
     /// The process's exit status, stdout and stderr.
     pub output: Output,
-    /// Names of the files under the output prefix (sorted).
+    /// Names of the files under the output prefix (sorted), but for the deck.
     pub files: Vec<String>,
+    /// The deck (`deck.html`), if written.
+    pub deck: Option<String>,
     /// outputs.pb, decoded, if written.
     pub outputs: Option<LiteralMap>,
     /// The error document (`error.pb` or `error-<worker>.pb`), decoded, if written.
@@ -120,7 +122,11 @@ pub fn run_pod(
 
 /// Reads what a run left under a local output prefix.
 pub fn read_outcome(output: Output, output_prefix: &Path) -> PodOutcome {
-    let files = list_files(output_prefix);
+    let files: Vec<String> = list_files(output_prefix)
+        .into_iter()
+        .filter(|f| f != "deck.html")
+        .collect();
+    let deck = std::fs::read_to_string(output_prefix.join("deck.html")).ok();
     let outputs = std::fs::read(output_prefix.join("outputs.pb"))
         .ok()
         .map(|b| LiteralMap::decode(b.as_slice()).expect("outputs.pb is a LiteralMap"));
@@ -133,6 +139,7 @@ pub fn read_outcome(output: Output, output_prefix: &Path) -> PodOutcome {
     PodOutcome {
         output,
         files,
+        deck,
         outputs,
         error,
     }

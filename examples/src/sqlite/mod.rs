@@ -98,6 +98,9 @@ impl SqliteTask {
 #[derive(Default)]
 pub struct SqliteExecutor;
 
+/// Rows of the result the Query deck shows.
+const PREVIEW_ROWS: usize = 20;
+
 #[shim_executor]
 impl ShimTaskExecutor for SqliteExecutor {
     type Task = SqliteTask;
@@ -123,7 +126,10 @@ impl ShimTaskExecutor for SqliteExecutor {
             .into_iter()
             .cloned()
             .collect();
-        tracing::info!(uri = %task.uri, query = %query.display(&values), "running the query");
+        let shown = query.display(&values);
+        tracing::info!(uri = %task.uri, query = %shown, "running the query");
+        let deck = ctx.deck("Query");
+        deck.key_values([("database", task.uri.as_str()), ("query", shown.as_str())]);
 
         let bytes = ctx.storage.read(&task.uri).await.map_err(|e| {
             TaskError::new(format!("cannot read the database: {e}"))
@@ -159,6 +165,12 @@ impl ShimTaskExecutor for SqliteExecutor {
                     .recoverable()
             })?;
         tracing::info!(rows = batch.num_rows(), uri = %results.uri(), "results written");
+        let preview = batch.num_rows().min(PREVIEW_ROWS);
+        deck.markdown(&format!(
+            "**{} row(s)**; the first {preview}:",
+            batch.num_rows()
+        ))
+        .record_batch(&batch.slice(0, preview));
         Ok(SqliteOutputs { results })
     }
 }

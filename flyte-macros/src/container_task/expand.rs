@@ -68,6 +68,9 @@ pub(super) fn expand(input: &DeriveInput, m: &TaskModel) -> TokenStream {
     let version = m
         .task_type_version
         .map(|v| quote!(const TASK_TYPE_VERSION: i32 = #v;));
+    let deck = m
+        .enable_deck
+        .map(|on| quote!(const ENABLE_DECK: bool = #on;));
     let io = |t: &Option<syn::Type>| match t {
         Some(t) => quote_spanned!(t.span()=> #t),
         None => quote!(__flyte::Literals),
@@ -121,6 +124,7 @@ pub(super) fn expand(input: &DeriveInput, m: &TaskModel) -> TokenStream {
                 const ENTRYPOINT: &'static str = #entrypoint;
                 #resolver
                 #version
+                #deck
                 type Inputs = #inputs;
                 type Outputs = #outputs;
                 type Executor = #executor;

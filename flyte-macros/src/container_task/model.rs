@@ -17,6 +17,7 @@ pub(super) const KEYS: &[&str] = &[
     "outputs",
     "custom_with",
     "validate_with",
+    "enable_deck",
 ];
 
 /// What the attribute said, key by key, as far as it parsed.
@@ -32,6 +33,7 @@ pub(super) struct Raw {
     pub outputs: Option<syn::Type>,
     pub custom_with: Option<syn::Path>,
     pub validate_with: Option<syn::Path>,
+    pub enable_deck: Option<bool>,
     /// Every key given, known or not, in order.
     pub given: Vec<String>,
     /// Whether the key list itself parsed (else which keys were given is not known).
@@ -49,6 +51,7 @@ pub(super) struct TaskModel {
     pub outputs: Option<syn::Type>,
     pub custom_with: Option<syn::Path>,
     pub validate_with: Option<syn::Path>,
+    pub enable_deck: Option<bool>,
     pub config: ConfigModel,
 }
 
@@ -67,6 +70,7 @@ impl TaskModel {
             outputs: raw.outputs.clone(),
             custom_with: raw.custom_with.clone(),
             validate_with: raw.validate_with.clone(),
+            enable_deck: raw.enable_deck,
             config: config_model(input, raw.custom_with.is_some()),
         })
     }

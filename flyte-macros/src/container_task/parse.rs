@@ -132,6 +132,16 @@ fn int_of(cx: &mut Ctxt, value: &TokenStream) -> Option<i32> {
     }
 }
 
+fn bool_of(cx: &mut Ctxt, value: &TokenStream) -> Option<bool> {
+    match syn::parse2::<syn::LitBool>(value.clone()) {
+        Ok(lit) => Some(lit.value),
+        Err(_) => {
+            cx.error_spanned_by(value, "`enable_deck` takes `true` or `false`");
+            None
+        }
+    }
+}
+
 /// Reads the keys into `raw`, with the keys given (known or not) and whether the list itself
 /// parsed.
 fn read_keys(cx: &mut Ctxt, args: TokenStream, raw: &mut Raw) {
@@ -185,6 +195,7 @@ fn read_keys(cx: &mut Ctxt, args: TokenStream, raw: &mut Raw) {
                     "`validate_with` takes the path of a function `fn(&Self, &TypedInterface) -> Result<(), String>`",
                 )
             }
+            "enable_deck" => raw.enable_deck = bool_of(cx, value),
             _ => raw.task_type_version = int_of(cx, value),
         }
     }

@@ -61,7 +61,9 @@ fn say_task(run: TaskRun) -> ExitCode {
         Err(e) => return fail(e),
         Ok(TaskResult::Succeeded(outputs)) => {
             print_outputs(&run.runtime, &run.storage, outputs);
-            say_tidied(&run.folder.dir, run.folder.tidy(Ok(outputs)));
+            let tidied = run.folder.tidy(Ok(outputs));
+            say_deck(run.deck.as_deref(), &run.folder.dir, &tidied);
+            say_tidied(&run.folder.dir, tidied);
             ExitCode::SUCCESS
         }
         Ok(TaskResult::Failed(f)) => {
@@ -76,7 +78,9 @@ fn say_task(run: TaskRun) -> ExitCode {
                     "not recoverable"
                 }
             );
-            say_tidied(&run.folder.dir, run.folder.tidy(Err("the run failed")));
+            let tidied = run.folder.tidy(Err("the run failed"));
+            say_deck(run.deck.as_deref(), &run.folder.dir, &tidied);
+            say_tidied(&run.folder.dir, tidied);
             ExitCode::FAILURE
         }
     };
@@ -142,6 +146,15 @@ fn print_gathered(outputs: &LiteralMap) -> Result<(), LocalError> {
     print_outputs(&runtime, &Storage::default(), outputs);
     runtime.finish();
     Ok(())
+}
+
+/// Says where the run's deck is, unless it went with the run folder `dir`.
+fn say_deck(deck: Option<&str>, dir: &std::path::Path, tidied: &Tidied) {
+    let Some(deck) = deck else { return };
+    let removed = matches!(tidied, Tidied::Removed) && std::path::Path::new(deck).starts_with(dir);
+    if !removed {
+        println!("  deck: {deck}");
+    }
 }
 
 /// Says what became of a run's folder `dir`.

@@ -11,6 +11,7 @@ use super::secrets::Secrets;
 use super::task_error::TaskError;
 use super::unique_name::unique_name;
 use crate::contract::env::{self, PodEnv};
+use crate::deck::{Deck, Decks};
 use crate::storage::Storage;
 use crate::types::{FlyteDirectory, FlyteFile};
 
@@ -49,6 +50,8 @@ pub struct ExecutionContext {
     pub storage: Storage,
     /// This attempt's checkpoint and the previous attempt's.
     pub checkpoint: Checkpoint,
+    /// The run's deck, which [`deck`](Self::deck) adds sections to.
+    pub(crate) decks: Decks,
 }
 
 impl ExecutionContext {
@@ -79,7 +82,28 @@ impl ExecutionContext {
             secrets: Secrets::from_pod_env(pod),
             storage: Storage::default(),
             checkpoint: Checkpoint::default(),
+            decks: Decks::default(),
         }
+    }
+
+    /// The section `name` of the run's deck (flytekit's `Deck(name)`), to add markdown,
+    /// tables and key-value lists to, and to [`publish`](Deck::publish) mid-run. Outside a
+    /// run, or when the task's decks are off, what it is given goes nowhere.
+    ///
+    /// ```
+    /// use flyte_runtime::context::{ExecutionContext, ScratchDir};
+    /// let ctx = ExecutionContext::from_env("memory://b/raw", ScratchDir::private());
+    /// ctx.deck("Summary").markdown("**3** rows").key_values([("source", "<db>")]);
+    /// ```
+    pub fn deck(&self, name: &str) -> Deck {
+        Deck::new(self.decks.clone(), name)
+    }
+
+    /// Uses `decks` (the run's).
+    #[must_use]
+    pub(crate) fn with_decks(mut self, decks: Decks) -> Self {
+        self.decks = decks;
+        self
     }
 
     /// A fresh, unique URI under the raw output prefix, for a file or folder this run

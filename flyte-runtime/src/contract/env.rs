@@ -122,6 +122,8 @@ pub const LOCAL_RUN: VarName = VarName::plain("FLYTE_RS_LOCAL_RUN");
 pub const MAX_INPUTS_BYTES: VarName = VarName::plain("FLYTE_RS_MAX_INPUTS_BYTES");
 /// flyte-rs: the largest `outputs.pb` a run writes, in bytes.
 pub const MAX_OUTPUTS_BYTES: VarName = VarName::plain("FLYTE_RS_MAX_OUTPUTS_BYTES");
+/// flyte-rs: the largest `deck.html` a run writes, in bytes (its sections are cut to fit).
+pub const MAX_DECK_BYTES: VarName = VarName::plain("FLYTE_RS_MAX_DECK_BYTES");
 
 /// The environment a run sees, read once ([`from_env`](Self::from_env), at the binary's
 /// edge) and passed down. `Debug` prints the variables' names only: values may be secrets.

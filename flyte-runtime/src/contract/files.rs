@@ -1,6 +1,7 @@
 //! The files of a node's data, spelt once: what propeller writes for the task (`inputs.pb`,
 //! `task.pb`) and what the entrypoint leaves under the output prefix for propeller to read
-//! (`outputs.pb`, `error.pb` or a worker's `error-<worker>.pb`, offloaded output literals).
+//! (`outputs.pb`, `error.pb` or a worker's `error-<worker>.pb`, offloaded output literals,
+//! the run's deck `deck.html`).
 //! The writer (`execute`) and the readers (the local pod, `run`, `inspect`) both name them
 //! through [`OutputPrefix`] and the constants here.
 
@@ -25,6 +26,9 @@ pub const TEMPLATE_PB: &str = "template.pb";
 pub const OUTPUTS_PB: &str = "outputs.pb";
 /// A failed task's error document (an `ErrorDocument`) under its output prefix.
 pub const ERROR_PB: &str = "error.pb";
+/// A run's deck (an HTML page) under its output prefix: propeller's `GetDeckPath`, flytekit's
+/// `DECK_FILE_NAME`.
+pub const DECK_HTML: &str = "deck.html";
 /// What ends the name of an offloaded output literal's file, `<output>_offloaded_metadata.pb`.
 pub const OFFLOADED_SUFFIX: &str = "_offloaded_metadata.pb";
 
@@ -38,7 +42,9 @@ pub const OFFLOADED_SUFFIX: &str = "_offloaded_metadata.pb";
 /// assert_eq!(p.error(None), "s3://b/run/n0/0/error.pb");
 /// assert_eq!(p.error(Some("w1")), "s3://b/run/n0/0/error-w1.pb");
 /// assert_eq!(p.offloaded("o0"), "s3://b/run/n0/0/o0_offloaded_metadata.pb");
+/// assert_eq!(p.deck(), "s3://b/run/n0/0/deck.html");
 /// assert!(OutputPrefix::is_result_file("error-w1.pb") && !OutputPrefix::is_result_file("inputs.pb"));
+/// assert!(OutputPrefix::is_result_file("deck.html"));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutputPrefix(String);
@@ -62,6 +68,11 @@ impl OutputPrefix {
     /// `outputs.pb`.
     pub fn outputs(&self) -> String {
         self.file(OUTPUTS_PB)
+    }
+
+    /// The run's deck, `deck.html`.
+    pub fn deck(&self) -> String {
+        self.file(DECK_HTML)
     }
 
     /// The error document: `error.pb`, or, for a worker of a task that reports errors per
@@ -96,9 +107,10 @@ impl OutputPrefix {
     }
 
     /// Whether a file under an output prefix is a run's result (outputs, an error document,
-    /// an offloaded output): what a reused prefix is cleared of before a new run.
+    /// an offloaded output, the deck): what a reused prefix is cleared of before a new run.
     pub fn is_result_file(name: &str) -> bool {
         name == OUTPUTS_PB
+            || name == DECK_HTML
             || name == ERROR_PB
             || (name.starts_with("error-") && name.ends_with(".pb"))
             || is_offloaded_file(name)

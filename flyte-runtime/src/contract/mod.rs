@@ -26,7 +26,7 @@ mod resolver;
 pub use args::{given_prefix, placeholder, EntrypointArgs, CHECKPOINT_PATH_FLAG, RESOLVER_FLAG};
 pub use env::{PodEnv, VarName};
 pub use files::{
-    is_offloaded_file, join, offloaded_file_name, OutputPrefix, ERROR_PB, INPUTS_PB,
+    is_offloaded_file, join, offloaded_file_name, OutputPrefix, DECK_HTML, ERROR_PB, INPUTS_PB,
     OFFLOADED_SUFFIX, OUTPUTS_PB, TASK_PB, TEMPLATE_PB,
 };
 pub use resolver::{LoaderArgs, LoaderArgsError, Resolver};

@@ -7,6 +7,7 @@ use super::DEFAULT_MAX_INPUTS_BYTES;
 use crate::context::{ExecutionContext, ScratchDir};
 use crate::contract::env::{self, PodEnv};
 use crate::contract::{EntrypointArgs, OutputPrefix};
+use crate::deck::DEFAULT_MAX_DECK_BYTES;
 
 /// A run: the entrypoint's arguments and its environment. Every way of running an executor
 /// (`execute` in a pod, `run` in this process, a map's elements) is given one, so nothing
@@ -59,6 +60,15 @@ impl RunConfig {
         self.env
             .number(env::MAX_INPUTS_BYTES)
             .unwrap_or(DEFAULT_MAX_INPUTS_BYTES)
+    }
+
+    /// The largest deck the run writes, in bytes: `FLYTE_RS_MAX_DECK_BYTES`, else
+    /// [`DEFAULT_MAX_DECK_BYTES`] (at least [`MIN_DECK_BYTES`](crate::deck::MIN_DECK_BYTES)).
+    pub fn max_deck_bytes(&self) -> u64 {
+        self.env
+            .number(env::MAX_DECK_BYTES)
+            .unwrap_or(DEFAULT_MAX_DECK_BYTES)
+            .max(crate::deck::MIN_DECK_BYTES)
     }
 
     /// Whether `FLYTE_FAIL_ON_ERROR` asks for a non-zero exit after an error document.

@@ -18,6 +18,7 @@ mod panic_capture;
 mod pipeline;
 pub(crate) mod resolve;
 pub(crate) mod run;
+mod run_deck;
 pub(crate) mod runner;
 pub(crate) mod serialized;
 

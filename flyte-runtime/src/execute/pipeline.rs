@@ -1,6 +1,7 @@
 //! The run pipeline behind the `execute` entrypoint: resolve the task, read its inputs, run
 //! the executor under supervision, check and write its outputs, or write the error document.
-//! Exactly one of `outputs.pb` or the error document is left under the output prefix.
+//! Exactly one of `outputs.pb` or the error document is left under the output prefix, and
+//! then, if the task makes one, its deck (`deck.html`, [`run_deck`](super::run_deck)).
 
 use std::future::Future;
 use std::time::{Instant, SystemTime};
@@ -15,9 +16,11 @@ use super::map_element::{array_index, element_inputs};
 use super::outcome::Outcome;
 use super::output_limits::prepare_outputs;
 use super::resolve::resolve;
+use super::run_deck::{self, timed};
 use super::runner::run_supervised;
 use crate::context::{Checkpoint, ExecutionContext, ScratchDir};
 use crate::contract::OutputPrefix;
+use crate::deck::{sections, Decks, INPUT, OUTPUT};
 use crate::proto::core::{LiteralMap, VariableMap};
 use crate::storage::{Landed, Storage, StorageError};
 use crate::task::task_name;
@@ -29,17 +32,35 @@ pub async fn execute_with(
     storage: Storage,
     shutdown: impl Future<Output = &'static str>,
 ) -> Outcome {
+    let decks = run_deck::decks_for(&config, &storage);
+    let outcome = run_and_report(&config, &storage, shutdown, &decks).await;
+    // After outputs.pb or the error document, as flytekit; not when neither could be
+    // written (the store is out of reach, and the pod should end).
+    if !matches!(outcome, Outcome::Unreported(..)) {
+        run_deck::write(&decks).await;
+    }
+    outcome
+}
+
+async fn run_and_report(
+    config: &RunConfig,
+    storage: &Storage,
+    shutdown: impl Future<Output = &'static str>,
+    decks: &Decks,
+) -> Outcome {
     let args = &config.args;
     // The scratch folder is made only if the executor asks for it, and goes with the run's
     // context.
-    let ctx_base = config.context(ScratchDir::private());
+    let ctx_base = config
+        .context(ScratchDir::private())
+        .with_decks(decks.clone());
     let worker = ctx_base.worker.clone();
     let error_uri = config.error_uri(&worker);
     let outputs_uri = OutputPrefix::new(&args.output_prefix).outputs();
 
     tokio::pin!(shutdown);
     let result = tokio::select! {
-        r = run(&config, &storage, ctx_base) => r,
+        r = run(config, storage, ctx_base, decks) => r,
         signal = &mut shutdown => Err(Failure::system(
             "Terminated",
             format!("the task was stopped by {signal} before it finished"),
@@ -56,7 +77,7 @@ pub async fn execute_with(
     let prefix = OutputPrefix::new(&args.output_prefix);
     let (failure, report) = match result {
         Err(f) => (f, storage.retrying_until(report_by())),
-        Ok(ran) => match publish(&storage, &config, &prefix, ran, &report_by).await {
+        Ok(ran) => match publish(storage, config, &prefix, ran, &report_by, decks).await {
             Published::Succeeded => return Outcome::Succeeded,
             Published::Unknown(failure, unknown) => {
                 // outputs.pb may be there: an error document beside it could make both.
@@ -64,7 +85,7 @@ pub async fn execute_with(
                 return Outcome::Unreported(failure, unknown);
             }
             Published::Failed(failure, report) => {
-                clear_offloaded(&storage, &prefix).await;
+                clear_offloaded(storage, &prefix).await;
                 (failure, report)
             }
         },
@@ -75,8 +96,15 @@ pub async fn execute_with(
     } else {
         error!(code = %failure.code(), recoverable = failure.recoverable, message = %failure.message, "task failed");
     }
+    run_deck::set_error(decks, &failure);
     let doc = failure.to_error_document(&worker, SystemTime::now());
-    match report.write(&error_uri, doc.encode_to_vec()).await {
+    let written = timed(
+        decks,
+        format!("Write the error document to {error_uri}"),
+        report.write(&error_uri, doc.encode_to_vec()),
+    )
+    .await;
+    match written {
         Ok(()) => {
             info!(uri = %error_uri, "error document written");
             Outcome::Failed(failure)
@@ -139,6 +167,30 @@ async fn publish(
     prefix: &OutputPrefix,
     ran: Ran,
     report_by: &impl Fn() -> Instant,
+    decks: &Decks,
+) -> Published {
+    // The Output section shows what the executor returned, rendered once the outputs are
+    // written (a table's preview reads storage: not on the way to outputs.pb).
+    let shown = decks
+        .enabled()
+        .then(|| (ran.outputs.clone(), ran.output_types.clone()));
+    let published = write_outputs(storage, config, prefix, ran, report_by, decks).await;
+    if let Some((outputs, types)) = shown {
+        decks.set_default(
+            OUTPUT,
+            sections::variables(storage, Some(&types), &outputs).await,
+        );
+    }
+    published
+}
+
+async fn write_outputs(
+    storage: &Storage,
+    config: &RunConfig,
+    prefix: &OutputPrefix,
+    ran: Ran,
+    report_by: &impl Fn() -> Instant,
+    decks: &Decks,
 ) -> Published {
     let prepared = prepare_outputs(
         storage,
@@ -156,7 +208,13 @@ async fn publish(
     let uri = prefix.outputs();
     let bytes = outputs.encode_to_vec();
     let started = Instant::now();
-    let e = match storage.write(&uri, bytes.clone()).await {
+    let written = timed(
+        decks,
+        format!("Write the outputs to {uri}"),
+        storage.write(&uri, bytes.clone()),
+    )
+    .await;
+    let e = match written {
         Ok(()) => {
             info!(uri = %uri, bytes = bytes.len(), ms = started.elapsed().as_secs_f64() * 1e3, "outputs written");
             return Published::Succeeded;
@@ -199,16 +257,32 @@ struct Ran {
     output_types: VariableMap,
 }
 
-async fn run(config: &RunConfig, storage: &Storage, ctx: ExecutionContext) -> Result<Ran, Failure> {
+async fn run(
+    config: &RunConfig,
+    storage: &Storage,
+    ctx: ExecutionContext,
+    decks: &Decks,
+) -> Result<Ran, Failure> {
     let args = &config.args;
     let started = Instant::now();
-    let resolved = resolve(&args.resolver, &args.loader_args, storage)
-        .await
-        .map_err(|e| e.to_failure())?;
+    // Timed for the deck, which is turned on only once the template says so.
+    let resolved = timed(
+        decks,
+        format!("Resolve the task ({})", args.resolver),
+        resolve(&args.resolver, &args.loader_args, storage),
+    )
+    .await
+    .map_err(|e| e.to_failure())?;
     let task = task_name(&resolved.template).to_string();
+    run_deck::start(decks, &resolved.template);
     info!(task = %task, executor = resolved.executor_path, resolver = %args.resolver, ms = started.elapsed().as_secs_f64() * 1e3, "task resolved");
 
-    let inputs = read_inputs(storage, &task, &args.inputs, config.max_inputs_bytes()).await?;
+    let inputs = timed(
+        decks,
+        format!("Read the inputs from {}", args.inputs),
+        read_inputs(storage, &task, &args.inputs, config.max_inputs_bytes()),
+    )
+    .await?;
     // One element of a map: its items of the list inputs, against the element's template.
     let (inputs, template) = match &resolved.map {
         Some(over) => {
@@ -240,6 +314,13 @@ async fn run(config: &RunConfig, storage: &Storage, ctx: ExecutionContext) -> Re
         .as_ref()
         .and_then(|i| i.outputs.clone())
         .unwrap_or_default();
+    if decks.enabled() {
+        let input_types = template.interface.as_ref().and_then(|i| i.inputs.as_ref());
+        decks.set_default(
+            INPUT,
+            sections::variables(storage, input_types, &inputs).await,
+        );
+    }
     let ctx = ctx
         .with_storage(storage.clone())
         .with_checkpoint(Checkpoint::new(
@@ -248,7 +329,12 @@ async fn run(config: &RunConfig, storage: &Storage, ctx: ExecutionContext) -> Re
             args.prev_checkpoint.clone(),
         ));
     let exec_started = Instant::now();
-    let outputs = run_supervised(resolved.executor, ctx, template, inputs).await?;
+    let outputs = timed(
+        decks,
+        "Run the executor",
+        run_supervised(resolved.executor, ctx, template, inputs),
+    )
+    .await?;
     info!(task = %task, outputs = outputs.literals.len(), ms = exec_started.elapsed().as_secs_f64() * 1e3, "executor finished");
     Ok(Ran {
         task,

@@ -42,6 +42,8 @@ pub(crate) struct TaskRun {
     pub(crate) warnings: Vec<String>,
     /// How it ended, read back as propeller reads it.
     pub(crate) result: Result<TaskResult, LocalError>,
+    /// Its deck (`deck.html` under its output prefix), if it left one.
+    pub(crate) deck: Option<String>,
     /// The runtime and storage its outputs are read with.
     pub(crate) runtime: Runner,
     pub(crate) storage: Storage,

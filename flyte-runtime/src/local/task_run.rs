@@ -137,6 +137,7 @@ pub(crate) fn run_once(
         base: base.clone(),
         warnings,
         result,
+        deck: None,
         runtime,
         storage,
         folder: folder.clone(),
@@ -245,7 +246,13 @@ pub(crate) fn run_once(
             &logs,
         ))
         .map_err(LocalError::storage(LocalError::ReadResults));
-    Ok(Ran::Task(ran(place, warnings, result, runtime, storage)))
+    // The deck is the run's own (the folder's results were cleared before it).
+    let deck_uri = OutputPrefix::new(&layout.output_prefix).deck();
+    let deck = matches!(runtime.block_on(storage.exists(&deck_uri)), Ok(true)).then_some(deck_uri);
+    Ok(Ran::Task(TaskRun {
+        deck,
+        ..ran(place, warnings, result, runtime, storage)
+    }))
 }
 
 /// The `execute` a pod's container starts, read from its rendered command line as the binary

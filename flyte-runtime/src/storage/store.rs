@@ -420,6 +420,45 @@ impl Storage {
         .await
     }
 
+    /// [`write`](Self::write), with the object's `Content-Type` set where the store keeps
+    /// one (S3, GCS: what a browser is told when it opens a signed URL to it); a store that
+    /// keeps none (a local folder) gets the bytes alone.
+    pub async fn write_with_content_type(
+        &self,
+        uri: &str,
+        bytes: impl Into<Bytes>,
+        content_type: &str,
+    ) -> Result<(), StorageError> {
+        let bytes: Bytes = bytes.into();
+        let parsed = StorageUri::parse(uri)?;
+        if self.inline_path(&parsed).is_some() {
+            return self.write(uri, bytes).await;
+        }
+        let payload = PutPayload::from(bytes);
+        let content_type = content_type.to_string();
+        self.retried("write", &parsed, |store, key| {
+            let payload = payload.clone();
+            let mut attributes = object_store::Attributes::new();
+            attributes.insert(
+                object_store::Attribute::ContentType,
+                content_type.clone().into(),
+            );
+            let opts = object_store::PutOptions {
+                attributes,
+                ..Default::default()
+            };
+            async move {
+                match store.put_opts(&key, payload.clone(), opts).await {
+                    Err(object_store::Error::NotImplemented { .. }) => {
+                        store.put(&key, payload).await.map(|_| ())
+                    }
+                    r => r.map(|_| ()),
+                }
+            }
+        })
+        .await
+    }
+
     /// Deletes the object at `uri`; a missing object is not an error.
     pub async fn delete(&self, uri: &str) -> Result<(), StorageError> {
         self.retried(

@@ -33,6 +33,10 @@ pub trait ContainerTask: Serialize + DeserializeOwned + Send + Sync + 'static {
     const RESOLVER: &'static str = Resolver::Template.name();
     /// `TaskTemplate.task_type_version`.
     const TASK_TYPE_VERSION: i32 = 0;
+    /// Whether its runs leave a deck (`deck.html` beside the outputs, see
+    /// [`deck`](crate::deck)), the template saying so in `TaskMetadata.generates_deck`; on by
+    /// default. An instance may say otherwise ([`TaskInstance::enable_deck`](super::TaskInstance::enable_deck)).
+    const ENABLE_DECK: bool = true;
 
     /// The task's inputs.
     type Inputs: TaskIo;

@@ -102,6 +102,7 @@ pub struct TaskInstance<T: ContainerTask> {
     pub(crate) shared_memory: Option<SharedMemory>,
     pub(crate) docs: Option<String>,
     pub(crate) command: Option<Vec<String>>,
+    pub(crate) enable_deck: Option<bool>,
 }
 
 impl<T: ContainerTask> TaskInstance<T> {
@@ -127,6 +128,7 @@ impl<T: ContainerTask> TaskInstance<T> {
             shared_memory: None,
             docs: None,
             command: None,
+            enable_deck: None,
         }
     }
 
@@ -283,6 +285,21 @@ impl<T: ContainerTask> TaskInstance<T> {
     pub fn docs(mut self, text: impl Into<String>) -> Self {
         self.docs = Some(text.into());
         self
+    }
+
+    /// Whether this task's runs leave a deck (flytekit's `enable_deck`), over its task type's
+    /// [`ENABLE_DECK`](ContainerTask::ENABLE_DECK): the template's
+    /// `TaskMetadata.generates_deck`.
+    #[must_use]
+    pub fn enable_deck(mut self, on: bool) -> Self {
+        self.enable_deck = Some(on);
+        self
+    }
+
+    /// Whether this task's runs leave a deck: [`enable_deck`](Self::enable_deck), else its
+    /// task type's.
+    pub fn deck_enabled(&self) -> bool {
+        self.enable_deck.unwrap_or(T::ENABLE_DECK)
     }
 
     /// Replaces the container's args (flytekit's `set_command_fn`).

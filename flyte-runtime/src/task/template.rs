@@ -101,6 +101,8 @@ impl<T: ContainerTask> TaskInstance<T> {
                 .map(crate::proto::core::task_metadata::InterruptibleValue::Interruptible),
             tags: self.tags.clone().into_iter().collect(),
             pod_template_name: self.pod_template_name.clone().unwrap_or_default(),
+            // As flytekit's BoolValue: always there, true or false.
+            generates_deck: Some(self.deck_enabled()),
             ..base_metadata()
         }
     }

@@ -23,7 +23,8 @@ pub(crate) fn task_id(name: &str, settings: &SerializationSettings) -> Identifie
     }
 }
 
-/// The metadata every template of ours carries: the runtime, no retries, no deck.
+/// The metadata every template of ours carries: the runtime, no retries, no deck (a task
+/// instance's template turns its deck on, see `TaskInstance::enable_deck`).
 pub(crate) fn base_metadata() -> TaskMetadata {
     TaskMetadata {
         runtime: Some(RuntimeMetadata {
