@@ -3,7 +3,8 @@
 # 1.16.31 (the peer that judges our bytes), moto's S3 server, the Kubernetes client and
 # Kubernetes' schemas (kubernetes-validate); and
 # dnsmasq (Debian's dnsmasq-base), the DNS server the container tests start on loopback.
-# And s3s-fs, the second S3 server (tests/setup_s3.sh), and cargo-public-api, which lists
+# Chromium (Debian's), the browser the deck tests open decks in. And s3s-fs, the second S3
+# server (tests/setup_s3.sh), and cargo-public-api, which lists
 # flyte-runtime's public API (tests/setup_public_api.sh). Idempotent: a venv that already has
 # the pinned versions is kept, and so is an installed s3s-fs of its pinned version.
 set -euo pipefail
@@ -20,6 +21,18 @@ if ! command -v dnsmasq >/dev/null && [ ! -x /usr/sbin/dnsmasq ]; then
   else
     echo "setup: dnsmasq is missing and cannot be installed here (need root and apt-get);" \
       "the container tests will fail" >&2
+  fi
+fi
+
+# Chromium (Debian's), the real browser tests/deck_browser.rs opens decks in, headless.
+if ! command -v chromium >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "setup: installing chromium"
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "setup: chromium is missing and cannot be installed here (need root and apt-get);" \
+      "the deck browser tests will fail" >&2
   fi
 fi
 
