@@ -107,15 +107,22 @@ def cold_start(a, work):
     inputs = a.fixtures / "runs/add_ok/inputs.pb"
     ours_template = work / "add.pb"
     subprocess.run([a.examples, "template", "examples.add", "--output", ours_template], check=True)
+    # The same template with its deck turned off (TaskMetadata.generates_deck false), for the
+    # deck's cost on a cold start.
+    from flyteidl.core import tasks_pb2
+    no_deck = tasks_pb2.TaskTemplate.FromString(ours_template.read_bytes())
+    no_deck.metadata.generates_deck.value = False
+    no_deck_template = work / "add-no-deck.pb"
+    no_deck_template.write_bytes(no_deck.SerializeToString())
     py_env = dict(os.environ, PYTHONPATH=str(a.fixtures))
     venv_bin = Path(sys.executable).parent
 
-    def execute(binary):
+    def execute(binary, template=ours_template, tag=""):
         def make(i):
-            out = work / f"{binary.name}/{i}"
+            out = work / f"{binary.name}{tag}/{i}"
             return [binary, "execute", "--inputs", inputs, "--output-prefix", out,
                     "--raw-output-data-prefix", work / "raw", "--resolver", "flyte_rs.task_template_resolver",
-                    "--", ours_template, "flyte_examples::adder::AddExecutor"], None, out / "outputs.pb"
+                    "--", template, "flyte_examples::adder::AddExecutor"], None, out / "outputs.pb"
         return make
 
     def loaded(i):
@@ -132,7 +139,8 @@ def cold_start(a, work):
         out = work / f"floor/{i}"
         return [a.floor, ours_template, inputs, out], None, out / "outputs.pb"
 
-    rust = [("flyte-rs", execute(a.examples))]
+    rust = [("flyte-rs", execute(a.examples)),
+            ("nodeck", execute(a.examples, no_deck_template, "-no-deck"))]
     if a.lean:
         rust.append(("lean", execute(a.lean)))
     rust += [("loaded", loaded), ("floor", floor)]
@@ -445,13 +453,14 @@ def main():
     if moved:
         print(f"\nfiles, folders and tables through one S3 server:")
         transfers.report(moved)
-    print(f"\ncold start runs: {ours['runs']} each (ours, lean, --version and the floor interleaved), "
+    print(f"\ncold start runs: {ours['runs']} each (ours, without the deck, lean, --version and the floor interleaved), "
           f"{py['runs']} (pyflyte), after 2 warm-ups each")
     print("flytekit per value kind (s): " + ", ".join(f"{k} {v:.2f}" for k, v in lit["detail"].items()))
 
 
 # Cold-start measures beside the adder in flyte-examples: (key in cold_start's result, row label).
 COLD_EXTRA = [
+    ("nodeck", "  … the adder without its deck (the template's `generates_deck` false)"),
     ("lean", "  … the adder in the lean binary (the examples without `sqlite`: no SQLite, arrow, parquet)"),
     ("loaded", "  … `flyte-examples --version` (the binary loaded, its arguments parsed, nothing run)"),
 ]
@@ -471,7 +480,7 @@ def print_cold(cs):
     r = lambda t: f"{t[0]:.1f} MiB"
     print(f"| cold start, peak RSS | {r(py['rss_mib'])} | {r(ours['rss_mib'])} | {r(floor['rss_mib'])} | "
           f"ours/pyflyte {ours['rss_mib'][0] / py['rss_mib'][0]:.3f} |")
-    print(f"\ncold start runs: {ours['runs']} each (ours, lean, --version and the floor interleaved), "
+    print(f"\ncold start runs: {ours['runs']} each (ours, without the deck, lean, --version and the floor interleaved), "
           f"{py['runs']} (pyflyte), after 2 warm-ups each")
 
 
