@@ -144,7 +144,7 @@ fn get_task_resources_as_set(entries: &[ResourceEntry]) -> TaskResourceSet {
     set
 }
 
-/// The notes of [`set_compiled_task_defaults`] on `template`, without changing it: what
+/// The notes of flyteadmin's `setCompiledTaskDefaults` on `template`, without changing it: what
 /// `pod` reports.
 pub fn flyteadmin_resource_notes(
     template: &TaskTemplate,
