@@ -10,7 +10,9 @@ use clap::Args;
 
 use super::inputs::InputArgs;
 use super::platform_args::PlatformArgs;
-use crate::pod::{build_pod, flyteadmin_resource_notes, to_yaml, NodeLayout, PodRun};
+use crate::pod::{
+    build_pod, flyteadmin_resource_notes, to_yaml, validate_task_resources, NodeLayout, PodRun,
+};
 use crate::proto::core::{task_template::Target, TaskTemplate};
 use crate::task::registry;
 use crate::task::SerializationSettings;
@@ -123,6 +125,14 @@ fn resources_comment(
              #   primary and init containers to the same task_resources\n",
         );
         return out;
+    }
+    // Registration (`CreateTask`) checks the requests against the same limits: a refusal is
+    // said, and the pod launch would make of the task is still printed.
+    if let Err(e) = validate_task_resources(template, &platform.task_resources.limits) {
+        eprintln!("warning: flyteadmin would refuse to register this task: {e}");
+        out.push_str(&format!(
+            "#   flyteadmin would refuse to register this task: {e}\n"
+        ));
     }
     let notes = flyteadmin_resource_notes(template, &platform.task_resources);
     if notes.is_empty() {

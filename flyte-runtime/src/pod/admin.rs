@@ -144,6 +144,134 @@ fn get_task_resources_as_set(entries: &[ResourceEntry]) -> TaskResourceSet {
     set
 }
 
+/// flyteadmin's registration check of a container task's resources against the platform's
+/// `task_resources.limits` (`validation/task_validator.go`, `validateTaskResources` and
+/// `validateResource`, v1.16.8): the error `CreateTask` answers with (InvalidArgument), if
+/// any. Only the requests are looped over, compared as `Quantity.Value()` (rounded up to a
+/// whole unit, so CPU `600m` under a `500m` limit passes), a platform limit of zero is no
+/// limit, and a limit without a request is never checked (it is clamped at launch). Go
+/// visits the resources in map order, so when several are wrong any one may be named; here
+/// CPU, memory, ephemeral storage, GPU. Messages that Go prints with the task's identifier
+/// (`%+v` of a protobuf message) carry `[<task id>]` instead.
+pub fn validate_task_resources(
+    template: &TaskTemplate,
+    platform_limits: &TaskResourceSet,
+) -> Result<(), String> {
+    let Some(Target::Container(c)) = &template.target else {
+        return Ok(());
+    };
+    let Some(r) = &c.resources else {
+        return Ok(());
+    };
+    let requests = requested_resources_to_quantity(&r.requests)?;
+    let limits = requested_resources_to_quantity(&r.limits)?;
+    let platform = |name: ResourceName| {
+        let q = match name {
+            ResourceName::Cpu => &platform_limits.cpu,
+            ResourceName::Memory => &platform_limits.memory,
+            ResourceName::EphemeralStorage => &platform_limits.ephemeral_storage,
+            _ => &platform_limits.gpu,
+        };
+        (!q.is_zero()).then_some(q)
+    };
+    let value = |q: &Quantity| q.value();
+    let beyond_platform = |name: ResourceName, what: &str, q: &Quantity, p: &Quantity| {
+        format!(
+            "Requested {} {what} [{}] is greater than current limit set in the platform \
+             configuration [{}]. Please contact Flyte Admins to change these limits or consult \
+             the configuration",
+            name.as_str_name(),
+            q.canonical(),
+            p.canonical()
+        )
+    };
+    for name in [
+        ResourceName::Cpu,
+        ResourceName::Memory,
+        ResourceName::EphemeralStorage,
+        ResourceName::Gpu,
+    ] {
+        let Some((_, request)) = requests.iter().find(|(n, _)| *n == name) else {
+            continue;
+        };
+        let limit = limits.iter().find(|(n, _)| *n == name).map(|(_, q)| q);
+        let platform_limit = platform(name);
+        if name == ResourceName::Gpu {
+            if limit.is_some_and(|l| value(l) != value(request)) {
+                return Err(
+                    "For extended resource 'gpu' the default value must equal the \
+                            limit value for task [<task id>]"
+                        .to_string(),
+                );
+            }
+        } else {
+            if let Some(l) = limit.filter(|l| value(l) < value(request)) {
+                return Err(format!(
+                    "Requested {} default [{}] is greater than the limit [{}]. Please fix your \
+                     configuration",
+                    name.as_str_name(),
+                    request.canonical(),
+                    l.canonical()
+                ));
+            }
+            if let (Some(l), Some(p)) = (limit, platform_limit) {
+                if value(l) > value(p) {
+                    return Err(beyond_platform(name, "limit", l, p));
+                }
+            }
+        }
+        if let Some(p) = platform_limit.filter(|p| value(request) > value(p)) {
+            return Err(beyond_platform(name, "default", request, p));
+        }
+    }
+    Ok(())
+}
+
+/// `requestedResourcesToQuantity`: CPU, memory, GPU (a whole number) and ephemeral storage,
+/// each at most once and a valid quantity; other names skipped.
+fn requested_resources_to_quantity(
+    entries: &[ResourceEntry],
+) -> Result<Vec<(ResourceName, Quantity)>, String> {
+    let mut out: Vec<(ResourceName, Quantity)> = Vec::new();
+    for e in entries {
+        let name = match ResourceName::try_from(e.name) {
+            Ok(
+                n @ (ResourceName::Cpu
+                | ResourceName::Memory
+                | ResourceName::Gpu
+                | ResourceName::EphemeralStorage),
+            ) => n,
+            _ => continue,
+        };
+        if out.iter().any(|(n, _)| *n == name) {
+            return Err(format!(
+                "can't specify {} limit for task [<task id>] multiple times",
+                name.as_str_name()
+            ));
+        }
+        let q: Quantity = e
+            .value
+            .parse()
+            .map_err(|err: super::quantity::NotAQuantity| {
+                format!(
+                    "Parsing of {} request failed for value {} - reason  {err}. Please follow K8s \
+                 conventions for resources \
+                 https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/",
+                    name.as_str_name(),
+                    e.value
+                )
+            })?;
+        if name == ResourceName::Gpu && q.millis() % 1000 != 0 {
+            return Err(format!(
+                "gpu for [<task id>] must be a whole number, got: {} instead",
+                e.value
+            ));
+        }
+        out.push((name, q));
+    }
+    Ok(out)
+}
+
 /// The notes of flyteadmin's `setCompiledTaskDefaults` on `template`, without changing it: what
 /// `pod` reports.
 pub fn flyteadmin_resource_notes(
@@ -288,5 +416,51 @@ mod tests {
         };
         assert!(super::set_compiled_task_defaults(&mut pod, &binary).is_empty());
         assert_eq!(pod.target, Some(Target::K8sPod(Default::default())));
+    }
+
+    /// `validateTaskResources`/`validateResource`: registration refuses a request above the
+    /// platform's limit, not a limit alone; values compared rounded up to whole units.
+    #[test]
+    fn validate_resource() {
+        use ResourceName::{Cpu, Gpu, Memory};
+        let limits = TaskResources::default().limits;
+        let check =
+            |requests, limits_| super::validate_task_resources(&task(requests, limits_), &limits);
+        assert_eq!(
+            check(vec![entry(Memory, "2Gi")], vec![]).unwrap_err(),
+            "Requested MEMORY default [2Gi] is greater than current limit set in the platform \
+             configuration [1Gi]. Please contact Flyte Admins to change these limits or consult \
+             the configuration"
+        );
+        assert!(
+            check(vec![], vec![entry(Memory, "2Gi")]).is_ok(),
+            "a limit alone: clamped at launch"
+        );
+        assert_eq!(
+            check(vec![entry(Memory, "512Mi")], vec![entry(Memory, "2048Mi")]).unwrap_err(),
+            "Requested MEMORY limit [2Gi] is greater than current limit set in the platform \
+             configuration [1Gi]. Please contact Flyte Admins to change these limits or consult \
+             the configuration"
+        );
+        assert_eq!(
+            check(vec![entry(Cpu, "2")], vec![entry(Cpu, "1")]).unwrap_err(),
+            "Requested CPU default [2] is greater than the limit [1]. Please fix your configuration"
+        );
+        assert!(
+            check(vec![entry(Cpu, "600m")], vec![entry(Cpu, "500m")]).is_ok(),
+            "1 vs 1"
+        );
+        assert!(check(vec![entry(Gpu, "1")], vec![entry(Gpu, "1")]).is_ok());
+        assert!(check(vec![entry(Gpu, "0.5")], vec![])
+            .unwrap_err()
+            .contains("whole number"));
+        assert!(check(vec![entry(Cpu, "1"), entry(Cpu, "1")], vec![])
+            .unwrap_err()
+            .contains("multiple times"));
+        let open = TaskResourceSet::new("0", "0", "0", "0");
+        assert!(
+            super::validate_task_resources(&task(vec![entry(Memory, "64Gi")], vec![]), &open)
+                .is_ok()
+        );
     }
 }

@@ -30,7 +30,7 @@ mod resources;
 mod results;
 mod secrets;
 
-pub use admin::{flyteadmin_resource_notes, ResourceNote};
+pub use admin::{flyteadmin_resource_notes, validate_task_resources, ResourceNote};
 pub use array::{
     element_env, element_literals, element_output_prefix, element_template, gather, list_length,
     min_successes, ArrayVerdict, Gathering, INDEX_VARIABLES,

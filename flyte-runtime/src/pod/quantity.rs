@@ -54,6 +54,11 @@ impl Quantity {
             .flatten()
     }
 
+    /// apimachinery's `Quantity.Value()`: whole units, rounded up (`600m` → 1).
+    pub(crate) fn value(&self) -> i128 {
+        div_ceil(self.nanos, NANO)
+    }
+
     /// `0`.
     pub(crate) fn zero() -> Self {
         Self {
