@@ -47,7 +47,7 @@ fn env_names(container: &Json) -> Vec<String> {
 }
 
 /// Models: k8s_resource_adds.go `DecorateEnvVars` (the order; `GetContextEnvVars`' workflow
-/// id first), container_helper.go `ApplyResourceOverrides` (platform defaults), template.go
+/// id first), flyteadmin's `setCompiledTaskDefaults` (its compiled-in defaults), template.go
 /// `render`, pod_helper.go `UpdatePod` (`restartPolicy: Never`), plugin_manager.go
 /// `addObjectMetadata` (the default annotation, the execution's and the node's labels).
 #[test]
@@ -105,8 +105,9 @@ fn the_adders_pod_is_a_kubernetes_pod_in_propellers_shape() {
     );
     assert_eq!(
         c["resources"],
-        json!({"requests": {"cpu": "1000m", "memory": "1024Mi"}, "limits": {"cpu": "1000m", "memory": "1024Mi"}}),
-        "neither requests nor limits: flyteplugins' default-cpus and default-memory"
+        json!({"requests": {"cpu": "2", "memory": "200Mi"}, "limits": {"cpu": "2", "memory": "200Mi"}}),
+        "neither requests nor limits: flyteadmin's compiled-in task_resources.defaults, which \
+         flyte-binary ships (the k8s plugin's default-cpus/default-memory never apply)"
     );
     assert_eq!(
         c["env"][0]["value"], "flytesnacks:development:.flytegen.examples.add",
@@ -264,7 +265,89 @@ fn a_pod_template_keeps_its_own_containers_volumes_and_labels() {
         p["spec"]["volumes"],
         json!([{"name": "scratch", "emptyDir": {}}])
     );
-    assert_eq!(c["resources"]["limits"]["cpu"], "1000m");
+    assert_eq!(
+        c["resources"]["limits"]["cpu"], "2",
+        "flyteadmin leaves a k8s_pod target; propeller defaults it to the same task_resources"
+    );
+}
+
+/// `flyte-examples pod ARGS…`: its stdout and stderr.
+fn pod_output(args: &[&str]) -> (String, String) {
+    let out = Command::new(examples_bin())
+        .arg("pod")
+        .args(args)
+        .output()
+        .expect("run flyte-examples pod");
+    assert!(
+        out.status.success(),
+        "pod {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Models: flyteadmin's `setCompiledTaskDefaults` with `task_resources` from an operator's
+/// config file (`--platform-config`, keys as flyteadmin's config spells them, laid over the
+/// compiled-in values; an unknown key ignored, as flytestdlib's non-strict loader does) and
+/// with the presets of the official deployments; `pod` says in a comment what was defaulted
+/// or clamped, and by which setting.
+#[test]
+fn set_compiled_task_defaults_with_a_platform_config() {
+    let dir = flyte_tests::pod::scratch("pod-platform-config");
+    let config = dir.join("flyte.yaml");
+    std::fs::write(
+        &config,
+        "task_resources:\n  defaults:\n    cpu: 500m\n    memory: 2Gi\n    storage: 1Gi\n  limits:\n    memory: 1Gi\n\
+         plugins:\n  k8s:\n    default-cpus: 100m\n",
+    )
+    .unwrap();
+    let config = config.to_str().unwrap();
+    let p = pod(&["examples.add", "--platform-config", config]);
+    assert_eq!(
+        p["spec"]["containers"][0]["resources"],
+        json!({"requests": {"cpu": "500m", "memory": "1Gi"}, "limits": {"cpu": "500m", "memory": "1Gi"}}),
+        "cpu from the file's default (not default-cpus); memory's 2Gi default clamped to the 1Gi ceiling"
+    );
+    let (yaml, stderr) = pod_output(&["examples.add", "--platform-config", config]);
+    assert!(
+        yaml.contains(&format!(
+            "# Resources: flyteadmin's task_resources (preset `flyte-binary` + {config}), at launch:\n"
+        )),
+        "{yaml}"
+    );
+    assert!(
+        yaml.contains(
+            "#   memory request: unset → 1Gi (defaulted to task_resources.defaults.memory, \
+             clamped to task_resources.limits.memory)\n"
+        ),
+        "{yaml}"
+    );
+    assert!(
+        stderr.contains("task_resources.defaults.storage: not a setting flyte-rs models; ignored"),
+        "{stderr}"
+    );
+
+    for (preset, cpu, memory) in [
+        ("flyte-core", "100m", "500Mi"),
+        ("sandbox", "500m", "1Gi"),
+        ("compiled-in", "2", "200Mi"),
+    ] {
+        let p = pod(&["examples.add", "--platform", preset]);
+        let r = &p["spec"]["containers"][0]["resources"];
+        assert_eq!(
+            r["requests"],
+            json!({"cpu": cpu, "memory": memory}),
+            "{preset}"
+        );
+        assert_eq!(
+            r["limits"],
+            json!({"cpu": cpu, "memory": memory}),
+            "{preset}"
+        );
+    }
 }
 
 /// Models: pod_helper.go `BuildRawPod`: propeller refuses a `k8s_pod` target whose config

@@ -1,15 +1,35 @@
-//! The cluster settings `pod` and `run --container` model, as flags: each one is a setting
-//! of flyteplugins' k8s plugin or of propeller that a Flyte operator can make, and nothing
-//! else (`--help` names the setting).
+//! The cluster settings `pod` and `run --container` model: a preset of an official
+//! deployment's settings (`--platform`), an operator's config file over it
+//! (`--platform-config`), then flags, each one a setting of flyteadmin, flyteplugins' k8s
+//! plugin or propeller that a Flyte operator can make, and nothing else (`--help` names the
+//! setting).
 
 use crate::contract::PodEnv;
 use clap::Args;
 
-use crate::pod::{DnsConfig, HostAlias, LiteralOffloading, Platform};
+use crate::pod::{
+    apply_platform_config, DnsConfig, HostAlias, LiteralOffloading, Platform, Preset,
+};
 
 /// The operator's settings that shape a task pod.
 #[derive(Debug, Clone, Default, Args)]
 pub struct PlatformArgs {
+    /// The settings an official deployment ships (v1.16.8): `flyte-binary` (the default:
+    /// its chart sets no resources, so flyteadmin's compiled-in `task_resources` apply,
+    /// requests cpu 2 / memory 200Mi, ceilings cpu 2 / memory 1Gi / gpu 1), `flyte-core`
+    /// (100m / 500Mi, ceilings 2 / 1Gi / gpu 1; `maxDownloadMBs` 10), `sandbox` (500m / 1Gi,
+    /// no ceilings) or `compiled-in` (the same as `flyte-binary`).
+    #[arg(long = "platform", value_name = "PRESET", value_parser = parse_preset)]
+    pub preset: Option<Preset>,
+    /// An operator's config file laid over the preset: flyteadmin's `task_resources:
+    /// {defaults: {cpu, memory, ephemeralStorage, gpu}, limits: {…}}`, the k8s plugin's
+    /// `plugins.k8s` (`default-cpus`, `default-memory`, `gpu-resource-name`,
+    /// `default-env-vars`, `enable-host-networking-pod`, `default-pod-dns-config`,
+    /// `default-annotations`, `default-labels`), `propeller.literal-offloading-config` and
+    /// `storage.limits.maxDownloadMBs`. Other keys are ignored, as Flyte ignores unknown
+    /// keys, with a warning. The flags below apply over it.
+    #[arg(long = "platform-config", value_name = "FILE")]
+    pub platform_config: Option<std::path::PathBuf>,
     /// Add `NAME=VALUE` to every task container (k8s plugin `default-env-vars`, where a
     /// sandbox puts its storage endpoint and keys); a bare `NAME` takes this process's value.
     #[arg(long = "platform-env", value_name = "NAME[=VALUE]")]
@@ -31,20 +51,52 @@ pub struct PlatformArgs {
     #[arg(long = "add-host", value_name = "NAME:IP")]
     pub add_host: Vec<String>,
     /// The largest outputs.pb or error document propeller reads, in MiB (flytestdlib
-    /// `storage.limits.maxDownloadMBs`).
-    #[arg(long, value_name = "MIB", default_value_t = 2)]
-    pub max_download_mb: u64,
+    /// `storage.limits.maxDownloadMBs`; compiled in: 2).
+    #[arg(long, value_name = "MIB")]
+    pub max_download_mb: Option<u64>,
+}
+
+fn parse_preset(name: &str) -> Result<Preset, String> {
+    Preset::from_name(name).ok_or_else(|| {
+        let names: Vec<_> = Preset::ALL.iter().map(|p| p.name()).collect();
+        format!("one of {}", names.join(", "))
+    })
 }
 
 impl PlatformArgs {
-    /// The platform these flags describe; a `--platform-env NAME` without a value takes it
-    /// from `env` (the caller's environment).
+    /// The preset these flags name (`flyte-binary` by default).
+    pub(crate) fn preset(&self) -> Preset {
+        self.preset.unwrap_or(Preset::FlyteBinary)
+    }
+
+    /// Where the platform's settings come from, for a reader: the preset and the file.
+    pub(crate) fn source(&self) -> String {
+        match &self.platform_config {
+            Some(f) => format!("preset `{}` + {}", self.preset().name(), f.display()),
+            None => format!("preset `{}`", self.preset().name()),
+        }
+    }
+
+    /// The platform these flags describe: the preset, the config file read over it (each
+    /// ignored key warned about on stderr), the flags; a `--platform-env NAME` without a
+    /// value takes it from `env` (the caller's environment).
     pub(crate) fn platform(&self, env: &PodEnv) -> Result<Platform, String> {
-        let mut p = Platform {
-            host_network: self.host_network,
-            max_download_bytes: self.max_download_mb << 20,
-            ..Platform::default()
-        };
+        let mut p = Platform::preset(self.preset());
+        if let Some(file) = &self.platform_config {
+            let text = std::fs::read_to_string(file)
+                .map_err(|e| format!("--platform-config {}: {e}", file.display()))?;
+            let warnings = apply_platform_config(&mut p, &text)
+                .map_err(|e| format!("--platform-config {}: {e}", file.display()))?;
+            for w in warnings {
+                eprintln!("warning: --platform-config {}: {w}", file.display());
+            }
+        }
+        if self.host_network {
+            p.host_network = true;
+        }
+        if let Some(mb) = self.max_download_mb {
+            p.max_download_bytes = mb << 20;
+        }
         for e in &self.platform_env {
             let (name, value) = match e.split_once('=') {
                 Some((n, v)) => (n.to_string(), v.to_string()),

@@ -1,6 +1,7 @@
 //! `pod TASK`: prints the Kubernetes Pod that flytepropeller 1.16 would create for a
-//! registered task (YAML), for an operator to read, diff or `kubectl apply`. The same model
-//! drives `run --container`.
+//! registered task (YAML), for an operator to read, diff or `kubectl apply`, under a comment
+//! that says which resources flyteadmin filled in or clamped, and by which setting. The
+//! same model drives `run --container`.
 
 use crate::contract::PodEnv;
 use std::process::ExitCode;
@@ -9,7 +10,10 @@ use clap::Args;
 
 use super::inputs::InputArgs;
 use super::platform_args::PlatformArgs;
-use crate::pod::{build_pod, to_yaml, NodeLayout, PodRun};
+use crate::pod::{
+    build_pod, flyteadmin_resource_notes, to_yaml, validate_task_resources, NodeLayout, PodRun,
+};
+use crate::proto::core::{task_template::Target, TaskTemplate};
 use crate::task::registry;
 use crate::task::SerializationSettings;
 
@@ -97,5 +101,51 @@ fn try_pod(args: &PodArgs, env: &PodEnv) -> Result<String, String> {
     let platform = args.platform.platform(env)?;
     let pod = build_pod(&template, &run, &platform)
         .map_err(|e| format!("propeller would not create the pod: {e}"))?;
-    to_yaml(&pod).map_err(|e| format!("cannot write the pod as YAML: {e}"))
+    let yaml = to_yaml(&pod).map_err(|e| format!("cannot write the pod as YAML: {e}"))?;
+    Ok(format!(
+        "{}{yaml}",
+        resources_comment(&template, &platform, &args.platform.source())
+    ))
+}
+
+/// The YAML comment that says what flyteadmin did to the task's resources at launch
+/// (`setCompiledTaskDefaults`) on the platform from `source`.
+fn resources_comment(
+    template: &TaskTemplate,
+    platform: &crate::pod::Platform,
+    source: &str,
+) -> String {
+    let mut out = format!(
+        "# Resources: flyteadmin's task_resources ({source}), at launch:
+"
+    );
+    if !matches!(template.target, Some(Target::Container(_))) {
+        out.push_str(
+            "#   not a container task: left to propeller, which defaults and clamps its\n\
+             #   primary and init containers to the same task_resources\n",
+        );
+        return out;
+    }
+    // Registration (`CreateTask`) checks the requests against the same limits: a refusal is
+    // said, and the pod launch would make of the task is still printed.
+    if let Err(e) = validate_task_resources(template, &platform.task_resources.limits) {
+        eprintln!("warning: flyteadmin would refuse to register this task: {e}");
+        out.push_str(&format!(
+            "#   flyteadmin would refuse to register this task: {e}\n"
+        ));
+    }
+    let notes = flyteadmin_resource_notes(template, &platform.task_resources);
+    if notes.is_empty() {
+        out.push_str(
+            "#   as the task set them
+",
+        );
+    }
+    for n in notes {
+        out.push_str(&format!(
+            "#   {n}
+"
+        ));
+    }
+    out
 }

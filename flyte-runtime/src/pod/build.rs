@@ -5,6 +5,7 @@
 //! the object metadata (propeller's `PluginManager.addObjectMetadata`: name, namespace,
 //! labels and annotations) and the secrets webhook (`pkg/webhook/k8s_secrets.go`).
 
+use super::admin::set_compiled_task_defaults;
 use super::env::decorate_env_vars;
 use super::error::{PodError, PRIMARY_CONTAINER_KEY};
 use super::model::{
@@ -42,7 +43,10 @@ pub fn primary_container<'a>(pod: &'a Pod, template: &TaskTemplate) -> Option<&'
     }
 }
 
-/// The pod propeller 1.16 would create for `template` in `run` on `platform`.
+/// The pod propeller 1.16 would create for `template` in `run` on `platform`, the task
+/// launched through flyteadmin, which first fills in and clamps a container task's
+/// resources ([`flyteadmin_resource_notes`](super::flyteadmin_resource_notes) says what it
+/// changed).
 ///
 /// ```
 /// use flyte_runtime::__private::pod::{build_pod, Platform, PodRun};
@@ -60,7 +64,9 @@ pub fn primary_container<'a>(pod: &'a Pod, template: &TaskTemplate) -> Option<&'
 /// let pod = build_pod(&template, &PodRun::under("s3://b/run", 0), &Platform::default()).unwrap();
 /// let c = &pod.spec.containers[0];
 /// assert_eq!(c.args[3], "s3://b/run/inputs.pb");
-/// assert_eq!(c.resources.limits["cpu"].as_str(), "1000m"); // neither set: the platform's default
+/// // Neither request nor limit: flyteadmin's `task_resources.defaults` (compiled in: 2, 200Mi).
+/// assert_eq!(c.resources.limits["cpu"].as_str(), "2");
+/// assert_eq!(c.resources.requests["memory"].as_str(), "200Mi");
 /// assert_eq!(pod.spec.restart_policy, "Never");
 /// ```
 pub fn build_pod(
@@ -68,6 +74,9 @@ pub fn build_pod(
     run: &PodRun,
     platform: &Platform,
 ) -> Result<Pod, PodError> {
+    let mut launched = template.clone();
+    set_compiled_task_defaults(&mut launched, &platform.task_resources);
+    let template = &launched;
     let (mut spec, mut meta, primary) = build_raw_pod(template, run)?;
     apply_flyte_pod_configuration(template, run, platform, &mut spec, &primary)?;
 
@@ -355,7 +364,8 @@ fn apply_shared_memory(
     Ok(())
 }
 
-/// `ToK8sResourceRequirements`: the template's entries under Kubernetes' names.
+/// `ToK8sResourceRequirements`: the template's entries under Kubernetes' names, zeros left
+/// out (`ToK8sResourceList`).
 fn k8s_resources(
     r: Option<&crate::proto::core::Resources>,
 ) -> Result<ResourceRequirements, PodError> {
@@ -378,7 +388,9 @@ fn k8s_resources(
                 name: name.to_string(),
                 value: e.value.clone(),
             })?;
-            side.insert(name.to_string(), q);
+            if !q.is_zero() {
+                side.insert(name.to_string(), q);
+            }
         }
     }
     Ok(out)

@@ -333,8 +333,9 @@ mod tests {
             "--env A=1 --env FLYTE_INTERNAL_EXECUTION_WORKFLOW=flytesnacks:development:.flytegen. \
              --env FLYTE_INTERNAL_EXECUTION_ID=local",
             "--env FLYTE_SECRETS_DEFAULT_DIR=/etc/flyte/secrets --env FLYTE_SECRETS_FILE_PREFIX=",
-            // request 250m, no limit: the limit is the request; memory the platform's 1024Mi.
-            "--cpus 0.25 --memory 1073741824 img:1 bin execute --inputs /runs/r1/inputs.pb",
+            // request 250m, no limit: the limit is the request; memory flyteadmin's
+            // compiled-in default, 200Mi.
+            "--cpus 0.25 --memory 209715200 img:1 bin execute --inputs /runs/r1/inputs.pb",
         ] {
             assert!(line.contains(part), "`{part}` not in: {line}");
         }

@@ -1,8 +1,9 @@
 //! The pod flytepropeller 1.16 creates for a task template, modelled from propeller's and
-//! flyteplugins' own source (tag v1.16.8): placeholders, environment, resources, secrets and
-//! how the results are read, and around a map's elements what the ArrayNode does
-//! ([`element_template`], [`gather`], …). `pod TASK` prints it; `run --container` derives its
-//! `docker run` from it, so the local check is exactly as strict as a cluster.
+//! flyteplugins' own source (tag v1.16.8): placeholders, environment, resources (flyteadmin's
+//! defaults and ceilings first, then propeller's), secrets and how the results are read, and
+//! around a map's elements what the ArrayNode does ([`element_template`], [`gather`], …).
+//! `pod TASK` prints it; `run --container` derives its `docker run` from it, so the local
+//! check is as strict as the [`Platform`] it is given is like the cluster.
 //!
 //! ```
 //! use flyte_runtime::__private::pod::{build_pod, Platform, PodRun};
@@ -13,8 +14,10 @@
 //! assert!(yaml.starts_with("apiVersion: v1\nkind: Pod\n"));
 //! ```
 
+mod admin;
 mod array;
 mod build;
+mod config;
 mod docker;
 mod env;
 mod error;
@@ -27,11 +30,13 @@ mod resources;
 mod results;
 mod secrets;
 
+pub use admin::{flyteadmin_resource_notes, validate_task_resources, ResourceNote};
 pub use array::{
     element_env, element_literals, element_output_prefix, element_template, gather, list_length,
     min_successes, ArrayVerdict, Gathering, INDEX_VARIABLES,
 };
 pub use build::{build_pod, primary_container};
+pub(crate) use config::apply_platform_config;
 pub use docker::{docker_run, local_secret_value, DockerError, DockerOptions};
 pub use error::{PodError, PRIMARY_CONTAINER_KEY};
 pub use model::{
@@ -40,8 +45,11 @@ pub use model::{
     Verbatim, Volume, VolumeMount,
 };
 pub use placeholders::{Placeholders, RenderError};
-pub use platform::{LiteralOffloading, NodeLayout, Platform, PodRun};
+pub use platform::{
+    LiteralOffloading, NodeLayout, Platform, PodRun, Preset, TaskResourceSet, TaskResources,
+};
 pub use quantity::{k8s_resource_name, NotAQuantity, Quantity};
+pub use resources::Reason;
 pub use results::{
     clear_results, read_results, ContainerExit, FailureSource, TaskFailure, TaskResult,
 };

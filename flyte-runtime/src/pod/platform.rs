@@ -31,13 +31,123 @@ impl Default for LiteralOffloading {
     }
 }
 
-/// The operator's configuration that shapes a task pod (flyteplugins' k8s plugin config and
-/// propeller's config). [`Platform::default`] is a default Flyte 1.16 installation.
+/// One of flyteadmin's `task_resources` sets (`flyteadmin/pkg/runtime/interfaces/
+/// task_resource_configuration.go`, `TaskResourceSet`; the YAML keys are `cpu`, `memory`,
+/// `ephemeralStorage`, `gpu`). A zero is unset: no default, or no ceiling.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskResourceSet {
+    /// `cpu`.
+    pub cpu: Quantity,
+    /// `memory`.
+    pub memory: Quantity,
+    /// `ephemeralStorage`.
+    pub ephemeral_storage: Quantity,
+    /// `gpu`.
+    pub gpu: Quantity,
+}
+
+impl TaskResourceSet {
+    /// A set of `cpu`, `memory`, `ephemeralStorage` and `gpu`; `"0"` is unset.
+    pub fn new(cpu: &str, memory: &str, ephemeral_storage: &str, gpu: &str) -> Self {
+        Self {
+            cpu: quantity(cpu),
+            memory: quantity(memory),
+            ephemeral_storage: quantity(ephemeral_storage),
+            gpu: quantity(gpu),
+        }
+    }
+}
+
+/// flyteadmin's platform task resources (`GetTaskResources`: the config's `task_resources`,
+/// which a project's or domain's `TASK_RESOURCE` matchable attribute replaces whole; those
+/// attributes are not modelled). flyteadmin fills a container task's missing requests and
+/// limits from [`defaults`](Self::defaults) and clamps them to [`limits`](Self::limits) at
+/// launch (`setCompiledTaskDefaults`), and passes both to propeller as the platform
+/// resources, which propeller defaults and clamps to again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskResources {
+    /// `task_resources.defaults`: the request of a task that sets neither request nor limit.
+    pub defaults: TaskResourceSet,
+    /// `task_resources.limits`: a ceiling only, never a default limit; zero is no ceiling.
+    pub limits: TaskResourceSet,
+}
+
+impl Default for TaskResources {
+    /// The compiled-in values (`flyteadmin/pkg/runtime/task_resource_provider.go`,
+    /// v1.16.8): defaults cpu 2, memory 200Mi; limits cpu 2, memory 1Gi, gpu 1.
+    fn default() -> Self {
+        Self {
+            defaults: TaskResourceSet::new("2", "200Mi", "0", "0"),
+            limits: TaskResourceSet::new("2", "1Gi", "0", "1"),
+        }
+    }
+}
+
+/// The settings of an official Flyte deployment at v1.16.8, as its chart or config file
+/// ships them ([`Platform::preset`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Preset {
+    /// Every setting compiled in (flyteadmin's `task_resource_provider.go`, flyteplugins'
+    /// `flytek8s/config/config.go`, flytestdlib's `storage/config.go`).
+    CompiledIn,
+    /// The `flyte-binary` chart (`charts/flyte-binary/values.yaml`, and its `eks-starter`,
+    /// `eks-production` and `gke-starter` values): it sets no `task_resources`, no k8s
+    /// plugin resources and no `maxDownloadMBs` (its `configuration.inline` is `{}`), so
+    /// it is [`CompiledIn`](Self::CompiledIn).
+    FlyteBinary,
+    /// The `flyte-core` chart (`charts/flyte-core/values.yaml`: l.1036–1045
+    /// `configmap.task_resource_defaults.task_resources`, defaults cpu 100m, memory 500Mi,
+    /// limits cpu 2, memory 1Gi, gpu 1; l.1152–1153 k8s plugin `default-cpus: 100m`,
+    /// `default-memory: 100Mi`; l.845 `storage.limits.maxDownloadMBs: 10`).
+    FlyteCore,
+    /// The sandbox (`flytectl demo`: `charts/flyte-sandbox/values.yaml` l.39–49, the same as
+    /// `docker/sandbox-bundled/manifests/complete.yaml` l.505–515): defaults cpu 500m,
+    /// memory 1Gi; every limit 0, so no ceiling at all. Its other inline setting, the k8s
+    /// plugin's `default-env-vars` (the minio endpoint and keys), names the sandbox's own
+    /// services and is left to `--platform-env`.
+    Sandbox,
+}
+
+impl Preset {
+    /// Every preset, by [`name`](Self::name).
+    pub const ALL: [Preset; 4] = [
+        Preset::FlyteBinary,
+        Preset::FlyteCore,
+        Preset::Sandbox,
+        Preset::CompiledIn,
+    ];
+
+    /// The name `--platform` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            Preset::CompiledIn => "compiled-in",
+            Preset::FlyteBinary => "flyte-binary",
+            Preset::FlyteCore => "flyte-core",
+            Preset::Sandbox => "sandbox",
+        }
+    }
+
+    /// The preset named `name`.
+    pub fn from_name(name: &str) -> Option<Preset> {
+        Self::ALL.into_iter().find(|p| p.name() == name)
+    }
+}
+
+/// The operator's configuration that shapes a task pod: flyteadmin's `task_resources`,
+/// flyteplugins' k8s plugin config and propeller's config. [`Platform::default`] is a
+/// Flyte 1.16 installation with every setting compiled in, which is what the `flyte-binary`
+/// chart ships ([`Preset::FlyteBinary`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Platform {
-    /// CPU request when the task sets neither request nor limit (`default-cpus`: `1000m`).
+    /// flyteadmin's `task_resources`: the defaults and ceilings of every container task's
+    /// resources, and propeller's platform resources.
+    pub task_resources: TaskResources,
+    /// The k8s plugin's `default-cpus` (`1000m`): a CPU request only where the platform
+    /// resources have no `cpu` key (`resolvePlatformDefaults`). flyteadmin always passes
+    /// the key, so it never applies to a task launched through flyteadmin; modelled so
+    /// that a config that sets it is read, and said to be without effect.
     pub default_cpu: Quantity,
-    /// Memory request when the task sets neither (`default-memory`: `1024Mi`).
+    /// The k8s plugin's `default-memory` (`1024Mi`), like [`default_cpu`](Self::default_cpu).
     pub default_memory: Quantity,
     /// The GPU resource name (`gpu-resource-name`: `nvidia.com/gpu`).
     pub gpu_resource_name: String,
@@ -67,6 +177,7 @@ pub struct Platform {
 impl Default for Platform {
     fn default() -> Self {
         Self {
+            task_resources: TaskResources::default(),
             // Both are valid quantities; a unit test parses them.
             default_cpu: quantity("1000m"),
             default_memory: quantity("1024Mi"),
@@ -80,6 +191,42 @@ impl Default for Platform {
             default_annotations: [(SAFE_TO_EVICT_ANNOTATION.to_string(), "false".to_string())]
                 .into(),
             default_labels: BTreeMap::new(),
+        }
+    }
+}
+
+impl Platform {
+    /// The settings `preset` ships (see [`Preset`] for the file each comes from).
+    ///
+    /// ```
+    /// use flyte_runtime::__private::pod::{Platform, Preset};
+    ///
+    /// let core = Platform::preset(Preset::FlyteCore);
+    /// assert_eq!(core.task_resources.defaults.cpu.as_str(), "100m");
+    /// assert_eq!(Platform::preset(Preset::FlyteBinary), Platform::default());
+    /// assert!(Platform::preset(Preset::Sandbox).task_resources.limits.memory.is_zero());
+    /// ```
+    pub fn preset(preset: Preset) -> Self {
+        let compiled_in = Self::default();
+        match preset {
+            Preset::CompiledIn | Preset::FlyteBinary => compiled_in,
+            Preset::FlyteCore => Self {
+                task_resources: TaskResources {
+                    defaults: TaskResourceSet::new("100m", "500Mi", "0", "0"),
+                    limits: TaskResourceSet::new("2", "1Gi", "0", "1"),
+                },
+                default_cpu: quantity("100m"),
+                default_memory: quantity("100Mi"),
+                max_download_bytes: 10 << 20,
+                ..compiled_in
+            },
+            Preset::Sandbox => Self {
+                task_resources: TaskResources {
+                    defaults: TaskResourceSet::new("500m", "1Gi", "0", "0"),
+                    limits: TaskResourceSet::new("0", "0", "0", "0"),
+                },
+                ..compiled_in
+            },
         }
     }
 }

@@ -54,9 +54,90 @@ impl Quantity {
             .flatten()
     }
 
+    /// apimachinery's `Quantity.Value()`: whole units, rounded up (`600m` → 1).
+    pub(crate) fn value(&self) -> i128 {
+        div_ceil(self.nanos, NANO)
+    }
+
+    /// `0`.
+    pub(crate) fn zero() -> Self {
+        Self {
+            text: "0".to_string(),
+            nanos: 0,
+        }
+    }
+
     /// Whether the value is zero (propeller treats a zero quantity as unset).
     pub fn is_zero(&self) -> bool {
         self.nanos == 0
+    }
+
+    /// The quantity as apimachinery's `Quantity.String()` writes it (what flyteadmin stores
+    /// and the API server keeps): `0`; a binary quantity (`Ki`…`Ei`) of at least 1024 and
+    /// whole as the largest power of 1024 that divides it (`1024Mi` → `1Gi`, `1.5Gi` →
+    /// `1536Mi`); otherwise in its decimal form, the exponent a multiple of 3 with an integer
+    /// mantissa (`1000m` → `1`, `0.5` → `500m`, `2000` → `2k`; `e` exponents stay `e`).
+    pub fn canonical(&self) -> Quantity {
+        let text = if self.nanos == 0 {
+            "0".to_string()
+        } else {
+            self.canonical_text()
+        };
+        Quantity {
+            text,
+            nanos: self.nanos,
+        }
+    }
+
+    fn canonical_text(&self) -> String {
+        let suffix_start = self
+            .text
+            .trim_start_matches('+')
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .map(|i| i + usize::from(self.text.starts_with('+')));
+        let suffix = suffix_start.map_or("", |i| &self.text[i..]);
+        let binary = suffix.ends_with('i');
+        let exponent_form = suffix.starts_with(['e', 'E']);
+        if binary && self.nanos >= 1024 * NANO && self.nanos % NANO == 0 {
+            let mut amount = self.nanos / NANO;
+            let mut power = 0;
+            while amount % 1024 == 0 && power < 6 {
+                amount /= 1024;
+                power += 1;
+            }
+            let unit = ["", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"][power];
+            return format!("{amount}{unit}");
+        }
+        // Decimal: the mantissa without trailing zeros, its exponent raised to a multiple of 3.
+        let (mut amount, mut exponent) = (self.nanos, -9i32);
+        while amount % 10 == 0 {
+            amount /= 10;
+            exponent += 1;
+        }
+        while exponent.rem_euclid(3) != 0 {
+            amount *= 10;
+            exponent -= 1;
+        }
+        if exponent_form {
+            return match exponent {
+                0 => amount.to_string(),
+                e => format!("{amount}e{e}"),
+            };
+        }
+        let unit = match exponent {
+            -9 => "n",
+            -6 => "u",
+            -3 => "m",
+            0 => "",
+            3 => "k",
+            6 => "M",
+            9 => "G",
+            12 => "T",
+            15 => "P",
+            18 => "E",
+            e => return format!("{amount}e{e}"),
+        };
+        format!("{amount}{unit}")
     }
 }
 
@@ -219,5 +300,35 @@ mod tests {
             assert!(bad.parse::<Quantity>().is_err(), "{bad:?}");
         }
         assert_eq!(q("+1").millis(), 1000);
+    }
+
+    /// apimachinery's `CanonicalizeBytes`, the cases of its `TestQuantityString` that a
+    /// resource can take.
+    #[test]
+    fn canonical_is_what_quantity_string_writes() {
+        for (given, want) in [
+            ("0", "0"),
+            ("0Mi", "0"),
+            ("1000m", "1"),
+            ("1500m", "1500m"),
+            ("0.5", "500m"),
+            ("2", "2"),
+            ("2000", "2k"),
+            ("100k", "100k"),
+            ("1024Mi", "1Gi"),
+            ("1Gi", "1Gi"),
+            ("1.5Gi", "1536Mi"),
+            ("2048Ki", "2Mi"),
+            ("200Mi", "200Mi"),
+            ("512", "512"),
+            ("0.5Ki", "512"),
+            ("1536", "1536"),
+            ("1e3", "1e3"),
+            ("2e2", "200"),
+            ("1G", "1G"),
+            ("1000M", "1G"),
+        ] {
+            assert_eq!(q(given).canonical().as_str(), want, "{given}");
+        }
     }
 }
