@@ -102,16 +102,9 @@ pub(crate) fn inputs_help(task: &str, vars: &VariableMap) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::proto::core::LiteralType;
     use crate::types::{FlyteFile, FlyteType};
 
-    fn vars(list: &[(&str, LiteralType)]) -> VariableMap {
-        let owned: Vec<(String, LiteralType)> = list
-            .iter()
-            .map(|(n, t)| (n.to_string(), t.clone()))
-            .collect();
-        crate::task::variable_map(&owned)
-    }
+    use crate::task::variables as vars;
 
     #[test]
     fn a_tasks_help_lists_each_input_with_its_syntax() {

@@ -287,13 +287,7 @@ mod tests {
     use super::*;
     use crate::types::{FlyteFile, FlyteType};
 
-    fn vars(list: &[(&str, LiteralType)]) -> VariableMap {
-        let owned: Vec<(String, LiteralType)> = list
-            .iter()
-            .map(|(n, t)| (n.to_string(), t.clone()))
-            .collect();
-        crate::task::variable_map(&owned)
-    }
+    use crate::task::variables as vars;
 
     fn read(given: &[&str], vars: &VariableMap) -> Result<LiteralMap, String> {
         let text = InputText {

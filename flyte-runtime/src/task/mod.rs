@@ -55,3 +55,5 @@ pub use template_parts::task_name;
 /// For other modules' tests, which build interfaces by hand.
 #[cfg(test)]
 pub(crate) use template_parts::variable_map;
+#[cfg(test)]
+pub(crate) use template_parts::variables;

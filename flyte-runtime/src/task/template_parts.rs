@@ -83,6 +83,16 @@ pub(crate) fn variable_map(vars: &[(String, LiteralType)]) -> VariableMap {
     described_variable_map(vars, &BTreeMap::new())
 }
 
+/// `vars` (names and types) as a VariableMap: the crate's unit tests' shorthand.
+#[cfg(test)]
+pub(crate) fn variables(vars: &[(&str, LiteralType)]) -> VariableMap {
+    let owned: Vec<(String, LiteralType)> = vars
+        .iter()
+        .map(|(n, t)| (n.to_string(), t.clone()))
+        .collect();
+    variable_map(&owned)
+}
+
 /// `vars` as a VariableMap, each variable described by its entry in `descriptions` or, when
 /// it has none, by its name: flytekit's `descriptions.get(name, name)`.
 pub(crate) fn described_variable_map(
