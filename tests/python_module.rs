@@ -388,8 +388,9 @@ fn enable_deck_sets_generates_deck_and_a_local_run_logs_the_deck() {
         "generates_deck as the workflow serializes each task"
     );
     assert_eq!(got["total"], 6, "1 + 1 + 1, + 1 + 2, + 0, + 0, + 0");
+    assert_eq!(got["failed"], "USER:OverflowError");
     let logs = got["logs"].as_array().expect("logs");
-    let mut named = Vec::new();
+    let (mut named, mut decks) = (Vec::new(), Vec::new());
     for line in logs {
         let (level, message) = (line[0].as_str().unwrap(), line[1].as_str().unwrap());
         assert_eq!(level, "INFO", "{message}");
@@ -403,11 +404,17 @@ fn enable_deck_sets_generates_deck_and_a_local_run_logs_the_deck() {
         );
         assert!(path.ends_with("/deck.html"), "{path}");
         named.push(task.to_string());
+        decks.push(html);
     }
     assert_eq!(
         named,
-        ["on", "type_off_on", "add"],
-        "a line for each task whose deck is on, in the order they ran: {logs:?}"
+        ["on", "type_off_on", "add", "on"],
+        "a line for each task whose deck is on, in the order they ran, the failed run's too: \
+         {logs:?}"
+    );
+    assert!(
+        decks[3].contains("OverflowError"),
+        "the failed run's deck shows its error"
     );
 }
 

@@ -18,7 +18,8 @@
         default, one of a task type whose default is off (`_ENABLE_DECK = False`) turned on,
         and the ready-made `examples.add`: each task's `TaskMetadata.generates_deck` as the
         workflow's serialization (what `pyflyte package` writes) carries it, and the INFO
-        lines flytekit's logger printed when the workflow ran locally (through FLYTE_RS_BINARY)
+        lines flytekit's logger printed when the workflow ran locally (through FLYTE_RS_BINARY),
+        then when the adder that is on failed (its error code in "failed")
     rust_module_checks.py DIR expected DB FILE KEY -> what the workflow must return, computed
         without the binary: the query with Python's sqlite3, the HMAC with Python's hmac
 """
@@ -160,6 +161,7 @@ elif what == "deck":
     from flytekit.models.task import TaskSpec
     from flytekit.tools.translator import get_serializable
 
+    import flyte_examples_tasks as module_errors
     from flyte_examples_tasks import examples_add
 
     lines = []
@@ -202,7 +204,12 @@ elif what == "deck":
                                              if t.name == spec.template.id.name).enable_deck,
             }
     total = decks(a=1)
-    print(json.dumps({"templates": templates, "total": total,
+    try:  # a failed run leaves its deck too (its Error section), logged as well
+        on(a=2**63 - 1, b=0, label="too big")
+        failed = None
+    except module_errors.RustTaskError as e:
+        failed = e.code
+    print(json.dumps({"templates": templates, "total": total, "failed": failed,
                       "logs": [line for line in lines if "deck" in line[1]]}))
 elif what == "wrong":
     cases = {
