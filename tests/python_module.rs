@@ -352,6 +352,72 @@ fn wrong_configurations_fail_in_python_naming_the_field() {
     }
 }
 
+/// Issue 31: `enable_deck` on a task class, flytekit's own flag, defaulting to the task
+/// type's: the serialized templates carry `generates_deck` (present, false or true) as
+/// flytekit writes it, and a local run logs where the binary wrote the deck, as flytekit's
+/// `_output_deck` logs it (INFO), for the tasks whose templates ask for one only.
+#[test]
+fn enable_deck_sets_generates_deck_and_a_local_run_logs_the_deck() {
+    let root = workflow_package("deck");
+    let dir = root.join("rust_wf").display().to_string();
+    let out = run_python_with_env(
+        "rust_module_checks.py",
+        &[&dir, "deck"],
+        b"",
+        &[("FLYTE_RS_BINARY", bin().display().to_string())],
+    );
+    // flytekit's own handler prints its INFO lines on stdout too; the report is the last line.
+    let out = String::from_utf8_lossy(&out);
+    let last = out
+        .lines()
+        .rfind(|l| l.starts_with('{'))
+        .unwrap_or_default();
+    let got: serde_json::Value =
+        serde_json::from_str(last).unwrap_or_else(|e| panic!("{e}: no JSON report in:\n{out}"));
+    let deck =
+        |on: bool| serde_json::json!({"present": true, "value": on, "flytekit_enable_deck": on});
+    assert_eq!(
+        got["templates"],
+        serde_json::json!({
+            "deck.off": deck(false),
+            "deck.on": deck(true),
+            "deck.type_off": deck(false),
+            "deck.type_off_on": deck(true),
+            "examples.add": deck(true),
+        }),
+        "generates_deck as the workflow serializes each task"
+    );
+    assert_eq!(got["total"], 6, "1 + 1 + 1, + 1 + 2, + 0, + 0, + 0");
+    assert_eq!(got["failed"], "USER:OverflowError");
+    let logs = got["logs"].as_array().expect("logs");
+    let (mut named, mut decks) = (Vec::new(), Vec::new());
+    for line in logs {
+        let (level, message) = (line[0].as_str().unwrap(), line[1].as_str().unwrap());
+        assert_eq!(level, "INFO", "{message}");
+        let (task, path) = message
+            .split_once(" task creates flyte deck html to file://")
+            .unwrap_or_else(|| panic!("not flytekit's line: {message}"));
+        let html = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        assert!(
+            html.contains("flyte-frame-tabs") && html.contains("Timeline"),
+            "{task}: {path} is not a deck"
+        );
+        assert!(path.ends_with("/deck.html"), "{path}");
+        named.push(task.to_string());
+        decks.push(html);
+    }
+    assert_eq!(
+        named,
+        ["on", "type_off_on", "add", "on"],
+        "a line for each task whose deck is on, in the order they ran, the failed run's too: \
+         {logs:?}"
+    );
+    assert!(
+        decks[3].contains("OverflowError"),
+        "the failed run's deck shows its error"
+    );
+}
+
 #[test]
 fn the_workflow_runs_locally_through_the_binary() {
     let (got, expected) = run_workflow("local", &[]);

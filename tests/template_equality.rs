@@ -497,9 +497,9 @@ fn a_map_workflow_and_launch_plan_match_flytekits_field_by_field() {
     assert_eq!(ours, theirs);
 }
 
-#[test]
-fn custom_task_matches_flytekit() {
-    let task = TaskInstance::new(
+/// The Rust twin of fixture_tasks.py's `custom_task`, option for option.
+fn custom_task() -> TaskInstance<CustomTask> {
+    TaskInstance::new(
         "fixtures.custom",
         CustomTask {
             my_custom_setting: "special_value".into(),
@@ -525,8 +525,12 @@ fn custom_task_matches_flytekit() {
     .retries(3)
     .timeout(Duration::from_secs(600))
     .cache("1.0")
-    .interruptible(true);
-    let ours = task.template(&settings()).expect("valid task");
+    .interruptible(true)
+}
+
+#[test]
+fn custom_task_matches_flytekit() {
+    let ours = custom_task().template(&settings()).expect("valid task");
     assert_eq!(
         ours.metadata
             .as_ref()
@@ -955,4 +959,52 @@ fn generates_deck_is_set_as_flytekit_sets_it_on_by_default_off_when_turned_off()
     let map = flyte_runtime::task::map_template(&custom().template(&settings()).unwrap(), &[])
         .expect("mappable");
     assert_eq!(deck(&map), Some(true));
+}
+
+/// Issue 31: our deck flag is flytekit's own. flytekit 1.16.31's `custom_task` with
+/// `enable_deck=True` (`fixtures/templates/custom_task_deck`, made by
+/// `fixtures/make_deck_fixture.py`) is our template of the same task, its deck on by default,
+/// field by field with nothing set aside for the deck; `metadata.generates_deck` is the same
+/// bytes on the wire (BoolValue(true): field 15, `7a 02 08 01`); and flytekit reads ours
+/// (`TaskTemplate.from_flyte_idl`) as on, as it reads its own.
+#[test]
+fn generates_deck_true_is_flytekits_enable_deck_true_byte_for_byte() {
+    let ours = custom_task().template(&settings()).expect("valid task");
+    let theirs = flytekit_template("custom_task_deck");
+    let field_bytes = |t: &TaskTemplate| {
+        flyte_runtime::proto::core::TaskMetadata {
+            generates_deck: t.metadata.as_ref().and_then(|m| m.generates_deck),
+            ..Default::default()
+        }
+        .encode_to_vec()
+    };
+    assert_eq!(field_bytes(&theirs), [0x7a, 0x02, 0x08, 0x01], "flytekit's");
+    assert_eq!(field_bytes(&ours), field_bytes(&theirs), "ours");
+    // The field as it sits in each whole template's metadata.
+    for (who, t) in [("ours", &ours), ("flytekit's", &theirs)] {
+        let metadata = t.metadata.as_ref().expect("metadata").encode_to_vec();
+        assert!(
+            metadata.windows(4).any(|w| w == [0x7a, 0x02, 0x08, 0x01]),
+            "{who} metadata has no BoolValue(true) at field 15: {metadata:02x?}"
+        );
+    }
+    let diffs = differences(
+        ours.clone(),
+        theirs.clone(),
+        "template_equality::EchoConfigExecutor",
+    );
+    assert!(
+        diffs.is_empty(),
+        "differences beyond {ALLOWED:#?} (the deck's not among them here):\n{}",
+        diffs.join("\n")
+    );
+    for (who, t) in [("ours", &ours), ("flytekit's", &theirs)] {
+        let read = flyte_tests::run_python("read_generates_deck.py", &[], &t.encode_to_vec());
+        let read: serde_json::Value = serde_json::from_slice(&read).expect("JSON");
+        assert_eq!(
+            read,
+            serde_json::json!({"present": true, "generates_deck": true}),
+            "flytekit reading {who} template"
+        );
+    }
 }

@@ -14,6 +14,12 @@
     rust_module_checks.py DIR pod TEMPLATE -> the adder with the pod template of
         `examples.add_in_pod` made in Python: whether its template is TEMPLATE's (but for the
         id and metadata.runtime), and what it returns run locally (through FLYTE_RS_BINARY)
+    rust_module_checks.py DIR deck -> a workflow of an adder with enable_deck=False, one with the
+        default, one of a task type whose default is off (`_ENABLE_DECK = False`) turned on,
+        and the ready-made `examples.add`: each task's `TaskMetadata.generates_deck` as the
+        workflow's serialization (what `pyflyte package` writes) carries it, and the INFO
+        lines flytekit's logger printed when the workflow ran locally (through FLYTE_RS_BINARY),
+        then when the adder that is on failed (its error code in "failed")
     rust_module_checks.py DIR expected DB FILE KEY -> what the workflow must return, computed
         without the binary: the query with Python's sqlite3, the HMAC with Python's hmac
 """
@@ -145,6 +151,66 @@ elif what == "pod":
         "python": MessageToDict(python), "rust": MessageToDict(rust),
         "total": ran.total, "message": ran.message,
     }))
+elif what == "deck":
+    import logging
+    from collections import OrderedDict
+
+    from flytekit import workflow
+    from flytekit.configuration import Image, ImageConfig, SerializationSettings
+    from flytekit.loggers import logger
+    from flytekit.models.task import TaskSpec
+    from flytekit.tools.translator import get_serializable
+
+    import flyte_examples_tasks as module_errors
+    from flyte_examples_tasks import examples_add
+
+    lines = []
+
+    class Keep(logging.Handler):
+        def emit(self, record):
+            lines.append([record.levelname, record.getMessage()])
+
+    logger.addHandler(Keep())
+    logger.setLevel(logging.INFO)
+
+    class NoDeckByDefault(AddTask):
+        _ENABLE_DECK = False  # as the module writes a task type with enable_deck = false
+
+    off = AddTask("deck.off", offset=1, enable_deck=False)
+    on = AddTask("deck.on", offset=2)
+    type_off = NoDeckByDefault("deck.type_off", offset=0)
+    type_off_on = NoDeckByDefault("deck.type_off_on", offset=0, enable_deck=True)
+
+    @workflow
+    def decks(a: int) -> int:
+        x = off(a=a, b=1, label="off")
+        y = on(a=x.total, b=1, label="on")
+        z = type_off(a=y.total, b=0, label="type off")
+        w = type_off_on(a=z.total, b=0, label="type off, task on")
+        return examples_add(a=w.total, b=0, label="ready-made").total
+
+    entities = OrderedDict()
+    get_serializable(entities, SerializationSettings(
+        project="p", domain="d", version="v",
+        image_config=ImageConfig(default_image=Image(name="default", fqn="img", tag="1"))), decks)
+    templates = {}
+    for spec in entities.values():
+        if isinstance(spec, TaskSpec):
+            md = spec.template.to_flyte_idl().metadata
+            templates[spec.template.id.name] = {
+                "present": md.HasField("generates_deck"),
+                "value": md.generates_deck.value,
+                "flytekit_enable_deck": next(t for t in (off, on, type_off, type_off_on, examples_add)
+                                             if t.name == spec.template.id.name).enable_deck,
+            }
+    total = decks(a=1)
+    try:  # a failed run leaves its deck too (its Error section), logged as well
+        on(a=2**63 - 1, b=0, label="too big")
+        failed = None
+    except module_errors.RustTaskError as e:
+        failed = e.code
+    print(json.dumps({"templates": templates, "total": total, "failed": failed,
+                      "logs": [line for line in lines if "deck" in line[1]]}))
 elif what == "wrong":
     cases = {
         "string_offset": lambda: AddTask("w.add", offset="3"),

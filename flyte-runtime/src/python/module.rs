@@ -288,8 +288,16 @@ fn task_class(
          Give the configuration as `config={config}(...)` or as its fields. {per_instance}\n\
          Task options: container_image, requests, limits, environment, secret_requests,\n\
          retries, timeout, cache, cache_version, cache_serialize, cache_ignore_input_vars,\n\
-         interruptible, pod_template, pod_template_name, accelerator, shared_memory, docs.",
-        info.task_type, info.executor_path, info.image
+         interruptible, pod_template, pod_template_name, accelerator, shared_memory, docs,\n\
+         enable_deck (its runs leave a deck, `TaskMetadata.generates_deck`; default {}).",
+        info.task_type,
+        info.executor_path,
+        info.image,
+        if info.enable_deck {
+            "True"
+        } else {
+            "False, as the task type says"
+        }
     );
     let mut out = format!("class {class}(RustTask):\n");
     out.push_str(&docstring(&doc, "    "));
@@ -297,11 +305,12 @@ fn task_class(
         out,
         "\n    _TASK_TYPE = {}\n    _TASK_TYPE_VERSION = {}\n    _IMAGE = {}\n    _ARGS = [{}]\n    \
          _CONFIG = {config}\n    _INPUTS = {inputs}\n    _OUTPUTS = {outputs}\n    \
-         _INPUT_TYPES = {input_types}\n    _OUTPUT_TYPES = {output_types}\n",
+         _INPUT_TYPES = {input_types}\n    _OUTPUT_TYPES = {output_types}\n    _ENABLE_DECK = {}\n",
         py_str(info.task_type),
         info.task_type_version,
         py_str(&info.image),
         args.iter().map(|a| py_str(a)).collect::<Vec<_>>().join(", "),
+        if info.enable_deck { "True" } else { "False" },
     );
     Ok(out)
 }
@@ -595,6 +604,32 @@ mod tests {
         assert_eq!(
             docstring("Say \"\"\"hi\"\"\".\n\nMore.", ""),
             "\"\"\"Say \\\"\\\"\\\"hi\\\"\\\"\\\".\n\nMore.\n\"\"\"\n"
+        );
+    }
+
+    #[test]
+    fn a_task_class_takes_its_deck_default_from_the_task_type() {
+        let info = |enable_deck| TaskTypeInfo {
+            task_type: "t",
+            task_type_version: 0,
+            version: "0.1.0",
+            image: "i".into(),
+            entrypoint: "bin",
+            executor_path: "x",
+            inputs: None,
+            outputs: None,
+            input_descriptions: BTreeMap::new(),
+            output_descriptions: BTreeMap::new(),
+            config: ConfigSchema::default(),
+            enable_deck,
+        };
+        let class = |on| task_class(&info(on), "T", "TConfig", &|_| None).expect("class");
+        assert!(class(true).contains("\n    _ENABLE_DECK = True\n"));
+        let off = class(false);
+        assert!(off.contains("\n    _ENABLE_DECK = False\n"), "{off}");
+        assert!(
+            off.contains("default False, as the task type says"),
+            "{off}"
         );
     }
 

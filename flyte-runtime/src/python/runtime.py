@@ -223,6 +223,15 @@ def _absolute_locations(literal) -> None:
                 holder.uri = "file://" + os.path.abspath(holder.uri)
 
 
+def _log_deck(name: str, run_dir: str) -> None:
+    """Says where the run's deck is, as flytekit's `_output_deck` says it of a local run (INFO,
+    the task's last dotted name): the binary writes `deck.html` under the run's output prefix
+    when the template's `generates_deck` is true, on a failure too (its Error section)."""
+    deck = os.path.join(run_dir, "deck.html")
+    if os.path.isfile(deck):
+        logger.info(f"{name.split('.')[-1]} task creates flyte deck html to file://{os.path.abspath(deck)}")
+
+
 def _run_in_binary(name: str, template_pb, inputs: _literal_models.LiteralMap) -> _literal_models.LiteralMap:
     """Runs one task as a pod runs it, by BINARY's own `run --template`: the pod propeller
     would make of the template (its placeholders, env and pod template), its container's
@@ -255,6 +264,7 @@ def _run_in_binary(name: str, template_pb, inputs: _literal_models.LiteralMap) -
         logger.debug(f"{name}: {ran.stdout}{ran.stderr}")
     finally:
         shutil.rmtree(given, ignore_errors=True)
+    _log_deck(name, run_dir)
     outputs, error = os.path.join(run_dir, "outputs.pb"), os.path.join(run_dir, "error.pb")
     if ran.returncode == 0 and os.path.exists(outputs):
         with open(outputs, "rb") as f:
@@ -382,6 +392,9 @@ class RustTask(_BinaryCommand, _LeftOutInputs, PythonCustomizedContainerTask):
     #: The fixed sides' Flyte types as the binary writes them (base64 of a VariableMap).
     _INPUT_TYPES: typing.ClassVar[typing.Optional[str]] = None
     _OUTPUT_TYPES: typing.ClassVar[typing.Optional[str]] = None
+    #: Whether the task type's runs leave a deck unless a task says otherwise (its
+    #: `ENABLE_DECK` in Rust: on unless `#[container_task(enable_deck = false)]`).
+    _ENABLE_DECK: typing.ClassVar[bool] = True
 
     def __init__(self, name: str, config=None, *, inputs: typing.Optional[typing.Dict[str, type]] = None,
                  outputs: typing.Optional[typing.Dict[str, type]] = None,
@@ -392,7 +405,7 @@ class RustTask(_BinaryCommand, _LeftOutInputs, PythonCustomizedContainerTask):
                  cache_ignore_input_vars: typing.Tuple[str, ...] = (), interruptible: typing.Optional[bool] = None,
                  pod_template: typing.Optional[PodTemplate] = None,
                  pod_template_name: typing.Optional[str] = None, accelerator=None, shared_memory=None,
-                 docs=None, **fields):
+                 docs=None, enable_deck: typing.Optional[bool] = None, **fields):
         cls = type(self).__name__
         if config is None and not dataclasses.is_dataclass(self._CONFIG):
             config = self._CONFIG(**fields)  # fields not described: passed through
@@ -431,6 +444,9 @@ class RustTask(_BinaryCommand, _LeftOutInputs, PythonCustomizedContainerTask):
                                   cache_serialize=cache_serialize, cache_ignore_input_vars=cache_ignore_input_vars,
                                   interruptible=interruptible, pod_template_name=pod_template_name),
             task_type_version=self._TASK_TYPE_VERSION, docs=_documentation(docs),
+            # flytekit's own flag: serialized as TaskMetadata.generates_deck (get_serializable
+            # sets it when on; off, it stays a present false), which the binary's run obeys.
+            enable_deck=self._ENABLE_DECK if enable_deck is None else bool(enable_deck),
         )
         # A fixed side carries the binary's own Flyte types (the Python types are for local
         # values), in the Python interface's order, by which flytekit pairs outputs.
@@ -509,6 +525,8 @@ class RegisteredTask(_BinaryCommand, _LeftOutInputs, PythonCustomizedContainerTa
             name=name, task_config=None, container_image=pb.container.image, executor_type=_RustExecutor,
             task_type=model.type, interface=Interface(inputs=inputs, outputs=outputs), metadata=metadata,
             task_type_version=model.task_type_version, docs=_documentation(docs),
+            # flytekit's view of the template's own flag (which the template's bytes carry).
+            enable_deck=bool(md.generates_deck),
         )
         # The template's variables in the order of the Python interface: flytekit pairs a
         # node's outputs with their names by position (a protobuf map has no order of its own).

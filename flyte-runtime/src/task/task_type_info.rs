@@ -35,6 +35,9 @@ pub struct TaskTypeInfo {
     pub output_descriptions: BTreeMap<&'static str, &'static str>,
     /// The configuration's fields.
     pub config: ConfigSchema,
+    /// Whether its tasks leave a deck unless an instance says otherwise
+    /// ([`ContainerTask::ENABLE_DECK`]): the default of `enable_deck` in Python.
+    pub enable_deck: bool,
 }
 
 /// Describes task type `T` with the configuration fields the macro read.
@@ -52,5 +55,6 @@ pub fn task_type_info<T: ContainerTask>(config: ConfigSchema) -> TaskTypeInfo {
         input_descriptions: descriptions::<T::Inputs>(),
         output_descriptions: descriptions::<T::Outputs>(),
         config,
+        enable_deck: T::ENABLE_DECK,
     }
 }
