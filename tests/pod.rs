@@ -386,3 +386,106 @@ fn propeller_refuses_a_pod_template_without_its_primary_container() {
         "invalid TaskSpecification, primary container [nope] not defined"
     );
 }
+
+fn pod_template_fixture(name: &str) -> String {
+    format!(
+        "{}/fixtures/pod_templates/{name}.yaml",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+/// Models: pod_helper.go `getBasePodTemplate` and `MergeWithBasePodTemplate` through the
+/// binary: a task's named PodTemplate is merged under its pod (`primary` into the task's
+/// container, slices the template's first, its labels under the pod's); a missing one is
+/// refused with propeller's message; without a name, `default-pod-template-name` (flag or
+/// `--platform-config`) is merged.
+#[test]
+fn pod_templates_from_files_are_merged_as_propeller_merges_them() {
+    let gpu = pod_template_fixture("gpu");
+    let base = pod_template_fixture("base");
+    let test_tasks = flyte_tests::pod::workspace_bin("flyte-test-tasks");
+
+    let out = Command::new(&test_tasks)
+        .args(["pod", "tests.on_named_pod_template", "--pod-template", &gpu])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let checked = flyte_tests::run_python("check_pod.py", &[], &out.stdout);
+    let checked: Json = serde_json::from_slice(&checked).unwrap();
+    assert_eq!(checked["equal"], true, "{checked:#}");
+    let named = &checked["pod"];
+    assert_eq!(named["metadata"]["labels"]["pool"], "gpu");
+    assert_eq!(named["spec"]["nodeSelector"], json!({"pool": "gpu"}));
+    let c = &named["spec"]["containers"][0];
+    let env = env_names(c);
+    assert_eq!(&env[..2], ["FROM_TEMPLATE", "PRIMARY"], "{env:?}");
+    assert_ne!(
+        c["image"], "docker.io/rwgrim/docker-noop",
+        "the task's image wins"
+    );
+
+    let out = Command::new(&test_tasks)
+        .args([
+            "pod",
+            "tests.on_named_pod_template",
+            "--pod-template",
+            &base,
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("PodTemplate 'gpu' does not exist"),
+        "{stderr}"
+    );
+
+    let flagged = pod(&[
+        "examples.add",
+        "--pod-template",
+        &base,
+        "--pod-template",
+        &gpu,
+        "--default-pod-template",
+        "base",
+    ]);
+    let config = flyte_tests::pod::scratch("pod-template-config").join("platform.yaml");
+    std::fs::write(
+        &config,
+        "plugins:\n  k8s:\n    default-pod-template-name: base\n",
+    )
+    .unwrap();
+    let configured = pod(&[
+        "examples.add",
+        "--pod-template",
+        &base,
+        "--platform-config",
+        config.to_str().unwrap(),
+    ]);
+    assert_eq!(flagged, configured);
+    assert_eq!(flagged["metadata"]["labels"]["team"], "ml");
+    assert_eq!(
+        flagged["metadata"]["annotations"]["example.com/template"],
+        "base"
+    );
+    let containers = flagged["spec"]["containers"].as_array().unwrap();
+    assert_eq!(containers.len(), 1, "the template's `unused` is dropped");
+    let c = &containers[0];
+    assert_eq!(env_names(c)[0], "FROM_TEMPLATE");
+    assert_eq!(c["volumeMounts"][0]["mountPath"], "/cache");
+    assert_eq!(
+        c["resources"]["requests"]["ephemeral-storage"], "1Gi",
+        "the template's resources fill a missing key"
+    );
+    assert_eq!(flagged["spec"]["volumes"][0]["name"], "cache");
+    assert_eq!(flagged["spec"]["tolerations"][0]["key"], "ml");
+    assert_eq!(
+        pod(&["examples.add", "--pod-template", &base])["metadata"]["labels"].get("team"),
+        None,
+        "no default name: no template"
+    );
+}

@@ -10,11 +10,9 @@
 //! with the same `build_pod` the binary uses: `pod` does not take a map), [`CLI_CASES`] (the
 //! platform flags that add to a pod) and [`built_cases`] (tasks the examples do not register:
 //! a pod template with a sidecar and an init container, a clamped request, shared memory…).
-//! One more case is one line in either list.
-//!
-//! Not covered yet, as the code does not model them: a named PodTemplate
-//! (`pod_template_name`, looked up in the cluster) and the default PodTemplate of propeller's
-//! `default-pod-template-name`, both read from files.
+//! One more case is one line in either list. The built cases run on a cluster holding the
+//! PodTemplates of tests/fixtures/pod_templates (a task may name one); a CLI case merges
+//! the default one (`default-pod-template-name`).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -22,6 +20,7 @@ use std::process::Command;
 use flyte_examples::adder::{add_task, AddTask};
 use flyte_runtime::__private::pod::{
     build_pod, element_env, to_yaml, NodeLayout, Platform, PodRun,
+    PodTemplate as ClusterPodTemplate,
 };
 use flyte_runtime::proto::core::TaskTemplate;
 use flyte_runtime::task::{
@@ -101,6 +100,19 @@ const CLI_CASES: &[(&str, &[&str])] = &[
     ),
     ("cli-retry", &["examples.add", "--attempt", "3"]),
     (
+        "cli-default-pod-template",
+        &[
+            "examples.add",
+            "--pod-template",
+            concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/fixtures/pod_templates/base.yaml"
+            ),
+            "--default-pod-template",
+            "base",
+        ],
+    ),
+    (
         "cli-image",
         &["examples.add", "--image", "ghcr.io/org/adder:1.2.3"],
     ),
@@ -152,6 +164,10 @@ fn built_cases() -> Vec<(&'static str, TaskTemplate)> {
                     .requests(Resources::new().cpu("4").mem("2Gi"))
                     .limits(Resources::new().cpu("2").mem("1Gi")),
             ),
+        ),
+        (
+            "named-pod-template",
+            template(add_task().pod_template_name("gpu")),
         ),
         (
             "request-only",
@@ -324,13 +340,22 @@ fn every_pod_passes_kubernetes_validation() {
         );
         write(&dir, name, &out.stdout, &mut written);
     }
+    let platform = Platform {
+        pod_templates: ["base", "gpu"]
+            .iter()
+            .map(|n| {
+                let file = format!(
+                    "{}/fixtures/pod_templates/{n}.yaml",
+                    env!("CARGO_MANIFEST_DIR")
+                );
+                ClusterPodTemplate::from_yaml(&std::fs::read_to_string(file).unwrap()).unwrap()
+            })
+            .collect(),
+        ..Platform::default()
+    };
     for (name, t) in built_cases() {
-        let pod = build_pod(
-            &t,
-            &PodRun::under("s3://b/meta/n0/data", 0),
-            &Platform::default(),
-        )
-        .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let pod = build_pod(&t, &PodRun::under("s3://b/meta/n0/data", 0), &platform)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
         write(&dir, name, to_yaml(&pod).unwrap().as_bytes(), &mut written);
     }
     let add = std::fs::read_to_string(dir.join("examples.add.yaml")).expect("the adder's pod");

@@ -215,6 +215,12 @@ fn roundtrip() -> TaskInstance<RoundTrip> {
     TaskInstance::new("tests.roundtrip", RoundTrip {})
 }
 
+/// The round trip on the cluster's PodTemplate `gpu` (`metadata.pod_template_name`), which
+/// must exist where it runs (tests/fixtures/pod_templates/gpu.yaml).
+fn on_named_pod_template() -> TaskInstance<RoundTrip> {
+    TaskInstance::new("tests.on_named_pod_template", RoundTrip {}).pod_template_name("gpu")
+}
+
 fn misbehave() -> TaskInstance<Misbehave> {
     TaskInstance::new(
         "tests.misbehave",
@@ -313,6 +319,7 @@ impl ShimTaskExecutor for ConfiguredExecutor {
 }
 
 register_task!(roundtrip);
+register_task!(on_named_pod_template);
 register_task!(misbehave);
 register_task!(reference_add);
 

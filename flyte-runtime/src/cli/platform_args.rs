@@ -8,7 +8,7 @@ use crate::contract::PodEnv;
 use clap::Args;
 
 use crate::pod::{
-    apply_platform_config, DnsConfig, HostAlias, LiteralOffloading, Platform, Preset,
+    apply_platform_config, DnsConfig, HostAlias, LiteralOffloading, Platform, PodTemplate, Preset,
 };
 
 /// The operator's settings that shape a task pod.
@@ -25,7 +25,7 @@ pub struct PlatformArgs {
     /// {defaults: {cpu, memory, ephemeralStorage, gpu}, limits: {…}}`, the k8s plugin's
     /// `plugins.k8s` (`default-cpus`, `default-memory`, `gpu-resource-name`,
     /// `default-env-vars`, `enable-host-networking-pod`, `default-pod-dns-config`,
-    /// `default-annotations`, `default-labels`), `propeller.literal-offloading-config` and
+    /// `default-annotations`, `default-labels`, `default-pod-template-name`), `propeller.literal-offloading-config` and
     /// `storage.limits.maxDownloadMBs`. Other keys are ignored, as Flyte ignores unknown
     /// keys, with a warning. The flags below apply over it.
     #[arg(long = "platform-config", value_name = "FILE")]
@@ -50,6 +50,16 @@ pub struct PlatformArgs {
     /// An `/etc/hosts` entry of the pods (a default pod template's `hostAliases`).
     #[arg(long = "add-host", value_name = "NAME:IP")]
     pub add_host: Vec<String>,
+    /// A Kubernetes `PodTemplate` (YAML, `metadata.name`, `template: {metadata, spec}`) in
+    /// the cluster, in its `metadata.namespace` or else propeller's own (`flyte`), which
+    /// is looked in after the execution's. A task's `pod_template_name` must name one;
+    /// repeatable.
+    #[arg(long = "pod-template", value_name = "FILE")]
+    pub pod_templates: Vec<std::path::PathBuf>,
+    /// The PodTemplate merged under the pod of a task that names none (k8s plugin
+    /// `default-pod-template-name`); none when it does not exist.
+    #[arg(long = "default-pod-template", value_name = "NAME")]
+    pub default_pod_template: Option<String>,
     /// The largest outputs.pb or error document propeller reads, in MiB (flytestdlib
     /// `storage.limits.maxDownloadMBs`; compiled in: 2).
     #[arg(long, value_name = "MIB")]
@@ -90,6 +100,16 @@ impl PlatformArgs {
             for w in warnings {
                 eprintln!("warning: --platform-config {}: {w}", file.display());
             }
+        }
+        for file in &self.pod_templates {
+            let text = std::fs::read_to_string(file)
+                .map_err(|e| format!("--pod-template {}: {e}", file.display()))?;
+            let t = PodTemplate::from_yaml(&text)
+                .map_err(|e| format!("--pod-template {}: {e}", file.display()))?;
+            p.pod_templates.push(t);
+        }
+        if let Some(name) = &self.default_pod_template {
+            p.default_pod_template_name = name.clone();
         }
         if self.host_network {
             p.host_network = true;

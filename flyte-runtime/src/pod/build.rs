@@ -17,6 +17,10 @@ use super::platform::{Platform, PodRun};
 use super::quantity::Quantity;
 use super::resources::{apply_resource_overrides, Assign};
 use super::secrets::inject_secret;
+use super::template::{
+    extract_container_resources_from_pod_template, get_base_pod_template,
+    merge_resources_if_missing, merge_with_base_pod_template,
+};
 use crate::contract::metadata::{
     DOMAIN_LABEL, EXECUTION_ID_LABEL, INJECT_SECRETS_LABEL, INTERRUPTIBLE_LABEL, NODE_ID_LABEL,
     PROJECT_LABEL, SHARD_KEY_LABEL, TASK_NAME_LABEL, WORKFLOW_NAME_LABEL,
@@ -78,7 +82,7 @@ pub fn build_pod(
     set_compiled_task_defaults(&mut launched, &platform.task_resources);
     let template = &launched;
     let (mut spec, mut meta, primary) = build_raw_pod(template, run)?;
-    apply_flyte_pod_configuration(template, run, platform, &mut spec, &primary)?;
+    apply_flyte_pod_configuration(template, run, platform, &mut spec, &mut meta, &primary)?;
 
     // BuildResource: mark the primary container when the pod has one container.
     if spec.containers.len() == 1 && template.r#type != RAW_CONTAINER_TASK_TYPE {
@@ -238,17 +242,23 @@ fn build_raw_pod(
     }
 }
 
-/// `ApplyFlytePodConfiguration`: placeholders, env and resources of every container; the
-/// pod-wide settings (`UpdatePod`); shared memory.
+/// `ApplyFlytePodConfiguration`: the base PodTemplate (`getBasePodTemplate`); placeholders,
+/// env and resources of every container, the template's resources filling the keys a
+/// container has not; the pod-wide settings (`UpdatePod`); the template merged under the
+/// pod (`MergeWithBasePodTemplate`); shared memory.
 fn apply_flyte_pod_configuration(
     template: &TaskTemplate,
     run: &PodRun,
     platform: &Platform,
     spec: &mut PodSpec,
+    meta: &mut ObjectMeta,
     primary: &str,
 ) -> Result<(), PodError> {
+    let base = get_base_pod_template(template, run, platform)?;
     let task = template.id.clone().unwrap_or_default();
     for c in &mut spec.init_containers {
+        let from = extract_container_resources_from_pod_template(base.as_ref(), &c.name, true);
+        merge_resources_if_missing(&from, &mut c.resources);
         add_flyte_customizations(c, &task, run, platform, Assign::IfUnset)?;
     }
     for c in &mut spec.containers {
@@ -257,6 +267,8 @@ fn apply_flyte_pod_configuration(
         } else {
             Assign::OnlyClamp
         };
+        let from = extract_container_resources_from_pod_template(base.as_ref(), &c.name, false);
+        merge_resources_if_missing(&from, &mut c.resources);
         add_flyte_customizations(c, &task, run, platform, mode)?;
     }
     if !spec.containers.iter().any(|c| c.name == primary) {
@@ -277,6 +289,11 @@ fn apply_flyte_pod_configuration(
     }
     spec.host_aliases
         .extend(platform.host_aliases.iter().cloned());
+    // No copilot: no primary init container.
+    let (merged, merged_meta) =
+        merge_with_base_pod_template(spec, meta, base.as_ref(), primary, "")?;
+    *spec = merged;
+    *meta = merged_meta;
     if let Some(shm) = template
         .extended_resources
         .as_ref()

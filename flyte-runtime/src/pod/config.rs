@@ -16,7 +16,7 @@ use super::quantity::Quantity;
 /// Read: `task_resources.{defaults,limits}.{cpu,memory,ephemeralStorage,gpu}` (flyteadmin);
 /// `plugins.k8s.{default-cpus, default-memory, gpu-resource-name, default-env-vars,
 /// enable-host-networking-pod, default-pod-dns-config, default-annotations,
-/// default-labels}` (flyteplugins' k8s plugin); `propeller.literal-offloading-config.
+/// default-labels, default-pod-template-name}` (flyteplugins' k8s plugin); `propeller.literal-offloading-config.
 /// {enabled, min-size-in-mb-for-offloading, max-size-in-mb-for-offloading}`;
 /// `storage.limits.maxDownloadMBs` (flytestdlib).
 pub(crate) fn apply_platform_config(
@@ -204,6 +204,10 @@ impl Reader {
                         p.default_env_vars.retain(|(n, _)| *n != name);
                         p.default_env_vars.push((name, value));
                     }
+                }
+                "default-pod-template-name" => {
+                    p.default_pod_template_name =
+                        scalar(&v).ok_or_else(|| format!("{at}: expected a name"))?
                 }
                 "enable-host-networking-pod" => p.host_network = self.boolean(&at, &v)?,
                 "default-pod-dns-config" => {

@@ -27,6 +27,10 @@ pub enum PodError {
     /// The named primary container is not in the pod spec.
     #[error("invalid TaskSpecification, primary container [{0}] not defined")]
     PrimaryContainerMissing(String),
+    /// The task's `metadata.pod_template_name` names no PodTemplate in the namespace
+    /// (`getBasePodTemplate`): a permanent failure, `FailedToBuildResource`.
+    #[error("PodTemplate '{0}' does not exist")]
+    PodTemplateMissing(String),
     /// A resource quantity Kubernetes would refuse.
     #[error("Failed to parse resource as a valid quantity: {name} = {value:?}")]
     Quantity {

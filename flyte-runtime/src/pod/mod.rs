@@ -29,6 +29,7 @@ mod quantity;
 mod resources;
 mod results;
 mod secrets;
+mod template;
 
 pub use admin::{flyteadmin_resource_notes, validate_task_resources, ResourceNote};
 pub use array::{
@@ -41,8 +42,9 @@ pub use docker::{docker_run, local_secret_value, DockerError, DockerOptions};
 pub use error::{PodError, PRIMARY_CONTAINER_KEY};
 pub use model::{
     Container, DnsConfig, EmptyDirVolumeSource, EnvVar, EnvVarSource, HostAlias, KeyToPath,
-    ObjectMeta, Pod, PodSpec, ResourceRequirements, SecretKeySelector, SecretVolumeSource,
-    Verbatim, Volume, VolumeMount,
+    ObjectMeta, Pod, PodSpec, PodTemplate, PodTemplateSpec, ResourceRequirements,
+    SecretKeySelector, SecretVolumeSource, Verbatim, Volume, VolumeMount,
+    POD_TEMPLATE_DEFAULT_NAMESPACE,
 };
 pub use placeholders::{Placeholders, RenderError};
 pub use platform::{
@@ -54,6 +56,11 @@ pub use results::{
     clear_results, read_results, ContainerExit, FailureSource, TaskFailure, TaskResult,
 };
 pub use secrets::{secret_env_var, secret_file, SECRETS_DIR, SECRETS_ENV_PREFIX};
+pub use template::{
+    extract_container_resources_from_pod_template, get_base_pod_template, load_or_default,
+    merge_base_pod_spec_onto_template, merge_resources_if_missing, merge_with_base_pod_template,
+    mergo_merge,
+};
 
 /// The pod as YAML, for `kubectl apply -f -` or a diff.
 pub fn to_yaml(pod: &Pod) -> Result<String, serde_yaml_ng::Error> {

@@ -36,6 +36,7 @@ pub struct Pod {
 #[serde(rename_all = "camelCase")]
 pub struct ObjectMeta {
     /// The pod's name: the task execution's generated name.
+    #[serde(default)]
     pub name: String,
     /// The namespace (`<project>-<domain>` in Flyte's default set-up).
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -502,6 +503,61 @@ keeps_verbatim!(
     Volume,
     VolumeMount
 );
+
+/// Where propeller's PodTemplate store looks after the execution's namespace: its own,
+/// env `POD_NAMESPACE`, else `flyte` (`controller.go`, `podDefaultNamespace`). A template
+/// file without a namespace is taken to be there.
+pub const POD_TEMPLATE_DEFAULT_NAMESPACE: &str = "flyte";
+
+/// A `v1/PodTemplate`: a name (and namespace) and the pod metadata and spec it gives.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PodTemplate {
+    /// `v1`.
+    #[serde(default)]
+    pub api_version: String,
+    /// `PodTemplate`.
+    #[serde(default)]
+    pub kind: String,
+    /// Its name and namespace.
+    pub metadata: ObjectMeta,
+    /// The pod it gives.
+    #[serde(default)]
+    pub template: PodTemplateSpec,
+}
+
+/// A `PodTemplateSpec`: a pod's metadata and spec.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PodTemplateSpec {
+    /// Labels and annotations laid under the pod's.
+    #[serde(default)]
+    pub metadata: ObjectMeta,
+    /// The spec laid under the pod's.
+    #[serde(default)]
+    pub spec: PodSpec,
+}
+
+impl PodTemplate {
+    /// A `PodTemplate` from its YAML (as `kubectl get podtemplate -o yaml` prints it).
+    pub fn from_yaml(text: &str) -> Result<Self, String> {
+        let json: Json = serde_yaml_ng::from_str(text).map_err(|e| format!("not YAML: {e}"))?;
+        let t: PodTemplate =
+            serde_json::from_value(json).map_err(|e| format!("not a PodTemplate: {e}"))?;
+        if t.metadata.name.is_empty() {
+            return Err("a PodTemplate needs metadata.name".to_string());
+        }
+        Ok(t)
+    }
+
+    /// Its namespace, propeller's own when it names none.
+    pub fn namespace_or_default(&self) -> &str {
+        match self.metadata.namespace.as_str() {
+            "" => POD_TEMPLATE_DEFAULT_NAMESPACE,
+            ns => ns,
+        }
+    }
+}
 
 #[cfg(test)]
 mod tests {

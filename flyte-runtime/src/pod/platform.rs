@@ -172,6 +172,11 @@ pub struct Platform {
     pub default_annotations: BTreeMap<String, String>,
     /// Labels of every pod, under the pod's own (`default-labels`: none).
     pub default_labels: BTreeMap<String, String>,
+    /// The cluster's PodTemplates (propeller's store: every namespace's, watched).
+    pub pod_templates: Vec<super::model::PodTemplate>,
+    /// The template merged under a task's pod when the task names none
+    /// (`default-pod-template-name`; compiled in: none).
+    pub default_pod_template_name: String,
 }
 
 impl Default for Platform {
@@ -191,6 +196,8 @@ impl Default for Platform {
             default_annotations: [(SAFE_TO_EVICT_ANNOTATION.to_string(), "false".to_string())]
                 .into(),
             default_labels: BTreeMap::new(),
+            pod_templates: Vec::new(),
+            default_pod_template_name: String::new(),
         }
     }
 }
